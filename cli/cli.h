@@ -1,0 +1,43 @@
+/* The cellscape command: shared declarations of its subcommands. */
+#ifndef CS_CLI_H
+#define CS_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "cs_error.h"
+
+/* Exit codes (documented in cellscape(1) and README). */
+enum {
+    CS_EXIT_OK = 0,
+    CS_EXIT_INPUT = 1,    /* some input was malformed or could not be read */
+    CS_EXIT_USAGE = 2,    /* bad command line */
+    CS_EXIT_VERIFY = 3,   /* a certification check failed */
+    CS_EXIT_IO = 4,       /* an output could not be written */
+    CS_EXIT_INTERNAL = 5  /* out of memory and the like */
+};
+
+int cs_cmd_cell(int argc, char **argv);
+int cs_cmd_enum(int argc, char **argv);
+
+/* "cellscape CMD: message" on stderr. */
+void cs_cli_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Parse a whole decimal int in [lo, hi]; names the option on error. */
+bool cs_cli_int(const char *cmd, const char *opt, const char *text, int lo, int hi,
+                int *out);
+/* Map a library status to an exit code. */
+int cs_cli_exit_for(cs_status st);
+
+/* Progress lines on stderr, throttled, only when stderr is a terminal or
+ * CELLSCAPE_PROGRESS=1 (so logs of scripts stay clean). */
+typedef struct cs_progress {
+    const char *cmd;
+    bool enabled;
+    double start, last;
+} cs_progress;
+void cs_progress_init(cs_progress *p, const char *cmd, bool quiet);
+void cs_progress_report(void *p, const char *phase, double done);
+void cs_progress_done(cs_progress *p);
+
+#endif

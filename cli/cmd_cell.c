@@ -1,0 +1,221 @@
+/* cellscape cell: one line of output per cell given. */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cs_iso.h"
+
+static const char *const help =
+    "Usage: cellscape cell [--json] [--stop-on-error] [CELL...]\n\n"
+    "Prune, check, hash and canonicalise NAS-Bench-101 cells with the reference\n"
+    "API's semantics.  Cells come as arguments, or one per line on standard\n"
+    "input (blank lines and lines starting with # are skipped), in any form:\n"
+    "  JSON     {\"matrix\": [[0, 1], [0, 0]], \"ops\": [\"input\", \"output\"]}\n"
+    "  row      0100 input,output            (adjacency row major, op names)\n"
+    "  compact  I3O:111                      (I input, O output, 3 conv3x3,\n"
+    "           1 conv1x1, M maxpool3x3; ':' then the upper triangle)\n\n"
+    "Output: TSV with a header line, columns line, valid, hash, pruned\n"
+    "(compact form), canonical (compact form of the nauty canonical cell),\n"
+    "automorphisms, error, message.  With --json, one JSON object per cell\n"
+    "with the reference's keys (valid, pruned_matrix, pruned_ops, hash, error,\n"
+    "message) plus line, canonical, canonical_labelling and automorphisms.\n\n"
+    "  --json            JSON lines instead of TSV\n"
+    "  --stop-on-error   stop at the first malformed cell (default: report it\n"
+    "                    and carry on)\n"
+    "  -h, --help        this text\n\n"
+    "A cell outside the space (OutOfDomainError) is an answer, not an error.\n"
+    "Exit status: 0 all cells read, 1 some cell malformed (ValueError or\n"
+    "unreadable text), 2 bad usage.\n";
+
+typedef struct answer {
+    long line;
+    cs_status st;         /* CS_OK, CS_ERR_DOMAIN, or a construction error */
+    cs_error err;
+    cs_spec spec;
+    char hash[33];
+    cs_canon canon;
+} answer;
+
+static void evaluate(answer *a, const char *text, size_t len)
+{
+    cs_error_clear(&a->err);
+    a->st = cs_spec_parse(&a->spec, text, len, &a->err);
+    if (a->st != CS_OK)
+        return;
+    a->st = cs_spec_check(&a->spec, &CS_NB101_LIMITS, &a->err);
+    if (a->st != CS_OK)
+        return;
+    /* Valid cells have known ops: neither call can fail. */
+    cs_cell_hash(&a->spec.pruned, a->hash, NULL);
+    cs_cell_canon(&a->spec.pruned, &a->canon, NULL);
+}
+
+static json_t *pruned_matrix_json(const cs_cell *c)
+{
+    json_t *m = json_array();
+    for (int i = 0; i < c->n; i++) {
+        json_t *row = json_array();
+        for (int j = 0; j < c->n; j++)
+            json_array_append_new(row, json_integer(c->adj[i] >> j & 1));
+        json_array_append_new(m, row);
+    }
+    return m;
+}
+
+static void print_json(const answer *a)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "line", json_integer(a->line));
+    bool constructed = a->st == CS_OK || a->st == CS_ERR_DOMAIN;
+    if (constructed) {
+        json_object_set_new(o, "valid", json_boolean(a->st == CS_OK));
+        if (a->spec.valid_spec) {
+            json_object_set_new(o, "pruned_matrix", pruned_matrix_json(&a->spec.pruned));
+            json_t *ops = json_array();
+            for (int v = 0; v < a->spec.pruned.n; v++)
+                json_array_append_new(ops, json_string(cs_spec_pruned_opname(&a->spec, v)));
+            json_object_set_new(o, "pruned_ops", ops);
+        }
+    }
+    if (a->st == CS_OK) {
+        char buf[128];
+        json_object_set_new(o, "hash", json_string(a->hash));
+        cs_cell_format_compact(&a->canon.cell, buf, sizeof buf);
+        json_object_set_new(o, "canonical", json_string(buf));
+        json_t *lab = json_array();
+        for (int i = 0; i < a->canon.cell.n; i++)
+            json_array_append_new(lab, json_integer(a->canon.lab[i]));
+        json_object_set_new(o, "canonical_labelling", lab);
+        json_object_set_new(o, "automorphisms", json_integer((json_int_t)a->canon.automorphisms));
+    } else {
+        json_object_set_new(o, "error", json_string(cs_status_name(a->st)));
+        json_object_set_new(o, "message", json_string(a->err.msg));
+    }
+    char *s = json_dumps(o, JSON_PRESERVE_ORDER | JSON_COMPACT);
+    if (s)
+        puts(s);
+    free(s);
+    json_decref(o);
+}
+
+/* TSV fields cannot hold tabs or newlines: messages are made safe. */
+static void put_field(const char *s)
+{
+    for (; *s; s++)
+        putchar(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s);
+}
+
+static void print_tsv(const answer *a)
+{
+    char pruned[2048] = "", canon[128] = "";
+    bool constructed = a->st == CS_OK || a->st == CS_ERR_DOMAIN;
+    if (constructed && a->spec.valid_spec) {
+        const cs_cell *p = &a->spec.pruned;
+        bool known = true;
+        for (int v = 0; v < p->n; v++)
+            known = known && p->op[v] != CS_OP_UNKNOWN;
+        if (known) {
+            cs_cell_format_compact(p, pruned, sizeof pruned);
+        } else {
+            /* Unknown op names only fit the row form. */
+            size_t off = 0;
+            for (int i = 0; i < p->n; i++)
+                for (int j = 0; j < p->n; j++)
+                    pruned[off++] = (p->adj[i] >> j & 1) ? '1' : '0';
+            for (int v = 0; v < p->n && off < sizeof pruned - CS_OPNAME_MAX - 2; v++)
+                off += (size_t)snprintf(pruned + off, sizeof pruned - off, "%c%s",
+                                        v ? ',' : ' ', cs_spec_pruned_opname(&a->spec, v));
+        }
+    }
+    if (a->st == CS_OK)
+        cs_cell_format_compact(&a->canon.cell, canon, sizeof canon);
+    printf("%ld\t%s\t%s\t", a->line,
+           constructed ? (a->st == CS_OK ? "true" : "false") : "",
+           a->st == CS_OK ? a->hash : "");
+    put_field(pruned);
+    printf("\t%s\t", canon);
+    if (a->st == CS_OK)
+        printf("%.0f\t\t\n", a->canon.automorphisms);
+    else {
+        printf("\t%s\t", cs_status_name(a->st));
+        put_field(a->err.msg);
+        putchar('\n');
+    }
+}
+
+int cs_cmd_cell(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"json", no_argument, NULL, 'j'},
+        {"stop-on-error", no_argument, NULL, 's'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    bool json = false, stop = false;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'j': json = true; break;
+        case 's': stop = true; break;
+        case 'h': fputs(help, stdout); return CS_EXIT_OK;
+        default: fputs("Try 'cellscape cell --help'.\n", stderr); return CS_EXIT_USAGE;
+        }
+    }
+    answer *a = malloc(sizeof *a);
+    if (!a) {
+        cs_cli_error("cell", "out of memory");
+        return CS_EXIT_INTERNAL;
+    }
+    if (!json)
+        puts("line\tvalid\thash\tpruned\tcanonical\tautomorphisms\terror\tmessage");
+    long malformed = 0;
+    char *line = NULL;
+    size_t cap = 0;
+    long lineno = 0;
+    const bool from_args = optind < argc;
+    for (;;) {
+        const char *text;
+        size_t len;
+        if (from_args) {
+            if (optind >= argc)
+                break;
+            text = argv[optind++];
+            len = strlen(text);
+            lineno++;
+        } else {
+            ssize_t n = getline(&line, &cap, stdin);
+            if (n < 0)
+                break;
+            lineno++;
+            len = (size_t)n;
+            text = line;
+            size_t i = 0;
+            while (i < len && (text[i] == ' ' || text[i] == '\t'))
+                i++;
+            if (i == len || text[i] == '\n' || text[i] == '\r' || text[i] == '#')
+                continue;
+        }
+        a->line = lineno;
+        evaluate(a, text, len);
+        if (json)
+            print_json(a);
+        else
+            print_tsv(a);
+        if (a->st != CS_OK && a->st != CS_ERR_DOMAIN) {
+            malformed++;
+            cs_cli_error("cell", "line %ld: %s: %s", lineno, cs_status_name(a->st),
+                         a->err.msg);
+            if (stop)
+                break;
+        }
+    }
+    free(line);
+    free(a);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        cs_cli_error("cell", "cannot write standard output");
+        return CS_EXIT_IO;
+    }
+    return malformed ? CS_EXIT_INPUT : CS_EXIT_OK;
+}

@@ -1,0 +1,227 @@
+/* cellscape enum: regenerate, certify and write the search space. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cs_enum.h"
+#include "cs_enum_output.h"
+#include "cs_io.h"
+
+static const char *const help =
+    "Usage: cellscape enum [OPTIONS]\n\n"
+    "Walk the space as the reference generator does (2..N vertices, every edge\n"
+    "pattern, every labelling), group the labelled graphs into exact\n"
+    "isomorphism classes with nauty, and give each class its representative\n"
+    "(first met), module hash and canonical form.\n\n"
+    "  --max-vertices N   largest cell (2..11; default 7)\n"
+    "  --max-edges N      most edges (default 9)\n"
+    "  --num-ops N        interior ops 1..3 (default 3)\n"
+    "  --verify           certify: canonical forms distinct across classes and\n"
+    "                     equal within them, nauty's group sizes confirmed, module\n"
+    "                     hashes distinct across classes and equal within them\n"
+    "  --exhaustive       with --verify: hash every labelled graph met, not\n"
+    "                     just two members per class\n"
+    "  --format F         write the classes as tsv, jsonl or nasbench-json (the\n"
+    "                     reference generator's file, byte for byte)\n"
+    "  -o, --output FILE  where to write them (- for standard output; written\n"
+    "                     to a temporary file and renamed when complete)\n"
+    "  --json             print the summary as JSON\n"
+    "  --threads N        worker threads (default: one per core)\n"
+    "  -q, --quiet        no progress on standard error\n"
+    "  -h, --help         this text\n\n"
+    "The summary goes to standard output, or to standard error when the\n"
+    "classes go to standard output.  Exit status: 0 done (and certified, with\n"
+    "--verify), 2 bad usage, 3 a certification check failed, 4 output not\n"
+    "written, 5 internal error.\n";
+
+typedef enum { FMT_NONE, FMT_TSV, FMT_JSONL, FMT_NASBENCH } out_format;
+
+static void print_summary(FILE *f, const cs_enum_result *r, bool json)
+{
+    uint64_t labelled = 0, matrices = 0;
+    for (int v = 2; v <= r->limits.max_vertices; v++) {
+        labelled += r->per_vertices[v].labelled;
+        matrices += r->per_vertices[v].matrices;
+    }
+    const cs_enum_verdict *d = &r->verdict;
+    if (json) {
+        fprintf(f, "{\"max_vertices\": %d, \"max_edges\": %d, \"num_ops\": %d, "
+                   "\"classes\": %zu, \"labelled\": %llu, \"matrices\": %llu, "
+                   "\"seconds\": %.3f, \"per_vertices\": [",
+                r->limits.max_vertices, r->limits.max_edges, r->limits.num_ops,
+                r->nclasses, (unsigned long long)labelled,
+                (unsigned long long)matrices, r->seconds);
+        uint64_t cum = 0;
+        for (int v = 2; v <= r->limits.max_vertices; v++) {
+            const cs_enum_count *c = &r->per_vertices[v];
+            cum += c->classes;
+            fprintf(f, "%s{\"vertices\": %d, \"matrices\": %llu, \"labelled\": %llu, "
+                       "\"classes\": %llu, \"classes_up_to\": %llu}",
+                    v > 2 ? ", " : "", v, (unsigned long long)c->matrices,
+                    (unsigned long long)c->labelled, (unsigned long long)c->classes,
+                    (unsigned long long)cum);
+        }
+        fprintf(f, "]");
+        if (d->ran)
+            fprintf(f, ", \"verify\": {\"certified\": %s, \"exhaustive\": %s, "
+                       "\"canon_duplicates\": %llu, \"canon_splits\": %llu, "
+                       "\"group_mismatches\": %llu, \"hash_collisions\": %llu, "
+                       "\"hash_splits\": %llu, \"members_hashed\": %llu}",
+                    cs_enum_certified(r) ? "true" : "false",
+                    d->exhaustive ? "true" : "false",
+                    (unsigned long long)d->canon_duplicates,
+                    (unsigned long long)d->canon_splits,
+                    (unsigned long long)d->group_mismatches,
+                    (unsigned long long)d->hash_collisions,
+                    (unsigned long long)d->hash_splits,
+                    (unsigned long long)d->members_hashed);
+        fprintf(f, "}\n");
+        return;
+    }
+    fprintf(f, "Space: at most %d vertices, %d edges, %d ops\n\n",
+            r->limits.max_vertices, r->limits.max_edges, r->limits.num_ops);
+    fprintf(f, "%8s %10s %12s %10s %12s\n", "vertices", "matrices", "labelled",
+            "classes", "up to here");
+    uint64_t cum = 0;
+    for (int v = 2; v <= r->limits.max_vertices; v++) {
+        const cs_enum_count *c = &r->per_vertices[v];
+        cum += c->classes;
+        fprintf(f, "%8d %10llu %12llu %10llu %12llu\n", v,
+                (unsigned long long)c->matrices, (unsigned long long)c->labelled,
+                (unsigned long long)c->classes, (unsigned long long)cum);
+    }
+    fprintf(f, "\n%zu unique cells from %llu labelled graphs (%.2f s)\n",
+            r->nclasses, (unsigned long long)labelled, r->seconds);
+    if (!d->ran)
+        return;
+    fprintf(f, "\nVerification (%s):\n", d->exhaustive ? "exhaustive" : "two members per class");
+    fprintf(f, "  classes with the same nauty canonical form   %llu\n",
+            (unsigned long long)d->canon_duplicates);
+    fprintf(f, "  members off their class's canonical form     %llu\n",
+            (unsigned long long)d->canon_splits);
+    fprintf(f, "  automorphism groups unlike nauty's size      %llu\n",
+            (unsigned long long)d->group_mismatches);
+    fprintf(f, "  classes sharing a module hash (collisions)   %llu\n",
+            (unsigned long long)d->hash_collisions);
+    fprintf(f, "  members off their class's module hash        %llu (of %llu hashed)\n",
+            (unsigned long long)d->hash_splits, (unsigned long long)d->members_hashed);
+    if (cs_enum_certified(r))
+        fprintf(f, "CERTIFIED: %zu unique cells; module hashes and isomorphism "
+                   "classes are in bijection.\n", r->nclasses);
+    else
+        fprintf(f, "NOT CERTIFIED: see the counts above.\n");
+}
+
+int cs_cmd_enum(int argc, char **argv)
+{
+    enum { O_MAXV = 256, O_MAXE, O_OPS, O_VERIFY, O_EXH, O_FMT, O_JSON, O_THR };
+    static const struct option longopts[] = {
+        {"max-vertices", required_argument, NULL, O_MAXV},
+        {"max-edges", required_argument, NULL, O_MAXE},
+        {"num-ops", required_argument, NULL, O_OPS},
+        {"verify", no_argument, NULL, O_VERIFY},
+        {"exhaustive", no_argument, NULL, O_EXH},
+        {"format", required_argument, NULL, O_FMT},
+        {"output", required_argument, NULL, 'o'},
+        {"json", no_argument, NULL, O_JSON},
+        {"threads", required_argument, NULL, O_THR},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    cs_enum_options opt;
+    cs_enum_options_init(&opt);
+    out_format fmt = FMT_NONE;
+    const char *output = NULL;
+    bool json = false, quiet = false;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
+        switch (c) {
+        case O_MAXV:
+            if (!cs_cli_int("enum", "--max-vertices", optarg, 2, CS_ENUM_MAXV,
+                            &opt.limits.max_vertices))
+                return CS_EXIT_USAGE;
+            break;
+        case O_MAXE:
+            if (!cs_cli_int("enum", "--max-edges", optarg, 1, 64, &opt.limits.max_edges))
+                return CS_EXIT_USAGE;
+            break;
+        case O_OPS:
+            if (!cs_cli_int("enum", "--num-ops", optarg, 1, CS_NUM_OPS, &opt.limits.num_ops))
+                return CS_EXIT_USAGE;
+            break;
+        case O_VERIFY: opt.verify = true; break;
+        case O_EXH: opt.exhaustive = true; break;
+        case O_FMT:
+            if (!strcmp(optarg, "tsv")) fmt = FMT_TSV;
+            else if (!strcmp(optarg, "jsonl")) fmt = FMT_JSONL;
+            else if (!strcmp(optarg, "nasbench-json")) fmt = FMT_NASBENCH;
+            else {
+                cs_cli_error("enum", "--format takes tsv, jsonl or nasbench-json, not '%s'", optarg);
+                return CS_EXIT_USAGE;
+            }
+            break;
+        case 'o': output = optarg; break;
+        case O_JSON: json = true; break;
+        case O_THR:
+            if (!cs_cli_int("enum", "--threads", optarg, 1, 64, &opt.threads))
+                return CS_EXIT_USAGE;
+            break;
+        case 'q': quiet = true; break;
+        case 'h': fputs(help, stdout); return CS_EXIT_OK;
+        default: fputs("Try 'cellscape enum --help'.\n", stderr); return CS_EXIT_USAGE;
+        }
+    }
+    if (optind < argc) {
+        cs_cli_error("enum", "unexpected argument '%s'", argv[optind]);
+        return CS_EXIT_USAGE;
+    }
+    if (opt.exhaustive && !opt.verify) {
+        cs_cli_error("enum", "--exhaustive goes with --verify");
+        return CS_EXIT_USAGE;
+    }
+    if (output && fmt == FMT_NONE)
+        fmt = FMT_TSV;
+    bool listing_to_stdout = fmt != FMT_NONE && (!output || !strcmp(output, "-"));
+
+    cs_outfile out = {0};
+    cs_error err;
+    cs_status st;
+    /* Open first: a bad path fails before the work, not after it. */
+    if (fmt != FMT_NONE && (st = cs_outfile_open(&out, output, &err))) {
+        cs_cli_error("enum", "%s", err.msg);
+        return cs_cli_exit_for(st);
+    }
+    cs_progress prog;
+    cs_progress_init(&prog, "enum", quiet);
+    opt.progress = cs_progress_report;
+    opt.progress_user = &prog;
+    cs_enum_result res;
+    st = cs_enum_run(&opt, &res, &err);
+    cs_progress_done(&prog);
+    if (st) {
+        if (fmt != FMT_NONE)
+            cs_outfile_abort(&out);
+        cs_cli_error("enum", "%s", err.msg);
+        return cs_cli_exit_for(st);
+    }
+    if (fmt != FMT_NONE) {
+        st = fmt == FMT_TSV     ? cs_enum_write_tsv(out.f, &res, &err)
+             : fmt == FMT_JSONL ? cs_enum_write_jsonl(out.f, &res, &err)
+                                : cs_enum_write_nasbench_json(out.f, &res, &err);
+        if (st == CS_OK)
+            st = cs_outfile_commit(&out, &err);
+        else
+            cs_outfile_abort(&out);
+        if (st) {
+            cs_cli_error("enum", "%s", err.msg);
+            cs_enum_result_destroy(&res);
+            return CS_EXIT_IO;
+        }
+    }
+    print_summary(listing_to_stdout ? stderr : stdout, &res, json);
+    int code = opt.verify && !cs_enum_certified(&res) ? CS_EXIT_VERIFY : CS_EXIT_OK;
+    cs_enum_result_destroy(&res);
+    return code;
+}

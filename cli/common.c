@@ -1,0 +1,83 @@
+#include "cli.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+void cs_cli_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "cellscape %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+bool cs_cli_int(const char *cmd, const char *opt, const char *text, int lo, int hi,
+                int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (errno || end == text || *end || v < lo || v > hi) {
+        cs_cli_error(cmd, "%s takes a whole number from %d to %d, not '%s'", opt,
+                     lo, hi, text);
+        return false;
+    }
+    *out = (int)v;
+    return true;
+}
+
+int cs_cli_exit_for(cs_status st)
+{
+    switch (st) {
+    case CS_OK: return CS_EXIT_OK;
+    case CS_ERR_ARG: return CS_EXIT_USAGE;
+    case CS_ERR_VERIFY: return CS_EXIT_VERIFY;
+    case CS_ERR_IO: return CS_EXIT_IO;
+    case CS_ERR_NOMEM: return CS_EXIT_INTERNAL;
+    default: return CS_EXIT_INPUT;
+    }
+}
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+void cs_progress_init(cs_progress *p, const char *cmd, bool quiet)
+{
+    const char *env = getenv("CELLSCAPE_PROGRESS");
+    p->cmd = cmd;
+    p->enabled = !quiet && (env ? strcmp(env, "0") != 0 : isatty(STDERR_FILENO));
+    p->start = now();
+    p->last = 0;
+}
+
+void cs_progress_report(void *arg, const char *phase, double done)
+{
+    cs_progress *p = arg;
+    if (!p->enabled)
+        return;
+    double t = now();
+    /* Quiet for the first second: short runs print nothing. */
+    if (t - p->start < 1.0 || t - p->last < 0.5)
+        return;
+    p->last = t;
+    fprintf(stderr, "\rcellscape %s: %s %5.1f%% (%.1f s)   ", p->cmd, phase,
+            100.0 * done, t - p->start);
+    fflush(stderr);
+}
+
+void cs_progress_done(cs_progress *p)
+{
+    if (p->enabled && p->last > 0)
+        fprintf(stderr, "\r%*s\r", 70, "");
+}

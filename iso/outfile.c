@@ -1,0 +1,87 @@
+#include "cs_io.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+cs_status cs_outfile_open(cs_outfile *o, const char *path, cs_error *err)
+{
+    memset(o, 0, sizeof *o);
+    if (!path || strcmp(path, "-") == 0) {
+        o->f = stdout;
+        return CS_OK;
+    }
+    size_t len = strlen(path);
+    o->path = malloc(len + 1);
+    o->tmp = malloc(len + 16);
+    if (!o->path || !o->tmp) {
+        cs_outfile_abort(o);
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    }
+    memcpy(o->path, path, len + 1);
+    snprintf(o->tmp, len + 16, "%s.tmp.XXXXXX", path);
+    int fd = mkstemp(o->tmp);
+    if (fd < 0) {
+        int e = errno;
+        free(o->tmp);
+        o->tmp = NULL;
+        cs_outfile_abort(o);
+        return cs_error_set(err, CS_ERR_IO, "%s: cannot create: %s", path,
+                            strerror(e));
+    }
+    /* mkstemp makes 0600; outputs are ordinary shareable files. */
+    fchmod(fd, 0644);
+    o->f = fdopen(fd, "w");
+    if (!o->f) {
+        int e = errno;
+        close(fd);
+        cs_outfile_abort(o);
+        return cs_error_set(err, CS_ERR_IO, "%s: %s", path, strerror(e));
+    }
+    return CS_OK;
+}
+
+cs_status cs_outfile_commit(cs_outfile *o, cs_error *err)
+{
+    if (!o->path) {
+        if (fflush(o->f) != 0)
+            return cs_error_set(err, CS_ERR_IO, "standard output: %s",
+                                strerror(errno));
+        return CS_OK;
+    }
+    int failed = ferror(o->f) || fflush(o->f) != 0 || fsync(fileno(o->f)) != 0;
+    int e = errno;
+    if (fclose(o->f) != 0 && !failed) {
+        failed = 1;
+        e = errno;
+    }
+    o->f = NULL;
+    if (!failed && rename(o->tmp, o->path) != 0) {
+        failed = 1;
+        e = errno;
+    }
+    if (failed) {
+        cs_status st = cs_error_set(err, CS_ERR_IO, "%s: cannot write: %s",
+                                    o->path, strerror(e));
+        cs_outfile_abort(o);
+        return st;
+    }
+    free(o->tmp);
+    free(o->path);
+    o->tmp = o->path = NULL;
+    return CS_OK;
+}
+
+void cs_outfile_abort(cs_outfile *o)
+{
+    if (o->f && o->f != stdout)
+        fclose(o->f);
+    o->f = NULL;
+    if (o->tmp)
+        unlink(o->tmp);
+    free(o->tmp);
+    free(o->path);
+    o->tmp = o->path = NULL;
+}

@@ -1,0 +1,280 @@
+/* The cellscape command on the fixtures: what users and scripts see. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+#ifndef CS_TEST_BINARY
+#define CS_TEST_BINARY "./cellscape"
+#endif
+#ifndef CS_TEST_TMPDIR
+#define CS_TEST_TMPDIR "/tmp"
+#endif
+
+typedef struct result {
+    int code;
+    char *out;
+    size_t out_len;
+    char *err;
+} result;
+
+/* Run `cellscape ARGS` with the file `input` (may be NULL) on stdin. */
+static result run(const char *args, const char *input)
+{
+    char outp[4096], errp[4096], cmd[16384];
+    snprintf(outp, sizeof outp, "%s/cli-out-XXXXXX", CS_TEST_TMPDIR);
+    snprintf(errp, sizeof errp, "%s/cli-err-XXXXXX", CS_TEST_TMPDIR);
+    int fo = mkstemp(outp), fe = mkstemp(errp);
+    ck_assert(fo >= 0 && fe >= 0);
+    close(fo);
+    close(fe);
+    snprintf(cmd, sizeof cmd, "CELLSCAPE_PROGRESS=0 %s %s < %s > %s 2> %s", CS_TEST_BINARY,
+             args, input ? input : "/dev/null", outp, errp);
+    int status = system(cmd);
+    result r;
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+    size_t n;
+    r.out = cs_test_read_file(outp, &r.out_len);
+    r.err = cs_test_read_file(errp, &n);
+    unlink(outp);
+    unlink(errp);
+    ck_assert(r.out && r.err);
+    return r;
+}
+
+static void result_free(result *r)
+{
+    free(r->out);
+    free(r->err);
+}
+
+static void write_temp(char *path, size_t size, const char *text)
+{
+    snprintf(path, size, "%s/cli-in-XXXXXX", CS_TEST_TMPDIR);
+    int fd = mkstemp(path);
+    ck_assert(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fputs(text, f);
+    fclose(f);
+}
+
+static const char *const fixtures[] = {
+    "fixtures/nb101-mini-full.expected.json",
+    "fixtures/nb101-mini-only108.expected.json",
+    "fixtures/nb101-real30-only108.expected.json",
+};
+
+/* Every probe through `cellscape cell --json`: keys equal the reference's. */
+START_TEST(test_cell_json_matches_probes)
+{
+    json_t *root = cs_test_load_json(fixtures[_i]);
+    json_t *probes = json_object_get(root, "probes");
+    /* one JSON object per line, as users feed files of cells */
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    size_t i;
+    json_t *p;
+    json_array_foreach(probes, i, p)
+    {
+        json_t *o = json_pack("{sOsO}", "matrix", json_object_get(p, "matrix"), "ops",
+                              json_object_get(p, "ops"));
+        char *s = json_dumps(o, JSON_COMPACT);
+        fprintf(f, "%s\n", s);
+        free(s);
+        json_decref(o);
+    }
+    fclose(f);
+    char in[4096];
+    write_temp(in, sizeof in, text);
+    free(text);
+    result r = run("cell --json", in);
+    unlink(in);
+    /* construction errors are malformed input: exit 1, each named on stderr */
+    ck_assert_int_eq(r.code, 1);
+    ck_assert(strstr(r.err, "line ") && strstr(r.err, "ValueError"));
+    char *save, *line = strtok_r(r.out, "\n", &save);
+    json_array_foreach(probes, i, p)
+    {
+        ck_assert_msg(line != NULL, "no output for probe %zu", i);
+        json_t *got = json_loads(line, 0, NULL);
+        ck_assert_msg(got != NULL, "bad JSON: %s", line);
+        ck_assert_int_eq(json_integer_value(json_object_get(got, "line")), (json_int_t)i + 1);
+        static const char *const keys[] = {"valid", "pruned_matrix", "pruned_ops", "hash",
+                                           "error", "message"};
+        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+            json_t *want = json_object_get(p, keys[k]);
+            if (!want)
+                continue;
+            json_t *have = json_object_get(got, keys[k]);
+            ck_assert_msg(have && json_equal(want, have), "probe %zu key %s: got %s", i,
+                          keys[k], line);
+        }
+        if (json_is_true(json_object_get(p, "valid")))
+            ck_assert(json_object_get(got, "canonical") && json_object_get(got, "automorphisms"));
+        json_decref(got);
+        line = strtok_r(NULL, "\n", &save);
+    }
+    result_free(&r);
+    json_decref(root);
+}
+END_TEST
+
+START_TEST(test_cell_forms_and_tsv)
+{
+    /* the Inception-like cell in three forms: one hash, one canonical form */
+    result r = run("cell '{\"matrix\": [[0,1,1,1,0,1,0],[0,0,0,0,0,0,1],[0,0,0,0,0,0,1],"
+                   "[0,0,0,0,1,0,0],[0,0,0,0,0,0,1],[0,0,0,0,0,0,1],[0,0,0,0,0,0,0]], "
+                   "\"ops\": [\"input\",\"conv1x1-bn-relu\",\"conv3x3-bn-relu\","
+                   "\"conv3x3-bn-relu\",\"conv3x3-bn-relu\",\"maxpool3x3\",\"output\"]}' "
+                   "I31M33O:111100000010001001101 "
+                   "'0111100000000100000010000001000001000000010000000 "
+                   "input,conv3x3-bn-relu,conv1x1-bn-relu,maxpool3x3,conv3x3-bn-relu,"
+                   "conv3x3-bn-relu,output'",
+                   NULL);
+    ck_assert_msg(r.code == 0, "exit %d: %s", r.code, r.err);
+    char *save, *line = strtok_r(r.out, "\n", &save);
+    ck_assert_str_eq(line, "line\tvalid\thash\tpruned\tcanonical\tautomorphisms\terror\tmessage");
+    char hash[3][64], canon[3][128];
+    for (int k = 0; k < 3; k++) {
+        line = strtok_r(NULL, "\n", &save);
+        ck_assert_ptr_nonnull(line);
+        long n;
+        char valid[8], pruned[128];
+        ck_assert_int_eq(sscanf(line, "%ld %7s %63s %127s %127s", &n, valid, hash[k], pruned,
+                                canon[k]), 5);
+        ck_assert_int_eq(n, k + 1);
+        ck_assert_str_eq(valid, "true");
+    }
+    ck_assert_str_eq(hash[0], hash[1]);
+    ck_assert_str_eq(hash[0], hash[2]);
+    ck_assert_str_eq(canon[0], canon[1]);
+    ck_assert_str_eq(canon[0], canon[2]);
+    result_free(&r);
+}
+END_TEST
+
+START_TEST(test_cell_bad_lines_named)
+{
+    char in[4096];
+    write_temp(in, sizeof in, "IO:1\n\n# a comment\ngarbage\nI3O:111\n0120 input,output\n");
+    result r = run("cell", in);
+    ck_assert_int_eq(r.code, 1);
+    ck_assert_msg(strstr(r.err, "line 4: ParseError"), "%s", r.err);
+    ck_assert_msg(strstr(r.err, "line 6: ParseError"), "%s", r.err);
+    ck_assert(strstr(r.out, "\n5\ttrue\t"));
+    result_free(&r);
+    r = run("cell --stop-on-error", in);
+    ck_assert_int_eq(r.code, 1);
+    ck_assert(!strstr(r.out, "\n5\t"));
+    ck_assert(!strstr(r.err, "line 6"));
+    result_free(&r);
+    unlink(in);
+}
+END_TEST
+
+/* The reference generator's files through the command and -o. */
+START_TEST(test_enum_nasbench_json_file)
+{
+    static const char *const files[] = {"realdata/generated_graphs_4V9E.json",
+                                         "realdata/generated_graphs_5V9E.json"};
+    char out[4096], args[8192], ref[4096];
+    snprintf(out, sizeof out, "%s/enum-%d-%ld.json", CS_TEST_TMPDIR, _i, (long)getpid());
+    snprintf(args, sizeof args, "enum --max-vertices %d --verify --format nasbench-json -o %s",
+             4 + _i, out);
+    result r = run(args, NULL);
+    ck_assert_msg(r.code == 0, "exit %d: %s", r.code, r.err);
+    ck_assert(strstr(r.out, "CERTIFIED"));
+    size_t a, b;
+    char *got = cs_test_read_file(out, &a);
+    cs_test_shared_path(ref, sizeof ref, files[_i]);
+    char *want = cs_test_read_file(ref, &b);
+    ck_assert(got && want);
+    ck_assert_uint_eq(a, b);
+    ck_assert(memcmp(got, want, a) == 0);
+    free(got);
+    free(want);
+    unlink(out);
+    result_free(&r);
+}
+END_TEST
+
+START_TEST(test_enum_summary_json)
+{
+    result r = run("enum --max-vertices 5 --verify --json", NULL);
+    ck_assert_int_eq(r.code, 0);
+    json_t *o = json_loads(r.out, 0, NULL);
+    ck_assert_ptr_nonnull(o);
+    ck_assert_int_eq(json_integer_value(json_object_get(o, "classes")), 2532);
+    ck_assert(json_is_true(json_object_get(json_object_get(o, "verify"), "certified")));
+    json_decref(o);
+    result_free(&r);
+}
+END_TEST
+
+START_TEST(test_usage_errors)
+{
+    static const char *const bad[] = {
+        "enum --max-vertices 99", "enum --max-vertices x", "enum --format xml",
+        "enum --exhaustive", "enum extra", "cell --nope", "nosuchcommand", "",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        result r = run(bad[i], NULL);
+        ck_assert_msg(r.code == 2, "'%s' exit %d", bad[i], r.code);
+        ck_assert_msg(r.err[0] != '\0', "'%s' said nothing", bad[i]);
+        result_free(&r);
+    }
+    static const char *const help[] = {"--help", "cell --help", "enum --help", "--version"};
+    for (size_t i = 0; i < sizeof help / sizeof help[0]; i++) {
+        result r = run(help[i], NULL);
+        ck_assert_int_eq(r.code, 0);
+        ck_assert(strlen(r.out) > 10);
+        result_free(&r);
+    }
+}
+END_TEST
+
+/* An output that cannot be written: exit 4, nothing left behind. */
+START_TEST(test_enum_unwritable_output)
+{
+    char dir[4096], args[8192];
+    snprintf(dir, sizeof dir, "%s/no-such-dir-%ld", CS_TEST_TMPDIR, (long)getpid());
+    snprintf(args, sizeof args, "enum --max-vertices 4 -o %s/x.tsv", dir);
+    result r = run(args, NULL);
+    ck_assert_int_eq(r.code, 4);
+    ck_assert(strstr(r.err, "x.tsv"));
+    struct stat st;
+    ck_assert(stat(dir, &st) != 0);
+    result_free(&r);
+    /* standard output on a full device: the writes fail, and we say so */
+    int status = system("CELLSCAPE_PROGRESS=0 " CS_TEST_BINARY
+                        " enum --max-vertices 5 --format tsv > /dev/full 2> /dev/null");
+    ck_assert(WIFEXITED(status));
+    ck_assert_int_eq(WEXITSTATUS(status), 4);
+}
+END_TEST
+
+static Suite *cli_suite(void)
+{
+    Suite *s = suite_create("cli");
+    TCase *tc = tcase_create("cellscape");
+    tcase_set_timeout(tc, 300);
+    tcase_add_loop_test(tc, test_cell_json_matches_probes, 0, 3);
+    tcase_add_test(tc, test_cell_forms_and_tsv);
+    tcase_add_test(tc, test_cell_bad_lines_named);
+    tcase_add_loop_test(tc, test_enum_nasbench_json_file, 0, 2);
+    tcase_add_test(tc, test_enum_summary_json);
+    tcase_add_test(tc, test_usage_errors);
+    tcase_add_test(tc, test_enum_unwritable_output);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    return cs_test_run(cli_suite());
+}

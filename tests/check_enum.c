@@ -1,0 +1,227 @@
+/* enum/: the reference walk, exact classes, certification, output files. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cs_enum.h"
+#include "cs_enum_output.h"
+#include "testutil.h"
+
+static void run(int maxv, int maxe, int ops, bool verify, cs_enum_result *r)
+{
+    cs_enum_options o;
+    cs_error err;
+    cs_enum_options_init(&o);
+    o.limits.max_vertices = maxv;
+    o.limits.max_edges = maxe;
+    o.limits.num_ops = ops;
+    o.verify = verify;
+    ck_assert_msg(cs_enum_run(&o, r, &err) == CS_OK, "%s", err.msg);
+}
+
+/* The reference generator's output files, reproduced byte for byte. */
+START_TEST(test_nasbench_json_identical)
+{
+    static const char *const files[] = {"realdata/generated_graphs_4V9E.json",
+                                         "realdata/generated_graphs_5V9E.json"};
+    int maxv = 4 + _i;
+    cs_enum_result r;
+    run(maxv, 9, 3, true, &r);
+    ck_assert(cs_enum_certified(&r));
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    ck_assert_int_eq(cs_enum_write_nasbench_json(f, &r, NULL), CS_OK);
+    fclose(f);
+    char path[4096];
+    size_t want_len;
+    cs_test_shared_path(path, sizeof path, files[_i]);
+    char *want = cs_test_read_file(path, &want_len);
+    ck_assert_ptr_nonnull(want);
+    ck_assert_uint_eq(len, want_len);
+    ck_assert(memcmp(buf, want, len) == 0);
+    free(buf);
+    free(want);
+    cs_enum_result_destroy(&r);
+}
+END_TEST
+
+/* Worked by hand: 2 vertices give IO; 3 vertices need edges 0-1 and 1-2,
+ * with or without 0-2: 2 matrices x num_ops labellings, none isomorphic. */
+START_TEST(test_tiny_space_by_hand)
+{
+    for (int ops = 1; ops <= 3; ops++) {
+        cs_enum_result r;
+        run(3, 9, ops, true, &r);
+        ck_assert_uint_eq(r.nclasses, 1 + 2 * (size_t)ops);
+        ck_assert_uint_eq(r.per_vertices[3].matrices, 2);
+        ck_assert_uint_eq(r.per_vertices[3].labelled, 2 * (uint64_t)ops);
+        ck_assert(cs_enum_certified(&r));
+        /* first met: the 2-vertex cell, then bits 0b101 with label 0 */
+        ck_assert_uint_eq(r.classes[0].n, 2);
+        ck_assert_uint_eq(r.classes[1].bits, 5);
+        ck_assert_uint_eq(r.classes[1].labelling, 0);
+        cs_enum_result_destroy(&r);
+    }
+    /* With at most 2 edges only the chain input -> x -> output remains. */
+    cs_enum_result r;
+    run(3, 2, 3, true, &r);
+    ck_assert_uint_eq(r.nclasses, 1 + 3);
+    cs_enum_result_destroy(&r);
+}
+END_TEST
+
+START_TEST(test_walk_classes_match_brute_force)
+{
+    /* Brute force: every (matrix, labelling) of the walk, classes by the
+     * canonical form of iso/, independent of the walk's group orbits. */
+    for (int ops = 1; ops <= 3; ops++) {
+        cs_enum_result r;
+        run(5, 9, ops, false, &r);
+        size_t cap = 1 << 16, n = 0;
+        cs_key *keys = malloc(cap * sizeof *keys);
+        for (int v = 2; v <= 5; v++) {
+            int nb = v * (v - 1) / 2;
+            uint32_t L = 1;
+            for (int i = 0; i < v - 2; i++)
+                L *= (uint32_t)ops;
+            for (uint64_t bits = 0; bits < (UINT64_C(1) << nb); bits++) {
+                if (__builtin_popcountll(bits) > 9)
+                    continue;
+                for (uint32_t t = 0; t < L; t++) {
+                    cs_cell c;
+                    cs_spec s;
+                    cs_enum_walk_cell(v, bits, t, ops, &c);
+                    cs_spec_from_cell(&s, &c);
+                    if (!s.valid_spec || !cs_cell_equal(&s.pruned, &c))
+                        continue; /* not a full DAG */
+                    cs_canon cn;
+                    cs_cell_canon(&c, &cn, NULL);
+                    cs_cell_key(&cn.cell, &keys[n++], NULL);
+                    ck_assert(n < cap);
+                }
+            }
+        }
+        qsort(keys, n, sizeof *keys, (int (*)(const void *, const void *))cs_key_cmp);
+        size_t distinct = n ? 1 : 0;
+        for (size_t i = 1; i < n; i++)
+            distinct += cs_key_cmp(&keys[i - 1], &keys[i]) != 0;
+        ck_assert_uint_eq(distinct, r.nclasses);
+        uint64_t labelled = 0;
+        for (int v = 2; v <= 5; v++)
+            labelled += r.per_vertices[v].labelled;
+        ck_assert_uint_eq(labelled, n);
+        free(keys);
+        cs_enum_result_destroy(&r);
+    }
+}
+END_TEST
+
+/* The paper's count, certified; TSV and JSON lines agree with the classes. */
+START_TEST(test_full_space)
+{
+    cs_enum_result r;
+    run(7, 9, 3, true, &r);
+    ck_assert_uint_eq(r.nclasses, 423624);
+    ck_assert(cs_enum_certified(&r));
+    /* the 4V and 5V reference files' sizes, as the walk's running totals */
+    uint64_t cum = 0;
+    for (int v = 2; v <= 5; v++)
+        cum += r.per_vertices[v].classes;
+    ck_assert_uint_eq(cum, 2532);
+    ck_assert_uint_eq(cum - r.per_vertices[5].classes, 91);
+
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    ck_assert_int_eq(cs_enum_write_tsv(f, &r, NULL), CS_OK);
+    fclose(f);
+    char *save, *line = strtok_r(buf, "\n", &save);
+    ck_assert_str_eq(line, cs_enum_tsv_columns);
+    size_t rows = 0;
+    unsigned long long rng = 7;
+    while ((line = strtok_r(NULL, "\n", &save))) {
+        /* spot-check: the representative column hashes to the hash column */
+        if (cs_test_rand(&rng) % 1000 == 0) {
+            char hash[33], cell[64];
+            ck_assert_int_eq(sscanf(line, "%*s %32s %*s %*s %63s", hash, cell), 2);
+            cs_spec s;
+            char hex[33];
+            ck_assert_int_eq(cs_spec_parse(&s, cell, strlen(cell), NULL), CS_OK);
+            cs_cell_hash(&s.pruned, hex, NULL);
+            ck_assert_str_eq(hex, hash);
+        }
+        rows++;
+    }
+    ck_assert_uint_eq(rows, 423624);
+    free(buf);
+    cs_enum_result_destroy(&r);
+}
+END_TEST
+
+START_TEST(test_jsonl_rows_parse)
+{
+    cs_enum_result r;
+    run(5, 9, 3, false, &r);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    ck_assert_int_eq(cs_enum_write_jsonl(f, &r, NULL), CS_OK);
+    fclose(f);
+    size_t rows = 0;
+    for (char *p = buf; *p;) {
+        char *nl = strchr(p, '\n');
+        ck_assert_ptr_nonnull(nl);
+        json_error_t jerr;
+        json_t *o = json_loadb(p, (size_t)(nl - p), 0, &jerr);
+        ck_assert_msg(o != NULL, "row %zu: %s", rows, jerr.text);
+        cs_spec s;
+        char hex[33];
+        ck_assert_int_eq(cs_test_spec(&s, json_object_get(o, "matrix"), json_object_get(o, "ops"), NULL), CS_OK);
+        cs_cell_hash(&s.pruned, hex, NULL);
+        ck_assert_str_eq(hex, json_string_value(json_object_get(o, "hash")));
+        json_decref(o);
+        rows++;
+        p = nl + 1;
+    }
+    ck_assert_uint_eq(rows, 2532);
+    free(buf);
+    cs_enum_result_destroy(&r);
+}
+END_TEST
+
+START_TEST(test_bad_limits)
+{
+    cs_enum_options o;
+    cs_enum_result r;
+    cs_error err;
+    cs_enum_options_init(&o);
+    o.limits.max_vertices = 1;
+    ck_assert_int_eq(cs_enum_run(&o, &r, &err), CS_ERR_ARG);
+    ck_assert(strstr(err.msg, "--max-vertices"));
+    o.limits.max_vertices = 7;
+    o.limits.num_ops = 4;
+    ck_assert_int_eq(cs_enum_run(&o, &r, &err), CS_ERR_ARG);
+    ck_assert(strstr(err.msg, "--num-ops"));
+}
+END_TEST
+
+static Suite *enum_suite(void)
+{
+    Suite *s = suite_create("enum");
+    TCase *tc = tcase_create("walk");
+    tcase_set_timeout(tc, 300);
+    tcase_add_loop_test(tc, test_nasbench_json_identical, 0, 2);
+    tcase_add_test(tc, test_tiny_space_by_hand);
+    tcase_add_test(tc, test_walk_classes_match_brute_force);
+    tcase_add_test(tc, test_jsonl_rows_parse);
+    tcase_add_test(tc, test_bad_limits);
+    tcase_add_test(tc, test_full_space);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    return cs_test_run(enum_suite());
+}
