@@ -21,7 +21,7 @@ static const char *const help =
     "                     equal within them, nauty's group sizes confirmed, module\n"
     "                     hashes distinct across classes and equal within them\n"
     "  --exhaustive       with --verify: hash every labelled graph met, not\n"
-    "                     just two members per class\n"
+    "                     just the first and last of each class\n"
     "  --format F         write the classes as tsv, jsonl or nasbench-json (the\n"
     "                     reference generator's file, byte for byte)\n"
     "  -o, --output FILE  where to write them (- for standard output; written\n"
@@ -95,7 +95,7 @@ static void print_summary(FILE *f, const cs_enum_result *r, bool json)
             r->nclasses, (unsigned long long)labelled, r->seconds);
     if (!d->ran)
         return;
-    fprintf(f, "\nVerification (%s):\n", d->exhaustive ? "exhaustive" : "two members per class");
+    fprintf(f, "\nVerification (%s):\n", d->exhaustive ? "exhaustive" : "first and last member of each class");
     fprintf(f, "  classes with the same nauty canonical form   %llu\n",
             (unsigned long long)d->canon_duplicates);
     fprintf(f, "  members off their class's canonical form     %llu\n",

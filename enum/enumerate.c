@@ -202,6 +202,9 @@ static void *class_worker(void *arg)
 
     for (size_t at = wk->lo; at < wk->hi && !wk->st; at += BATCH) {
         size_t cnt = wk->hi - at < BATCH ? wk->hi - at : BATCH;
+        /* cells[cnt + j] is the last member of class second[j]; a class of
+         * one member has nothing more to compare. */
+        size_t second[BATCH], nsecond = 0;
         for (size_t i = 0; i < cnt; i++) {
             cs_enum_class *c = &res->classes[at + i];
             cs_enum_walk_cell(c->n, c->bits, c->labelling, k, &cells[i]);
@@ -210,27 +213,29 @@ static void *class_worker(void *arg)
                 (wk->st = cs_cell_key(&cn.cell, &c->canon, &wk->err)))
                 break;
             c->automorphisms = cn.automorphisms;
-            if (verify) {
+            if (verify && c->members > 1) {
                 const member *m = &rs->last[at + i];
-                cs_enum_walk_cell(c->n, m->bits, m->t, k, &cells[cnt + i]);
-                cs_key other;
-                if ((wk->st = cs_cell_canon(&cells[cnt + i], &cn, &wk->err)) ||
-                    (wk->st = cs_cell_key(&cn.cell, &other, &wk->err)))
+                cs_cell *other = &cells[cnt + nsecond];
+                cs_enum_walk_cell(c->n, m->bits, m->t, k, other);
+                cs_key key;
+                if ((wk->st = cs_cell_canon(other, &cn, &wk->err)) ||
+                    (wk->st = cs_cell_key(&cn.cell, &key, &wk->err)))
                     break;
-                if (cs_key_cmp(&other, &c->canon) != 0)
+                if (cs_key_cmp(&key, &c->canon) != 0)
                     wk->canon_splits++;
+                second[nsecond++] = i;
             }
         }
-        size_t nh = verify ? 2 * cnt : cnt;
-        if (wk->st || (wk->st = cs_hasher_hash(hasher, nh, cells, hex, &wk->err)))
+        if (wk->st ||
+            (wk->st = cs_hasher_hash(hasher, cnt + nsecond, cells, hex, &wk->err)))
             break;
-        for (size_t i = 0; i < cnt; i++) {
+        for (size_t i = 0; i < cnt; i++)
             hex_to_raw(hex[i], res->classes[at + i].hash);
-            if (verify && memcmp(hex[i], hex[cnt + i], 32) != 0)
+        for (size_t j = 0; j < nsecond; j++)
+            if (memcmp(hex[second[j]], hex[cnt + j], 32) != 0)
                 wk->hash_splits++;
-        }
         if (verify)
-            wk->members_hashed += 2 * cnt;
+            wk->members_hashed += cnt + nsecond;
     }
     cs_hasher_destroy(hasher);
     return NULL;
