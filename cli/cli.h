@@ -40,4 +40,26 @@ void cs_progress_init(cs_progress *p, const char *cmd, bool quiet);
 void cs_progress_report(void *p, const char *phase, double done);
 void cs_progress_done(cs_progress *p);
 
+
+int cs_cmd_import(int argc, char **argv);
+int cs_cmd_query(int argc, char **argv);
+
+/* The shortest decimal text that reads back as exactly d (like Python's
+ * repr), with ".0" on whole numbers. */
+void cs_cli_format_double(char *buf, size_t size, double d);
+
+/* Input of cell-reading commands: the arguments from index `first`, or, when
+ * there are none, standard input line by line (blank and # lines skipped).
+ * Returns 1 with the next text, 0 at the end. */
+typedef struct cs_inputs {
+    bool from_args;
+    int argc, next;
+    char **argv;
+    char *line;
+    size_t cap;
+    long lineno;
+} cs_inputs;
+void cs_inputs_init(cs_inputs *in, int argc, char **argv, int first);
+int cs_inputs_next(cs_inputs *in, const char **text, size_t *len);
+void cs_inputs_destroy(cs_inputs *in);
 #endif

@@ -171,32 +171,12 @@ int cs_cmd_cell(int argc, char **argv)
     if (!json)
         puts("line\tvalid\thash\tpruned\tcanonical\tautomorphisms\terror\tmessage");
     long malformed = 0;
-    char *line = NULL;
-    size_t cap = 0;
-    long lineno = 0;
-    const bool from_args = optind < argc;
-    for (;;) {
-        const char *text;
-        size_t len;
-        if (from_args) {
-            if (optind >= argc)
-                break;
-            text = argv[optind++];
-            len = strlen(text);
-            lineno++;
-        } else {
-            ssize_t n = getline(&line, &cap, stdin);
-            if (n < 0)
-                break;
-            lineno++;
-            len = (size_t)n;
-            text = line;
-            size_t i = 0;
-            while (i < len && (text[i] == ' ' || text[i] == '\t'))
-                i++;
-            if (i == len || text[i] == '\n' || text[i] == '\r' || text[i] == '#')
-                continue;
-        }
+    cs_inputs in;
+    cs_inputs_init(&in, argc, argv, optind);
+    const char *text;
+    size_t len;
+    while (cs_inputs_next(&in, &text, &len)) {
+        long lineno = in.lineno;
         a->line = lineno;
         evaluate(a, text, len);
         if (json)
@@ -211,7 +191,7 @@ int cs_cmd_cell(int argc, char **argv)
                 break;
         }
     }
-    free(line);
+    cs_inputs_destroy(&in);
     free(a);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         cs_cli_error("cell", "cannot write standard output");

@@ -81,3 +81,55 @@ void cs_progress_done(cs_progress *p)
     if (p->enabled && p->last > 0)
         fprintf(stderr, "\r%*s\r", 70, "");
 }
+
+void cs_cli_format_double(char *buf, size_t size, double d)
+{
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, size, "%.*g", prec, d);
+        if (strtod(buf, NULL) == d)
+            break;
+    }
+    if (!strpbrk(buf, ".eEn") && strlen(buf) + 3 <= size)
+        strcat(buf, ".0");
+}
+
+void cs_inputs_init(cs_inputs *in, int argc, char **argv, int first)
+{
+    memset(in, 0, sizeof *in);
+    in->argc = argc;
+    in->argv = argv;
+    in->next = first;
+    in->from_args = first < argc;
+}
+
+int cs_inputs_next(cs_inputs *in, const char **text, size_t *len)
+{
+    if (in->from_args) {
+        if (in->next >= in->argc)
+            return 0;
+        *text = in->argv[in->next++];
+        *len = strlen(*text);
+        in->lineno++;
+        return 1;
+    }
+    for (;;) {
+        ssize_t n = getline(&in->line, &in->cap, stdin);
+        if (n < 0)
+            return 0;
+        in->lineno++;
+        size_t i = 0;
+        while (i < (size_t)n && (in->line[i] == ' ' || in->line[i] == '\t'))
+            i++;
+        if (i == (size_t)n || in->line[i] == '\n' || in->line[i] == '\r' || in->line[i] == '#')
+            continue;
+        *text = in->line;
+        *len = (size_t)n;
+        return 1;
+    }
+}
+
+void cs_inputs_destroy(cs_inputs *in)
+{
+    free(in->line);
+    in->line = NULL;
+}

@@ -15,6 +15,8 @@ typedef struct command {
 static const command commands[] = {
     {"cell", cs_cmd_cell, "prune, check, hash and canonicalise cells"},
     {"enum", cs_cmd_enum, "regenerate and certify the search space"},
+    {"import", cs_cmd_import, "read a dataset .tfrecord into a store"},
+    {"query", cs_cmd_query, "look cells up in a store or .tfrecord"},
 };
 
 static void usage(FILE *f)

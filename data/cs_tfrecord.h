@@ -24,6 +24,8 @@ extern "C" {
 
 /* Plain CRC-32C (Castagnoli), e.g. 0xE3069283 for "123456789". */
 uint32_t cs_crc32c(const void *buf, size_t len);
+/* The CRC-32C of (what gave crc) followed by buf: crc of nothing is 0. */
+uint32_t cs_crc32c_extend(uint32_t crc, const void *buf, size_t len);
 
 /* TFRecord's masked form of cs_crc32c(buf, len). */
 uint32_t cs_crc32c_masked(const void *buf, size_t len);

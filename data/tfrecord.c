@@ -28,10 +28,15 @@
 
 uint32_t cs_crc32c(const void *buf, size_t len)
 {
+    return cs_crc32c_extend(0, buf, len);
+}
+
+uint32_t cs_crc32c_extend(uint32_t crc, const void *buf, size_t len)
+{
     /* ISA-L takes an int length, so long buffers are fed in slices; its
      * return value is the un-inverted state, which chains as the next init. */
     unsigned char *p = (unsigned char *)(uintptr_t)buf;
-    uint32_t state = 0xFFFFFFFFu;
+    uint32_t state = crc ^ 0xFFFFFFFFu;
     while (len > 0) {
         size_t n = len > (size_t)INT_MAX / 2 ? (size_t)INT_MAX / 2 : len;
         state = crc32_iscsi(p, (int)n, state);

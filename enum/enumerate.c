@@ -177,16 +177,6 @@ typedef struct worker {
     cs_error err;
 } worker;
 
-static void hex_to_raw(const char *hex, unsigned char *raw)
-{
-    for (int i = 0; i < 16; i++) {
-        int hi = hex[2 * i], lo = hex[2 * i + 1];
-        hi = hi <= '9' ? hi - '0' : hi - 'a' + 10;
-        lo = lo <= '9' ? lo - '0' : lo - 'a' + 10;
-        raw[i] = (unsigned char)(hi << 4 | lo);
-    }
-}
-
 static void *class_worker(void *arg)
 {
     worker *wk = arg;
@@ -230,7 +220,7 @@ static void *class_worker(void *arg)
             (wk->st = cs_hasher_hash(hasher, cnt + nsecond, cells, hex, &wk->err)))
             break;
         for (size_t i = 0; i < cnt; i++)
-            hex_to_raw(hex[i], res->classes[at + i].hash);
+            cs_hash_from_hex(hex[i], 32, res->classes[at + i].hash);
         for (size_t j = 0; j < nsecond; j++)
             if (memcmp(hex[second[j]], hex[cnt + j], 32) != 0)
                 wk->hash_splits++;
@@ -285,7 +275,7 @@ static void *exhaustive_worker(void *arg)
                     break;
                 for (size_t i = 0; i < fill; i++) {
                     unsigned char raw[16];
-                    hex_to_raw(hex[i], raw);
+                    cs_hash_from_hex(hex[i], 32, raw);
                     if (memcmp(raw, res->classes[cls[i]].hash, 16) != 0)
                         wk->hash_splits++;
                 }

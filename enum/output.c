@@ -6,16 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void hex_of(const unsigned char *raw, char *hex)
-{
-    static const char d[] = "0123456789abcdef";
-    for (int i = 0; i < 16; i++) {
-        hex[2 * i] = d[raw[i] >> 4];
-        hex[2 * i + 1] = d[raw[i] & 15];
-    }
-    hex[32] = '\0';
-}
-
 static cs_status check_stream(FILE *f, const char *what, cs_error *err)
 {
     if (ferror(f))
@@ -45,7 +35,7 @@ cs_status cs_enum_write_tsv(FILE *f, const cs_enum_result *res, cs_error *err)
         char hex[33], rep[128], can[128];
         cs_enum_class_cell(res, c, &cell);
         cs_key_cell(&c->canon, &canon);
-        hex_of(c->hash, hex);
+        cs_hash_to_hex(c->hash, hex);
         cs_cell_format_compact(&cell, rep, sizeof rep);
         cs_cell_format_compact(&canon, can, sizeof can);
         fprintf(f, "%zu\t%s\t%d\t%d\t%s\t%s\t%.0f\t%u\n", i, hex, c->n, c->edges,
@@ -62,7 +52,7 @@ cs_status cs_enum_write_jsonl(FILE *f, const cs_enum_result *res, cs_error *err)
         char hex[33], buf[1024], can[128];
         cs_enum_class_cell(res, c, &cell);
         cs_key_cell(&c->canon, &canon);
-        hex_of(c->hash, hex);
+        cs_hash_to_hex(c->hash, hex);
         cs_cell_format_compact(&canon, can, sizeof can);
         fprintf(f, "{\"class\": %zu, \"hash\": \"%s\", \"vertices\": %d, "
                    "\"edges\": %d, ", i, hex, c->n, c->edges);
@@ -99,7 +89,7 @@ cs_status cs_enum_write_nasbench_json(FILE *f, const cs_enum_result *res,
         cs_cell cell;
         char hex[33], buf[1024];
         cs_enum_class_cell(res, v[i], &cell);
-        hex_of(v[i]->hash, hex);
+        cs_hash_to_hex(v[i]->hash, hex);
         cs_cell_format_matrix_json(&cell, buf, sizeof buf);
         fprintf(f, "%s\"%s\": [%s, ", i ? ", " : "", hex, buf);
         write_labels(f, &cell);

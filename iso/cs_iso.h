@@ -108,6 +108,11 @@ cs_status cs_cell_hash(const cs_cell *c, char hex[33], cs_error *err);
 cs_status cs_cell_hash_many(size_t count, const cs_cell *cells,
                             char (*hex)[33], cs_error *err);
 
+/* A module hash between its 16 raw bytes and 32 lowercase hex digits;
+ * cs_hash_from_hex is false for anything else. */
+void cs_hash_to_hex(const unsigned char raw[16], char hex[33]);
+bool cs_hash_from_hex(const char *hex, size_t len, unsigned char raw[16]);
+
 /* A hasher keeps its buffers between calls: one per thread for bulk work. */
 typedef struct cs_hasher cs_hasher;
 cs_status cs_hasher_init(cs_hasher **h, cs_error *err);

@@ -305,6 +305,29 @@ cs_status cs_cell_hash_many(size_t count, const cs_cell *cells, char (*hex)[33],
     return st;
 }
 
+void cs_hash_to_hex(const unsigned char raw[16], char hex[33])
+{
+    hex_encode(raw, hex);
+    hex[HEX] = '\0';
+}
+
+bool cs_hash_from_hex(const char *hex, size_t len, unsigned char raw[16])
+{
+    if (len != HEX)
+        return false;
+    for (int i = 0; i < HEX; i++) {
+        char c = hex[i];
+        int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+        if (v < 0)
+            return false;
+        if (i % 2 == 0)
+            raw[i / 2] = (unsigned char)(v << 4);
+        else
+            raw[i / 2] |= (unsigned char)v;
+    }
+    return true;
+}
+
 cs_status cs_cell_hash(const cs_cell *c, char hex[33], cs_error *err)
 {
     return cs_cell_hash_many(1, c, (char(*)[33])hex, err);

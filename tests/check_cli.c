@@ -68,12 +68,17 @@ static const char *const fixtures[] = {
     "fixtures/nb101-real30-only108.expected.json",
 };
 
-/* Every probe through `cellscape cell --json`: keys equal the reference's. */
-START_TEST(test_cell_json_matches_probes)
+static const char *const tfrecords[] = {
+    "fixtures/nb101-mini-full.tfrecord",
+    "fixtures/nb101-mini-only108.tfrecord",
+    "fixtures/nb101-real30-only108.tfrecord",
+};
+
+/* Write the probes of one fixture as JSON lines; returns the probes. */
+static json_t *probe_input(int fixture, char *path, size_t size)
 {
-    json_t *root = cs_test_load_json(fixtures[_i]);
+    json_t *root = cs_test_load_json(fixtures[fixture]);
     json_t *probes = json_object_get(root, "probes");
-    /* one JSON object per line, as users feed files of cells */
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
@@ -89,9 +94,19 @@ START_TEST(test_cell_json_matches_probes)
         json_decref(o);
     }
     fclose(f);
-    char in[4096];
-    write_temp(in, sizeof in, text);
+    write_temp(path, size, text);
     free(text);
+    return root;
+}
+
+/* Every probe through `cellscape cell --json`: keys equal the reference's. */
+START_TEST(test_cell_json_matches_probes)
+{
+    char in[4096];
+    json_t *root = probe_input(_i, in, sizeof in);
+    json_t *probes = json_object_get(root, "probes");
+    size_t i;
+    json_t *p;
     result r = run("cell --json", in);
     unlink(in);
     /* construction errors are malformed input: exit 1, each named on stderr */
@@ -228,7 +243,8 @@ START_TEST(test_usage_errors)
         ck_assert_msg(r.err[0] != '\0', "'%s' said nothing", bad[i]);
         result_free(&r);
     }
-    static const char *const help[] = {"--help", "cell --help", "enum --help", "--version"};
+    static const char *const help[] = {"--help", "cell --help", "enum --help", "import --help",
+                                       "query --help", "--version"};
     for (size_t i = 0; i < sizeof help / sizeof help[0]; i++) {
         result r = run(help[i], NULL);
         ck_assert_int_eq(r.code, 0);
@@ -258,6 +274,109 @@ START_TEST(test_enum_unwritable_output)
 }
 END_TEST
 
+
+/* import, then query --json --all-repeats: every probe's keys as the
+ * reference answered them, values bit-exact. */
+START_TEST(test_import_and_query_match_probes)
+{
+    char in[4096], store[4096], args[16384], src[4096];
+    json_t *root = probe_input(_i, in, sizeof in);
+    cs_test_shared_path(src, sizeof src, tfrecords[_i]);
+    snprintf(store, sizeof store, "%s/store-%d-%ld.nb101", CS_TEST_TMPDIR, _i, (long)getpid());
+    snprintf(args, sizeof args, "import %s -o %s", src, store);
+    result r = run(args, NULL);
+    ck_assert_msg(r.code == 0, "import exit %d: %s", r.code, r.err);
+    ck_assert(strstr(r.out, "records"));
+    result_free(&r);
+    for (int direct = 0; direct < 2; direct++) {
+        /* the store, then the .tfrecord itself (imported on the fly) */
+        snprintf(args, sizeof args, "query %s --json --all-repeats", direct ? src : store);
+        r = run(args, in);
+        ck_assert_int_eq(r.code, 1); /* the ValueError probes */
+        char *save, *line = strtok_r(r.out, "\n", &save);
+        size_t i;
+        json_t *p;
+        json_array_foreach(json_object_get(root, "probes"), i, p)
+        {
+            ck_assert_msg(line != NULL, "no output for probe %zu", i);
+            json_t *got = json_loads(line, 0, NULL);
+            ck_assert_ptr_nonnull(got);
+            static const char *const keys[] = {"valid", "hash", "error", "message",
+                                               "in_dataset", "fixed", "computed"};
+            for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+                json_t *want = json_object_get(p, keys[k]);
+                if (!want)
+                    continue;
+                json_t *have = json_object_get(got, keys[k]);
+                ck_assert_msg(have && json_equal(want, have), "probe %zu key %s: %s", i,
+                              keys[k], line);
+            }
+            json_decref(got);
+            line = strtok_r(NULL, "\n", &save);
+        }
+        result_free(&r);
+    }
+    unlink(in);
+    unlink(store);
+    json_decref(root);
+}
+END_TEST
+
+START_TEST(test_query_tsv_and_hash)
+{
+    char src[4096], args[16384];
+    cs_test_shared_path(src, sizeof src, "fixtures/nb101-real30-only108.tfrecord");
+    snprintf(args, sizeof args,
+             "query %s --repeat 1 ff92c322c5d9d3d587d9c146a63d0807 00000000000000000000000000000000",
+             src);
+    result r = run(args, NULL);
+    ck_assert_msg(r.code == 0, "exit %d: %s", r.code, r.err);
+    /* repeat 1 of that cell (realdata): test accuracy 0.9192708134651184 */
+    ck_assert_msg(strstr(r.out, "\n1\ttrue\ttrue\tff92c322c5d9d3d587d9c146a63d0807\t108\t1\t"
+                                "1395.739990234375\t1.0\t0.9279847741127014\t0.9192708134651184\t6315018"),
+                  "%s", r.out);
+    ck_assert(strstr(r.out, "\n2\ttrue\tfalse\t00000000000000000000000000000000\t"));
+    result_free(&r);
+}
+END_TEST
+
+START_TEST(test_import_errors)
+{
+    char args[16384], store[4096], bad[4096];
+    snprintf(store, sizeof store, "%s/never-%ld.nb101", CS_TEST_TMPDIR, (long)getpid());
+    /* a TFRecord cut in the middle of a record */
+    char src[4096];
+    cs_test_shared_path(src, sizeof src, "fixtures/nb101-real30-only108.tfrecord");
+    size_t len;
+    char *buf = cs_test_read_file(src, &len);
+    snprintf(bad, sizeof bad, "%s/cut-%ld.tfrecord", CS_TEST_TMPDIR, (long)getpid());
+    FILE *f = fopen(bad, "wb");
+    fwrite(buf, 1, len - 100, f);
+    fclose(f);
+    free(buf);
+    snprintf(args, sizeof args, "import %s -o %s", bad, store);
+    result r = run(args, NULL);
+    ck_assert_int_eq(r.code, 1);
+    ck_assert_msg(strstr(r.err, bad) && strstr(r.err, "record 89") && strstr(r.err, "offset"),
+                  "%s", r.err);
+    ck_assert(access(store, F_OK) != 0);
+    result_free(&r);
+    /* a store that is not one */
+    snprintf(args, sizeof args, "query %s IO:1", bad);
+    r = run(args, NULL);
+    ck_assert_int_eq(r.code, 1);
+    result_free(&r);
+    unlink(bad);
+    r = run("import", NULL);
+    ck_assert_int_eq(r.code, 2);
+    result_free(&r);
+    r = run("query /nonexistent/store IO:1", NULL);
+    ck_assert_int_eq(r.code, 4);
+    ck_assert(strstr(r.err, "/nonexistent/store"));
+    result_free(&r);
+}
+END_TEST
+
 static Suite *cli_suite(void)
 {
     Suite *s = suite_create("cli");
@@ -270,6 +389,9 @@ static Suite *cli_suite(void)
     tcase_add_test(tc, test_enum_summary_json);
     tcase_add_test(tc, test_usage_errors);
     tcase_add_test(tc, test_enum_unwritable_output);
+    tcase_add_loop_test(tc, test_import_and_query_match_probes, 0, 3);
+    tcase_add_test(tc, test_query_tsv_and_hash);
+    tcase_add_test(tc, test_import_errors);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -3,12 +3,14 @@
 
 TCase *cs_tfrecord_tcase(void);
 TCase *cs_nb101_row_tcase(void);
+TCase *cs_store_tcase(void);
 
 static Suite *data_suite(void)
 {
     Suite *s = suite_create("data");
     suite_add_tcase(s, cs_tfrecord_tcase());
     suite_add_tcase(s, cs_nb101_row_tcase());
+    suite_add_tcase(s, cs_store_tcase());
     return s;
 }
 

@@ -6,6 +6,7 @@
 #include "testutil.h"
 
 TCase *cs_md5_batch_tcase(void);
+TCase *cs_params_tcase(void);
 
 static const char *const fixtures[] = {
     "fixtures/nb101-mini-full.expected.json",
@@ -454,6 +455,7 @@ static Suite *iso_suite(void)
     tcase_add_test(tc, test_unknown_op_after_pruning);
     suite_add_tcase(s, tc);
     suite_add_tcase(s, cs_md5_batch_tcase());
+    suite_add_tcase(s, cs_params_tcase());
     return s;
 }
 

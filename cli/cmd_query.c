@@ -1,0 +1,279 @@
+/* cellscape query: look cells up in a store, as the reference API does. */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cs_store.h"
+
+static const char *const help =
+    "Usage: cellscape query STORE [OPTIONS] [CELL...]\n\n"
+    "Look cells up with the reference API's semantics (prune, check, find).\n"
+    "STORE is a store from 'cellscape import' or a .tfrecord (imported on the\n"
+    "fly).  Cells come as arguments or one per line on standard input, in any\n"
+    "form 'cellscape cell' reads, or as a 32-digit module hash.\n\n"
+    "  --epochs N       budget to query (default 108)\n"
+    "  --halfway        the halfway evaluation (the reference's stop_halfway)\n"
+    "  --repeat K       repeat K (0..2)\n"
+    "  --seed S         a random repeat per query, from seed S (default: seed 0)\n"
+    "  --mean           the mean of all repeats\n"
+    "  --all-repeats    every budget and repeat (the reference's computed_stat)\n"
+    "  --json           one JSON object per cell with the reference's keys (valid,\n"
+    "                   hash, error, message, in_dataset, fixed, and query or,\n"
+    "                   with --all-repeats, computed)\n"
+    "  --counters       print the budget counters (training time and epochs\n"
+    "                   charged, as the reference's) on standard error at the end\n"
+    "  -h, --help       this text\n\n"
+    "TSV columns: line, valid, in_dataset, hash, epochs, repeat, training_time,\n"
+    "train_accuracy, validation_accuracy, test_accuracy, trainable_parameters,\n"
+    "error, message (repeat is 'mean' with --mean).\n"
+    "Exit status: 0 all cells read, 1 some cell malformed or the store\n"
+    "unreadable, 2 bad usage.\n";
+
+static uint64_t splitmix(uint64_t *s)
+{
+    uint64_t z = (*s += UINT64_C(0x9E3779B97F4A7C15));
+    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+    return z ^ (z >> 31);
+}
+
+static bool is_hash(const char *t, size_t len, unsigned char raw[16])
+{
+    while (len && (t[len - 1] == '\n' || t[len - 1] == '\r' || t[len - 1] == ' '))
+        len--;
+    return cs_hash_from_hex(t, len, raw);
+}
+
+static json_t *run_json(const cs_run *r)
+{
+    return json_pack("{sfsfsfsfsfsfsfsf}", "halfway_training_time", r->halfway_training_time,
+                     "halfway_train_accuracy", r->halfway_train_accuracy,
+                     "halfway_validation_accuracy", r->halfway_validation_accuracy,
+                     "halfway_test_accuracy", r->halfway_test_accuracy, "final_training_time",
+                     r->final_training_time, "final_train_accuracy", r->final_train_accuracy,
+                     "final_validation_accuracy", r->final_validation_accuracy,
+                     "final_test_accuracy", r->final_test_accuracy);
+}
+
+static json_t *fixed_json(const cs_store *s, size_t i)
+{
+    const cs_store_entry *e = cs_store_entry_at(s, i);
+    cs_cell c;
+    cs_key_cell(&e->cell, &c);
+    json_t *m = json_array(), *ops = json_array();
+    for (int a = 0; a < c.n; a++) {
+        json_t *row = json_array();
+        for (int b = 0; b < c.n; b++)
+            json_array_append_new(row, json_integer(c.adj[a] >> b & 1));
+        json_array_append_new(m, row);
+        json_array_append_new(ops, json_string(cs_op_name(c.op[a])));
+    }
+    return json_pack("{sososI}", "module_adjacency", m, "module_operations", ops,
+                     "trainable_parameters", (json_int_t)e->trainable_parameters);
+}
+
+static void put_tsv_double(double d)
+{
+    char buf[40];
+    cs_cli_format_double(buf, sizeof buf, d);
+    printf("\t%s", buf);
+}
+
+int cs_cmd_query(int argc, char **argv)
+{
+    enum { O_EPOCHS = 256, O_HALF, O_REPEAT, O_SEED, O_MEAN, O_ALL, O_JSON, O_COUNTERS };
+    static const struct option longopts[] = {
+        {"epochs", required_argument, NULL, O_EPOCHS}, {"halfway", no_argument, NULL, O_HALF},
+        {"repeat", required_argument, NULL, O_REPEAT}, {"seed", required_argument, NULL, O_SEED},
+        {"mean", no_argument, NULL, O_MEAN},         {"all-repeats", no_argument, NULL, O_ALL},
+        {"json", no_argument, NULL, O_JSON},         {"counters", no_argument, NULL, O_COUNTERS},
+        {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0}};
+    int epochs = 108, repeat = -1, seed = 0;
+    bool halfway = false, mean = false, all = false, json = false, counters = false;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (c) {
+        case O_EPOCHS:
+            if (!cs_cli_int("query", "--epochs", optarg, 1, 1 << 20, &epochs))
+                return CS_EXIT_USAGE;
+            break;
+        case O_HALF: halfway = true; break;
+        case O_REPEAT:
+            if (!cs_cli_int("query", "--repeat", optarg, 0, CS_STORE_REPEATS - 1, &repeat))
+                return CS_EXIT_USAGE;
+            break;
+        case O_SEED:
+            if (!cs_cli_int("query", "--seed", optarg, 0, 2147483647, &seed))
+                return CS_EXIT_USAGE;
+            break;
+        case O_MEAN: mean = true; break;
+        case O_ALL: all = true; break;
+        case O_JSON: json = true; break;
+        case O_COUNTERS: counters = true; break;
+        case 'h': fputs(help, stdout); return CS_EXIT_OK;
+        default: fputs("Try 'cellscape query --help'.\n", stderr); return CS_EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        cs_cli_error("query", "give a store (see --help)");
+        return CS_EXIT_USAGE;
+    }
+    if (mean && repeat >= 0) {
+        cs_cli_error("query", "--mean and --repeat exclude each other");
+        return CS_EXIT_USAGE;
+    }
+    const char *path = argv[optind++];
+    cs_store *s;
+    cs_error err;
+    cs_status st = cs_store_open_any(&s, path, NULL, &err);
+    if (st) {
+        cs_cli_error("query", "%s", err.msg);
+        return cs_cli_exit_for(st);
+    }
+    cs_query_result *r = malloc(sizeof *r);
+    if (!r) {
+        cs_store_close(s);
+        cs_cli_error("query", "out of memory");
+        return CS_EXIT_INTERNAL;
+    }
+    if (!json)
+        puts("line\tvalid\tin_dataset\thash\tepochs\trepeat\ttraining_time\ttrain_accuracy\t"
+             "validation_accuracy\ttest_accuracy\ttrainable_parameters\terror\tmessage");
+    uint64_t rng = (uint64_t)seed;
+    cs_budget_counter counter = {0, 0};
+    long malformed = 0;
+    cs_inputs in;
+    cs_inputs_init(&in, argc, argv, optind);
+    const char *text;
+    size_t len;
+    while (cs_inputs_next(&in, &text, &len)) {
+        unsigned char raw[16];
+        cs_error qerr;
+        cs_error_clear(&qerr);
+        if (is_hash(text, len, raw)) {
+            memset(&r->spec, 0, sizeof r->spec);
+            r->index = cs_store_find_hash(s, raw);
+            memcpy(r->hash, text, 32);
+            r->hash[32] = '\0';
+            st = CS_OK;
+            if (r->index >= 0) {
+                cs_cell cell;
+                cs_key_cell(&cs_store_entry_at(s, (size_t)r->index)->cell, &cell);
+                cs_spec_from_cell(&r->spec, &cell);
+            }
+        } else {
+            st = cs_store_lookup(s, text, len, r, &qerr);
+        }
+        bool constructed = st == CS_OK || st == CS_ERR_DOMAIN;
+        if (!constructed) {
+            malformed++;
+            cs_cli_error("query", "line %ld: %s: %s", in.lineno, cs_status_name(st), qerr.msg);
+        }
+        bool found = st == CS_OK && r->index >= 0;
+        int rep = repeat;
+        if (found && !mean && !all && rep < 0) {
+            int b = cs_store_budget_index(s, epochs);
+            int n = b >= 0 ? cs_store_entry_at(s, (size_t)r->index)->repeats[b] : 0;
+            rep = n ? (int)(splitmix(&rng) % (uint64_t)n) : 0;
+        }
+        cs_status qst = CS_OK;
+        if (found && !all) {
+            qst = cs_store_query(s, r, epochs, halfway, mean ? CS_REPEAT_MEAN : CS_REPEAT_ONE,
+                                 rep, &counter, &qerr);
+            if (qst) {
+                cs_cli_error("query", "line %ld: %s", in.lineno, qerr.msg);
+                malformed++;
+            }
+        }
+        if (json) {
+            json_t *o = json_object();
+            json_object_set_new(o, "line", json_integer(in.lineno));
+            if (constructed)
+                json_object_set_new(o, "valid", json_boolean(st == CS_OK));
+            if (st == CS_OK) {
+                json_object_set_new(o, "hash", json_string(r->hash));
+                json_object_set_new(o, "in_dataset", json_boolean(found));
+            } else {
+                json_object_set_new(o, "error", json_string(cs_status_name(st)));
+                json_object_set_new(o, "message", json_string(qerr.msg));
+            }
+            if (found) {
+                json_object_set_new(o, "fixed", fixed_json(s, (size_t)r->index));
+                if (all) {
+                    json_t *comp = json_object();
+                    const cs_store_entry *e = cs_store_entry_at(s, (size_t)r->index);
+                    for (int b = 0; b < cs_store_num_budgets(s); b++) {
+                        char key[16];
+                        snprintf(key, sizeof key, "%d", cs_store_budget(s, b));
+                        json_t *list = json_array();
+                        const cs_run *runs = cs_store_runs(s, (size_t)r->index, b);
+                        for (int k = 0; k < e->repeats[b]; k++)
+                            json_array_append_new(list, run_json(&runs[k]));
+                        json_object_set_new(comp, key, list);
+                    }
+                    json_object_set_new(o, "computed", comp);
+                } else if (qst == CS_OK) {
+                    json_t *q = json_pack("{sisfsfsfsf}", "epochs", epochs, "training_time",
+                                          r->training_time, "train_accuracy", r->train_accuracy,
+                                          "validation_accuracy", r->validation_accuracy,
+                                          "test_accuracy", r->test_accuracy);
+                    json_object_set_new(q, "repeat", mean ? json_string("mean") : json_integer(rep));
+                    json_object_set_new(q, "stop_halfway", json_boolean(halfway));
+                    json_object_set_new(o, "query", q);
+                }
+            }
+            char *out = json_dumps(o, JSON_PRESERVE_ORDER | JSON_COMPACT);
+            if (out)
+                puts(out);
+            free(out);
+            json_decref(o);
+            continue;
+        }
+        /* TSV */
+        if (!constructed || st == CS_ERR_DOMAIN || !found || qst) {
+            printf("%ld\t%s\t%s\t%s\t\t\t\t\t\t\t\t%s\t%s\n", in.lineno,
+                   constructed ? (st == CS_OK ? "true" : "false") : "",
+                   st == CS_OK ? (found ? "true" : "false") : "", st == CS_OK ? r->hash : "",
+                   st == CS_OK && !qst ? "" : cs_status_name(st ? st : qst), qerr.msg);
+            continue;
+        }
+        if (all) {
+            const cs_store_entry *e = cs_store_entry_at(s, (size_t)r->index);
+            for (int b = 0; b < cs_store_num_budgets(s); b++)
+                for (int k = 0; k < e->repeats[b]; k++) {
+                    const cs_run *x = &cs_store_runs(s, (size_t)r->index, b)[k];
+                    printf("%ld\ttrue\ttrue\t%s\t%d\t%d", in.lineno, r->hash, cs_store_budget(s, b), k);
+                    put_tsv_double(halfway ? x->halfway_training_time : x->final_training_time);
+                    put_tsv_double(halfway ? x->halfway_train_accuracy : x->final_train_accuracy);
+                    put_tsv_double(halfway ? x->halfway_validation_accuracy : x->final_validation_accuracy);
+                    put_tsv_double(halfway ? x->halfway_test_accuracy : x->final_test_accuracy);
+                    printf("\t%d\t\t\n", (int)e->trainable_parameters);
+                }
+            continue;
+        }
+        printf("%ld\ttrue\ttrue\t%s\t%d\t", in.lineno, r->hash, epochs);
+        if (mean)
+            printf("mean");
+        else
+            printf("%d", rep);
+        put_tsv_double(r->training_time);
+        put_tsv_double(r->train_accuracy);
+        put_tsv_double(r->validation_accuracy);
+        put_tsv_double(r->test_accuracy);
+        printf("\t%d\t\t\n", (int)r->trainable_parameters);
+    }
+    if (counters)
+        fprintf(stderr, "budget counters: training time %.6f s, epochs %.0f\n",
+                counter.total_time, counter.total_epochs);
+    cs_inputs_destroy(&in);
+    free(r);
+    cs_store_close(s);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        cs_cli_error("query", "cannot write standard output");
+        return CS_EXIT_IO;
+    }
+    return malformed ? CS_EXIT_INPUT : CS_EXIT_OK;
+}

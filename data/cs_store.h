@@ -1,0 +1,158 @@
+/* cellscape data/: the NAS-Bench-101 store.
+ *
+ * `cs_store_import` reads an official TFRecord file (or our synthetic one),
+ * checks every record, and writes a compact binary store: a header, one
+ * fixed-size entry per cell sorted by module hash, and two hash indexes (by
+ * module hash and by canonical form).  Opening a store maps it into memory
+ * and checks its checksums; no parsing.
+ *
+ * File layout (little-endian), version 1:
+ *   header   (CS_STORE_HEADER_SIZE bytes, see cs_store_header)
+ *   entries  ncells x entry_size: cs_store_entry then, for each budget and
+ *            repeat, a cs_run (8 doubles)
+ *   hash index   index_slots x uint32 (entry + 1, 0 = empty), slot from the
+ *                module hash's first 8 bytes, linear probing
+ *   canon index  index_slots x uint32, slot from the canonical key
+ * Every section has a CRC-32C in the header; the header has its own. */
+#ifndef CS_STORE_H
+#define CS_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cs_error.h"
+#include "cs_iso.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CS_STORE_VERSION 1
+#define CS_STORE_MAX_BUDGETS 4
+#define CS_STORE_REPEATS 3
+
+/* One training run at one budget: what the reference API returns as a data
+ * point of `computed_stat`, in its key order. */
+typedef struct cs_run {
+    double halfway_training_time;
+    double halfway_train_accuracy;
+    double halfway_validation_accuracy;
+    double halfway_test_accuracy;
+    double final_training_time;
+    double final_train_accuracy;
+    double final_validation_accuracy;
+    double final_test_accuracy;
+} cs_run;
+
+/* The fixed part of a cell's entry. */
+typedef struct cs_store_entry {
+    unsigned char hash[16]; /* module hash, raw MD5 */
+    cs_key cell;            /* module_adjacency / module_operations as stored */
+    cs_key canon;           /* key of the nauty canonical form */
+    int32_t trainable_parameters;
+    uint8_t repeats[CS_STORE_MAX_BUDGETS]; /* runs present per budget */
+    uint32_t reserved[2];
+} cs_store_entry;
+
+typedef struct cs_store cs_store;
+
+/* --- import ------------------------------------------------------------- */
+
+typedef struct cs_import_options {
+    bool keep_going;     /* skip bad records (counted) instead of failing */
+    int threads;         /* 0: one per core */
+    void (*progress)(void *user, const char *phase, double done);
+    void *progress_user;
+} cs_import_options;
+
+typedef struct cs_import_stats {
+    uint64_t records;      /* records read */
+    uint64_t skipped;      /* bad records skipped (keep_going) */
+    uint64_t cells;
+    int nbudgets;
+    int budgets[CS_STORE_MAX_BUDGETS];
+    bool synthetic;        /* the file says it is cellscape's synthetic data */
+    unsigned char sha256[32]; /* of the TFRecord file */
+    uint64_t bytes;
+    cs_error first_skipped; /* the first skipped record's error */
+} cs_import_stats;
+
+void cs_import_options_init(cs_import_options *opt);
+
+/* Read `tfrecord` and write the store to `store_path` atomically (nothing
+ * is left under that name unless the import succeeds). */
+cs_status cs_store_import(const char *tfrecord, const char *store_path,
+                          const cs_import_options *opt, cs_import_stats *stats,
+                          cs_error *err);
+
+/* --- open and read ------------------------------------------------------- */
+
+cs_status cs_store_open(cs_store **s, const char *path, cs_error *err);
+/* A store or a .tfrecord: the latter is imported into a temporary store
+ * first (files are told apart by their first bytes, not their names). */
+cs_status cs_store_open_any(cs_store **s, const char *path,
+                            const cs_import_options *opt, cs_error *err);
+void cs_store_close(cs_store *s);
+
+size_t cs_store_num_cells(const cs_store *s);
+int cs_store_num_budgets(const cs_store *s);
+int cs_store_budget(const cs_store *s, int index);      /* epochs */
+int cs_store_budget_index(const cs_store *s, int epochs); /* -1 if absent */
+bool cs_store_synthetic(const cs_store *s);
+/* SHA-256 of the TFRecord the store was made from, and its size. */
+const unsigned char *cs_store_source_sha256(const cs_store *s);
+uint64_t cs_store_source_bytes(const cs_store *s);
+/* "nasbench_only108.tfrecord" / "nasbench_full.tfrecord" when the source's
+ * SHA-256 is an official file's, else NULL. */
+const char *cs_store_official_name(const cs_store *s);
+
+const cs_store_entry *cs_store_entry_at(const cs_store *s, size_t i);
+/* The runs of entry i at budget index b: entry->repeats[b] of them. */
+const cs_run *cs_store_runs(const cs_store *s, size_t i, int b);
+
+/* Look-ups: the entry index, or -1. */
+int64_t cs_store_find_hash(const cs_store *s, const unsigned char hash[16]);
+int64_t cs_store_find_canon(const cs_store *s, const cs_key *canon);
+
+/* --- the reference API's query ---------------------------------------------- */
+
+typedef enum { CS_REPEAT_ONE, CS_REPEAT_MEAN } cs_repeat_mode;
+
+typedef struct cs_budget_counter {
+    double total_time;   /* training time charged */
+    double total_epochs; /* epochs charged (half when stopping halfway) */
+} cs_budget_counter;
+
+typedef struct cs_query_result {
+    int64_t index;        /* entry, -1 when not in the dataset */
+    cs_spec spec;         /* the query, pruned */
+    char hash[33];
+    /* what `query` returns for one repeat (or the mean of all) */
+    int epochs;
+    double training_time, train_accuracy, validation_accuracy, test_accuracy;
+    int32_t trainable_parameters;
+} cs_query_result;
+
+/* Find a cell given in any iso/ text form, with the reference's semantics:
+ * construction errors (CS_ERR_VALUE), domain errors (CS_ERR_DOMAIN); a valid
+ * cell the store lacks gives CS_OK with index -1.  No MD5: the canonical form
+ * finds the entry, whose stored hash is the module hash (enum --verify
+ * certifies that the two are in bijection over the space). */
+cs_status cs_store_lookup(const cs_store *s, const char *text, size_t len,
+                          cs_query_result *r, cs_error *err);
+cs_status cs_store_lookup_spec(const cs_store *s, const cs_spec *spec,
+                               cs_query_result *r, cs_error *err);
+
+/* The reference's query(spec, epochs, stop_halfway) on a looked-up cell:
+ * repeat `repeat` (0..2) or the mean of all repeats; charges `counter`
+ * (may be NULL) as the reference does.  CS_ERR_NOTFOUND for a budget the
+ * store lacks (message as the reference's). */
+cs_status cs_store_query(const cs_store *s, cs_query_result *r, int epochs,
+                         bool stop_halfway, cs_repeat_mode mode, int repeat,
+                         cs_budget_counter *counter, cs_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

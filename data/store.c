@@ -1,0 +1,213 @@
+/* Opening a store (a memory map, checked) and finding cells in it. */
+#include "cs_store.h"
+#include "cs_tfrecord.h"
+#include "store_format.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct cs_store {
+    const unsigned char *map;
+    size_t size;
+    const cs_store_header *h;
+    const unsigned char *entries;
+    const uint32_t *hash_index, *canon_index;
+};
+
+/* The official files' SHA-256 (facts sheet, section 5). */
+static const struct {
+    const char *name, *sha256;
+} official[] = {
+    {"nasbench_only108.tfrecord",
+     "4c39c3936e36a85269881d659e44e61a245babcb72cb374eacacf75d0e5f4fd1"},
+    {"nasbench_full.tfrecord",
+     "3d64db8180fb1b0207212f9032205064312b6907a3bbc81eabea10db2f5c7e9c"},
+};
+
+static cs_status corrupt(cs_error *err, const char *path, const char *what)
+{
+    return cs_error_set(err, CS_ERR_FORMAT, "%s: %s (the store is damaged: import it again)",
+                        path, what);
+}
+
+static cs_status check_store(cs_store *s, const char *path, cs_error *err)
+{
+    const cs_store_header *h = s->h;
+    if (s->size < CS_STORE_HEADER_SIZE || memcmp(h->magic, CS_STORE_MAGIC, sizeof CS_STORE_MAGIC))
+        return cs_error_set(err, CS_ERR_FORMAT, "%s: not a cellscape store", path);
+    if (h->byte_order != CS_STORE_BYTE_ORDER)
+        return cs_error_set(err, CS_ERR_FORMAT,
+                            "%s: store written with another byte order; import it on this "
+                            "machine", path);
+    if (h->version != CS_STORE_VERSION)
+        return cs_error_set(err, CS_ERR_FORMAT,
+                            "%s: store version %u; this cellscape reads version %d "
+                            "(import the dataset again)", path, h->version, CS_STORE_VERSION);
+    cs_store_header copy = *h;
+    copy.crc_header = 0;
+    if (cs_crc32c(&copy, sizeof copy) != h->crc_header)
+        return corrupt(err, path, "header checksum mismatch");
+    uint64_t slots = h->index_slots;
+    if (h->header_size != CS_STORE_HEADER_SIZE || h->nbudgets < 1 ||
+        h->nbudgets > CS_STORE_MAX_BUDGETS || h->repeats != CS_STORE_REPEATS ||
+        h->entry_size != sizeof(cs_store_entry) + h->nbudgets * CS_STORE_REPEATS * sizeof(cs_run) ||
+        slots == 0 || (slots & (slots - 1)) || slots < h->ncells || h->ncells > UINT32_MAX - 1 ||
+        h->entries_offset != CS_STORE_HEADER_SIZE ||
+        h->hash_index_offset != h->entries_offset + h->ncells * h->entry_size ||
+        h->canon_index_offset != h->hash_index_offset + slots * 4 ||
+        h->file_size != h->canon_index_offset + slots * 4)
+        return corrupt(err, path, "inconsistent header");
+    if (h->file_size != s->size)
+        return corrupt(err, path, "file size differs from the header's (truncated?)");
+    s->hash_index = (const uint32_t *)(s->map + h->hash_index_offset);
+    s->canon_index = (const uint32_t *)(s->map + h->canon_index_offset);
+    if (cs_crc32c(s->entries, h->ncells * h->entry_size) != h->crc_entries)
+        return corrupt(err, path, "cell entries checksum mismatch");
+    if (cs_crc32c(s->hash_index, slots * 4) != h->crc_hash_index ||
+        cs_crc32c(s->canon_index, slots * 4) != h->crc_canon_index)
+        return corrupt(err, path, "index checksum mismatch");
+    return CS_OK;
+}
+
+cs_status cs_store_open(cs_store **out, const char *path, cs_error *err)
+{
+    *out = NULL;
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return cs_error_set(err, CS_ERR_IO, "%s: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
+        close(fd);
+        return cs_error_set(err, CS_ERR_IO, "%s: %s", path, strerror(e));
+    }
+    if ((size_t)st.st_size < CS_STORE_HEADER_SIZE) {
+        close(fd);
+        return cs_error_set(err, CS_ERR_FORMAT, "%s: not a cellscape store (%lld bytes)", path,
+                            (long long)st.st_size);
+    }
+    void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+    close(fd);
+    if (map == MAP_FAILED)
+        return cs_error_set(err, CS_ERR_IO, "%s: cannot map: %s", path, strerror(errno));
+    cs_store *s = calloc(1, sizeof *s);
+    if (!s) {
+        munmap(map, (size_t)st.st_size);
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    }
+    s->map = map;
+    s->size = (size_t)st.st_size;
+    s->h = map;
+    s->entries = s->map + CS_STORE_HEADER_SIZE;
+    cs_status rc = check_store(s, path, err);
+    if (rc) {
+        cs_store_close(s);
+        return rc;
+    }
+    *out = s;
+    return CS_OK;
+}
+
+void cs_store_close(cs_store *s)
+{
+    if (!s)
+        return;
+    munmap((void *)(uintptr_t)s->map, s->size);
+    free(s);
+}
+
+cs_status cs_store_open_any(cs_store **s, const char *path, const cs_import_options *opt,
+                            cs_error *err)
+{
+    *s = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return cs_error_set(err, CS_ERR_IO, "%s: %s", path, strerror(errno));
+    char magic[16] = {0};
+    size_t got = fread(magic, 1, sizeof magic, f);
+    fclose(f);
+    if (got == sizeof magic && memcmp(magic, CS_STORE_MAGIC, sizeof CS_STORE_MAGIC) == 0)
+        return cs_store_open(s, path, err);
+    /* A TFRecord: import into a temporary store that disappears on close. */
+    const char *tmpdir = getenv("TMPDIR");
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s/cellscape-store-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+    int fd = mkstemp(tmp);
+    if (fd < 0)
+        return cs_error_set(err, CS_ERR_IO, "%s: cannot create a temporary store: %s", tmp,
+                            strerror(errno));
+    close(fd);
+    cs_import_stats stats;
+    cs_status st = cs_store_import(path, tmp, opt, &stats, err);
+    if (st == CS_OK)
+        st = cs_store_open(s, tmp, err);
+    unlink(tmp);
+    return st;
+}
+
+size_t cs_store_num_cells(const cs_store *s) { return (size_t)s->h->ncells; }
+int cs_store_num_budgets(const cs_store *s) { return (int)s->h->nbudgets; }
+int cs_store_budget(const cs_store *s, int i) { return (int)s->h->budgets[i]; }
+bool cs_store_synthetic(const cs_store *s) { return s->h->flags & CS_STORE_FLAG_SYNTHETIC; }
+const unsigned char *cs_store_source_sha256(const cs_store *s) { return s->h->source_sha256; }
+uint64_t cs_store_source_bytes(const cs_store *s) { return s->h->source_bytes; }
+
+int cs_store_budget_index(const cs_store *s, int epochs)
+{
+    for (uint32_t k = 0; k < s->h->nbudgets; k++)
+        if ((int)s->h->budgets[k] == epochs)
+            return (int)k;
+    return -1;
+}
+
+const char *cs_store_official_name(const cs_store *s)
+{
+    char hex[65];
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", s->h->source_sha256[i]);
+    for (size_t k = 0; k < sizeof official / sizeof official[0]; k++)
+        if (strcmp(hex, official[k].sha256) == 0)
+            return official[k].name;
+    return NULL;
+}
+
+const cs_store_entry *cs_store_entry_at(const cs_store *s, size_t i)
+{
+    return (const cs_store_entry *)(s->entries + i * s->h->entry_size);
+}
+
+const cs_run *cs_store_runs(const cs_store *s, size_t i, int b)
+{
+    return (const cs_run *)(s->entries + i * s->h->entry_size + sizeof(cs_store_entry)) +
+           b * CS_STORE_REPEATS;
+}
+
+int64_t cs_store_find_hash(const cs_store *s, const unsigned char hash[16])
+{
+    uint64_t slots = s->h->index_slots;
+    for (uint64_t k = cs_store_hash_slot(hash, slots);; k = (k + 1) & (slots - 1)) {
+        uint32_t v = s->hash_index[k];
+        if (!v)
+            return -1;
+        if (memcmp(cs_store_entry_at(s, v - 1)->hash, hash, 16) == 0)
+            return (int64_t)v - 1;
+    }
+}
+
+int64_t cs_store_find_canon(const cs_store *s, const cs_key *canon)
+{
+    uint64_t slots = s->h->index_slots;
+    for (uint64_t k = cs_store_canon_slot(canon, slots);; k = (k + 1) & (slots - 1)) {
+        uint32_t v = s->canon_index[k];
+        if (!v)
+            return -1;
+        if (cs_key_cmp(&cs_store_entry_at(s, v - 1)->canon, canon) == 0)
+            return (int64_t)v - 1;
+    }
+}

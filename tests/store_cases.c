@@ -1,0 +1,387 @@
+/* data/: import, the store, the reference query semantics, corruption. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cs_nb101_row.h"
+#include "cs_store.h"
+#include "cs_tfrecord.h"
+#include "testutil.h"
+
+TCase *cs_store_tcase(void);
+
+static const char *const names[] = {"nb101-mini-full", "nb101-mini-only108",
+                                    "nb101-real30-only108"};
+
+static void temp_path(char *buf, size_t size, const char *tag)
+{
+    snprintf(buf, size, "/tmp/cs-store-test-%s-%ld-XXXXXX", tag, (long)getpid());
+    int fd = mkstemp(buf);
+    ck_assert(fd >= 0);
+    close(fd);
+}
+
+static cs_store *import_fixture(int i, char *store, size_t size, cs_import_stats *stats)
+{
+    char src[4096], rel[256];
+    snprintf(rel, sizeof rel, "fixtures/%s.tfrecord", names[i]);
+    cs_test_shared_path(src, sizeof src, rel);
+    temp_path(store, size, "fx");
+    cs_error err;
+    ck_assert_msg(cs_store_import(src, store, NULL, stats, &err) == CS_OK, "%s", err.msg);
+    cs_store *s;
+    ck_assert_msg(cs_store_open(&s, store, &err) == CS_OK, "%s", err.msg);
+    return s;
+}
+
+static bool matrix_equal(const cs_cell *c, json_t *m)
+{
+    if ((int)json_array_size(m) != c->n)
+        return false;
+    for (int a = 0; a < c->n; a++)
+        for (int b = 0; b < c->n; b++)
+            if (json_integer_value(json_array_get(json_array_get(m, (size_t)a), (size_t)b)) !=
+                (json_int_t)(c->adj[a] >> b & 1))
+                return false;
+    return true;
+}
+
+static double num(json_t *o, const char *k)
+{
+    json_t *v = json_object_get(o, k);
+    ck_assert_msg(json_is_number(v), "missing %s", k);
+    return json_number_value(v);
+}
+
+/* Every probe: the same answer as the reference, values bit-exact. */
+START_TEST(test_probes_answered_as_reference)
+{
+    char store[4096], rel[256];
+    cs_import_stats stats;
+    cs_store *s = import_fixture(_i, store, sizeof store, &stats);
+    snprintf(rel, sizeof rel, "fixtures/%s.expected.json", names[_i]);
+    json_t *root = cs_test_load_json(rel);
+    ck_assert_uint_eq(cs_store_num_cells(s), (size_t)json_integer_value(json_object_get(root, "num_models")));
+    json_t *ve = json_object_get(root, "valid_epochs");
+    ck_assert_int_eq(cs_store_num_budgets(s), (int)json_array_size(ve));
+    for (int b = 0; b < cs_store_num_budgets(s); b++)
+        ck_assert_int_eq(cs_store_budget(s, b), (int)json_integer_value(json_array_get(ve, (size_t)b)));
+    ck_assert(!cs_store_synthetic(s)); /* independent writer: no cellscape marker */
+    size_t i;
+    json_t *p;
+    int found = 0;
+    json_array_foreach(json_object_get(root, "probes"), i, p)
+    {
+        json_t *o = json_pack("{sOsO}", "matrix", json_object_get(p, "matrix"), "ops",
+                              json_object_get(p, "ops"));
+        char *text = json_dumps(o, JSON_COMPACT);
+        json_decref(o);
+        cs_query_result *r = malloc(sizeof *r);
+        cs_error err;
+        cs_status st = cs_store_lookup(s, text, strlen(text), r, &err);
+        free(text);
+        const char *want_err = json_string_value(json_object_get(p, "error"));
+        if (want_err) {
+            ck_assert_msg(st != CS_OK, "probe %zu should fail", i);
+            ck_assert_str_eq(cs_status_name(st), want_err);
+            ck_assert_str_eq(err.msg, json_string_value(json_object_get(p, "message")));
+            free(r);
+            continue;
+        }
+        ck_assert_msg(st == CS_OK, "probe %zu: %s", i, err.msg);
+        ck_assert_str_eq(r->hash, json_string_value(json_object_get(p, "hash")));
+        bool in = json_is_true(json_object_get(p, "in_dataset"));
+        ck_assert_msg((r->index >= 0) == in, "probe %zu in_dataset", i);
+        if (in) {
+            found++;
+            const cs_store_entry *e = cs_store_entry_at(s, (size_t)r->index);
+            json_t *fixed = json_object_get(p, "fixed");
+            cs_cell stored;
+            cs_key_cell(&e->cell, &stored);
+            ck_assert(matrix_equal(&stored, json_object_get(fixed, "module_adjacency")));
+            json_t *mo = json_object_get(fixed, "module_operations");
+            for (int v = 0; v < stored.n; v++)
+                ck_assert_str_eq(cs_op_name(stored.op[v]),
+                                 json_string_value(json_array_get(mo, (size_t)v)));
+            ck_assert_int_eq(e->trainable_parameters,
+                             (int)json_integer_value(json_object_get(fixed, "trainable_parameters")));
+            json_t *computed = json_object_get(p, "computed");
+            for (int b = 0; b < cs_store_num_budgets(s); b++) {
+                char key[16];
+                snprintf(key, sizeof key, "%d", cs_store_budget(s, b));
+                json_t *list = json_object_get(computed, key);
+                ck_assert_int_eq(e->repeats[b], (int)json_array_size(list));
+                const cs_run *runs = cs_store_runs(s, (size_t)r->index, b);
+                for (int k = 0; k < e->repeats[b]; k++) {
+                    json_t *x = json_array_get(list, (size_t)k);
+                    const cs_run *y = &runs[k];
+                    ck_assert(num(x, "halfway_training_time") == y->halfway_training_time);
+                    ck_assert(num(x, "halfway_train_accuracy") == y->halfway_train_accuracy);
+                    ck_assert(num(x, "halfway_validation_accuracy") == y->halfway_validation_accuracy);
+                    ck_assert(num(x, "halfway_test_accuracy") == y->halfway_test_accuracy);
+                    ck_assert(num(x, "final_training_time") == y->final_training_time);
+                    ck_assert(num(x, "final_train_accuracy") == y->final_train_accuracy);
+                    ck_assert(num(x, "final_validation_accuracy") == y->final_validation_accuracy);
+                    ck_assert(num(x, "final_test_accuracy") == y->final_test_accuracy);
+                    /* and the one-repeat query returns that run */
+                    cs_budget_counter cnt = {0, 0};
+                    ck_assert_int_eq(cs_store_query(s, r, cs_store_budget(s, b), false,
+                                                    CS_REPEAT_ONE, k, &cnt, &err), CS_OK);
+                    ck_assert(r->validation_accuracy == y->final_validation_accuracy);
+                    ck_assert(cnt.total_time == y->final_training_time);
+                    ck_assert(cnt.total_epochs == cs_store_budget(s, b));
+                    ck_assert_int_eq(cs_store_query(s, r, cs_store_budget(s, b), true,
+                                                    CS_REPEAT_ONE, k, &cnt, &err), CS_OK);
+                    ck_assert(r->test_accuracy == y->halfway_test_accuracy);
+                    ck_assert(cnt.total_epochs == cs_store_budget(s, b) + cs_store_budget(s, b) / 2);
+                }
+            }
+        }
+        free(r);
+    }
+    ck_assert_int_gt(found, 50);
+    json_decref(root);
+    cs_store_close(s);
+    unlink(store);
+}
+END_TEST
+
+/* The real 30 cells: every stored value equals the published excerpt. */
+START_TEST(test_real30_matches_realdata)
+{
+    char store[4096];
+    cs_import_stats stats;
+    cs_store *s = import_fixture(2, store, sizeof store, &stats);
+    json_t *root = cs_test_load_json("realdata/nb101-real-30-repeats.json");
+    const char *key;
+    json_t *v;
+    int n = 0;
+    json_object_foreach(root, key, v)
+    {
+        unsigned char raw[16];
+        for (int i = 0; i < 16; i++)
+            sscanf(key + 2 * i, "%2hhx", &raw[i]);
+        int64_t idx = cs_store_find_hash(s, raw);
+        ck_assert_int_ge(idx, 0);
+        const cs_store_entry *e = cs_store_entry_at(s, (size_t)idx);
+        ck_assert_int_eq(e->trainable_parameters,
+                         (int)json_integer_value(json_object_get(v, "trainable_parameters")));
+        json_t *list = json_object_get(json_object_get(v, "computed_stats"), "108");
+        const cs_run *runs = cs_store_runs(s, (size_t)idx, 0);
+        ck_assert_int_eq(e->repeats[0], 3);
+        for (int k = 0; k < 3; k++) {
+            json_t *x = json_array_get(list, (size_t)k);
+            ck_assert(num(x, "final_test_accuracy") == runs[k].final_test_accuracy);
+            ck_assert(num(x, "final_validation_accuracy") == runs[k].final_validation_accuracy);
+            ck_assert(num(x, "halfway_training_time") == runs[k].halfway_training_time);
+        }
+        n++;
+    }
+    ck_assert_int_eq(n, 30);
+    json_decref(root);
+    cs_store_close(s);
+    unlink(store);
+}
+END_TEST
+
+START_TEST(test_query_semantics)
+{
+    char store[4096];
+    cs_import_stats stats;
+    cs_store *s = import_fixture(1, store, sizeof store, &stats);
+    cs_query_result *r = malloc(sizeof *r);
+    cs_error err;
+    /* the facts sheet's Inception-like data point, queried in another order */
+    const char *q = "{\"matrix\": [[0,1,1,1,0,1,0],[0,0,0,0,0,0,1],[0,0,0,0,0,0,1],"
+                    "[0,0,0,0,1,0,0],[0,0,0,0,0,0,1],[0,0,0,0,0,0,1],[0,0,0,0,0,0,0]],"
+                    "\"ops\": [\"input\",\"conv1x1-bn-relu\",\"conv3x3-bn-relu\","
+                    "\"conv3x3-bn-relu\",\"conv3x3-bn-relu\",\"maxpool3x3\",\"output\"]}";
+    ck_assert_int_eq(cs_store_lookup(s, q, strlen(q), r, &err), CS_OK);
+    ck_assert_int_ge(r->index, 0);
+    ck_assert_int_eq(r->trainable_parameters, 2694282);
+    bool seen = false;
+    for (int k = 0; k < 3; k++) {
+        ck_assert_int_eq(cs_store_query(s, r, 108, false, CS_REPEAT_ONE, k, NULL, &err), CS_OK);
+        if (r->validation_accuracy == 0.9376001358032227 && r->test_accuracy == 0.9311898946762085 &&
+            r->training_time == 1155.85302734375)
+            seen = true;
+    }
+    ck_assert(seen);
+    /* mean of the three repeats */
+    double sum = 0;
+    for (int k = 0; k < 3; k++) {
+        cs_store_query(s, r, 108, false, CS_REPEAT_ONE, k, NULL, &err);
+        sum += r->test_accuracy;
+    }
+    ck_assert_int_eq(cs_store_query(s, r, 108, false, CS_REPEAT_MEAN, 0, NULL, &err), CS_OK);
+    ck_assert(r->test_accuracy == sum / 3);
+    /* a budget the file lacks: the reference's message */
+    ck_assert_int_eq(cs_store_query(s, r, 12, false, CS_REPEAT_ONE, 0, NULL, &err), CS_ERR_DOMAIN);
+    ck_assert_str_eq(err.msg, "invalid number of epochs, must be one of {108}");
+    free(r);
+    cs_store_close(s);
+    unlink(store);
+}
+END_TEST
+
+/* --- corruption --------------------------------------------------------- */
+
+/* A one-record TFRecord built from the first record of a fixture, with the
+ * row changed by `edit`. */
+static void write_edited(const char *out, void (*edit)(cs_nb101_row *))
+{
+    char src[4096];
+    cs_test_shared_path(src, sizeof src, "fixtures/nb101-real30-only108.tfrecord");
+    cs_tfrecord_reader *rd;
+    ck_assert_int_eq(cs_tfrecord_reader_open(&rd, src, NULL), CS_OK);
+    FILE *f = fopen(out, "wb");
+    const unsigned char *data;
+    size_t len;
+    int eof, k = 0;
+    cs_nb101_row *row = malloc(sizeof *row);
+    while (cs_tfrecord_reader_next(rd, &data, &len, &eof, NULL) == CS_OK && !eof) {
+        ck_assert_int_eq(cs_nb101_row_decode(data, len, row, NULL), CS_OK);
+        if (k++ == 5)
+            edit(row);
+        unsigned char *enc;
+        size_t elen;
+        ck_assert_int_eq(cs_nb101_row_encode(row, &enc, &elen, NULL), CS_OK);
+        ck_assert_int_eq(cs_tfrecord_write(f, enc, elen, NULL), CS_OK);
+        free(enc);
+    }
+    free(row);
+    fclose(f);
+    cs_tfrecord_reader_close(rd);
+}
+
+static void edit_unknown_op(cs_nb101_row *r)
+{
+    char *p = strstr(r->ops, "conv3x3-bn-relu");
+    if (!p)
+        p = strstr(r->ops, "conv1x1-bn-relu");
+    memcpy(p, "conv5x5-bn-relu", 15);
+}
+
+static void edit_hash(cs_nb101_row *r)
+{
+    r->hash[0] = r->hash[0] == '0' ? '1' : '0';
+}
+
+static void edit_adjacency(cs_nb101_row *r)
+{
+    /* drop the input -> output edge or add it: another cell, same hash */
+    size_t n = 0;
+    while (n * n < strlen(r->adjacency))
+        n++;
+    r->adjacency[n - 1] = r->adjacency[n - 1] == '0' ? '1' : '0';
+}
+
+START_TEST(test_bad_records)
+{
+    struct {
+        void (*edit)(cs_nb101_row *);
+        const char *needle;
+    } cases[] = {
+        {edit_unknown_op, "unsupported op conv5x5-bn-relu"},
+        {edit_hash, "does not match its cell"},
+        {edit_adjacency, "record 5"},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        char in[4096], out[4096];
+        temp_path(in, sizeof in, "bad");
+        temp_path(out, sizeof out, "out");
+        unlink(out);
+        write_edited(in, cases[c].edit);
+        cs_import_stats stats;
+        cs_error err;
+        cs_status st = cs_store_import(in, out, NULL, &stats, &err);
+        ck_assert_msg(st == CS_ERR_FORMAT || st == CS_ERR_DOMAIN, "case %zu: %d", c, st);
+        ck_assert_msg(strstr(err.msg, cases[c].needle), "case %zu: %s", c, err.msg);
+        ck_assert_msg(strstr(err.msg, in), "case %zu names no file: %s", c, err.msg);
+        ck_assert(access(out, F_OK) != 0); /* no partial store */
+        /* --keep-going: skipped and counted (a wrong hash is found late) */
+        cs_import_options opt;
+        cs_import_options_init(&opt);
+        opt.keep_going = true;
+        st = cs_store_import(in, out, &opt, &stats, &err);
+        if (cases[c].edit != edit_hash) {
+            ck_assert_msg(st == CS_OK, "case %zu keep going: %s", c, err.msg);
+            ck_assert_uint_eq(stats.skipped, 1);
+            ck_assert_uint_eq(stats.records, 90);
+            ck_assert(strstr(stats.first_skipped.msg, "record 5"));
+        }
+        unlink(out);
+        unlink(in);
+    }
+}
+END_TEST
+
+static void corrupt_copy(const char *from, const char *to, long at, int delta)
+{
+    size_t len;
+    char *buf = cs_test_read_file(from, &len);
+    ck_assert_ptr_nonnull(buf);
+    if (at >= 0)
+        buf[at] = (char)(buf[at] + delta);
+    FILE *f = fopen(to, "wb");
+    fwrite(buf, 1, at == -2 ? len / 2 : len, f);
+    fclose(f);
+    free(buf);
+}
+
+START_TEST(test_damaged_store)
+{
+    char store[4096], bad[4096];
+    cs_import_stats stats;
+    cs_store *s = import_fixture(2, store, sizeof store, &stats);
+    cs_store_close(s);
+    temp_path(bad, sizeof bad, "dmg");
+    struct {
+        long at;
+        int delta;
+        const char *needle;
+    } cases[] = {
+        {16, 1, "store version 2"},                 /* version field */
+        {1000, 1, "entries checksum"},              /* a byte in an entry */
+        {40, 1, "header checksum"},                 /* ncells */
+        {-2, 0, "file size"},                       /* truncated */
+        {0, 1, "not a cellscape store"},            /* magic */
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        corrupt_copy(store, bad, cases[c].at, cases[c].delta);
+        cs_error err;
+        ck_assert_int_eq(cs_store_open(&s, bad, &err), CS_ERR_FORMAT);
+        ck_assert_msg(strstr(err.msg, cases[c].needle), "case %zu: %s", c, err.msg);
+        ck_assert_msg(strstr(err.msg, bad), "case %zu names no file: %s", c, err.msg);
+    }
+    unlink(bad);
+    unlink(store);
+}
+END_TEST
+
+/* Opening a .tfrecord directly imports it on the fly. */
+START_TEST(test_open_any_tfrecord)
+{
+    char src[4096];
+    cs_test_shared_path(src, sizeof src, "fixtures/nb101-mini-only108.tfrecord");
+    cs_store *s;
+    cs_error err;
+    ck_assert_msg(cs_store_open_any(&s, src, NULL, &err) == CS_OK, "%s", err.msg);
+    ck_assert_uint_eq(cs_store_num_cells(s), 301);
+    cs_store_close(s);
+}
+END_TEST
+
+TCase *cs_store_tcase(void)
+{
+    TCase *tc = tcase_create("store");
+    tcase_set_timeout(tc, 120);
+    tcase_add_loop_test(tc, test_probes_answered_as_reference, 0, 3);
+    tcase_add_test(tc, test_real30_matches_realdata);
+    tcase_add_test(tc, test_query_semantics);
+    tcase_add_test(tc, test_bad_records);
+    tcase_add_test(tc, test_damaged_store);
+    tcase_add_test(tc, test_open_any_tfrecord);
+    return tc;
+}
