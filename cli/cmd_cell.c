@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "cs_iso.h"
+#include "cs_params.h"
 
 static const char *const help =
     "Usage: cellscape cell [--json] [--stop-on-error] [CELL...]\n\n"
@@ -18,9 +19,12 @@ static const char *const help =
     "           1 conv1x1, M maxpool3x3; ':' then the upper triangle)\n\n"
     "Output: TSV with a header line, columns line, valid, hash, pruned\n"
     "(compact form), canonical (compact form of the nauty canonical cell),\n"
-    "automorphisms, error, message.  With --json, one JSON object per cell\n"
-    "with the reference's keys (valid, pruned_matrix, pruned_ops, hash, error,\n"
-    "message) plus line, canonical, canonical_labelling and automorphisms.\n\n"
+    "automorphisms, reference (the member of the class the dataset stores),\n"
+    "trainable_parameters (of the network built from the reference member, as\n"
+    "the dataset counts them), error, message.  With --json, one JSON object\n"
+    "per cell with the reference's keys (valid, pruned_matrix, pruned_ops,\n"
+    "hash, error, message) plus line, canonical, canonical_labelling,\n"
+    "automorphisms, reference and trainable_parameters.\n\n"
     "  --json            JSON lines instead of TSV\n"
     "  --stop-on-error   stop at the first malformed cell (default: report it\n"
     "                    and carry on)\n"
@@ -36,6 +40,8 @@ typedef struct answer {
     cs_spec spec;
     char hash[33];
     cs_canon canon;
+    cs_cell reference;   /* the member the dataset stores */
+    int64_t params;      /* trainable parameters of that member's network */
 } answer;
 
 static void evaluate(answer *a, const char *text, size_t len)
@@ -47,9 +53,12 @@ static void evaluate(answer *a, const char *text, size_t len)
     a->st = cs_spec_check(&a->spec, &CS_NB101_LIMITS, &a->err);
     if (a->st != CS_OK)
         return;
-    /* Valid cells have known ops: neither call can fail. */
+    /* Valid cells have known ops and at most 7 vertices: none of these
+     * calls can fail. */
     cs_cell_hash(&a->spec.pruned, a->hash, NULL);
     cs_cell_canon(&a->spec.pruned, &a->canon, NULL);
+    cs_cell_reference_form(&a->spec.pruned, &a->reference, NULL);
+    cs_cell_trainable_parameters(&a->reference, &a->params, NULL);
 }
 
 static json_t *pruned_matrix_json(const cs_cell *c)
@@ -89,6 +98,9 @@ static void print_json(const answer *a)
             json_array_append_new(lab, json_integer(a->canon.lab[i]));
         json_object_set_new(o, "canonical_labelling", lab);
         json_object_set_new(o, "automorphisms", json_integer((json_int_t)a->canon.automorphisms));
+        cs_cell_format_compact(&a->reference, buf, sizeof buf);
+        json_object_set_new(o, "reference", json_string(buf));
+        json_object_set_new(o, "trainable_parameters", json_integer((json_int_t)a->params));
     } else {
         json_object_set_new(o, "error", json_string(cs_status_name(a->st)));
         json_object_set_new(o, "message", json_string(a->err.msg));
@@ -109,7 +121,7 @@ static void put_field(const char *s)
 
 static void print_tsv(const answer *a)
 {
-    char pruned[2048] = "", canon[128] = "";
+    char pruned[2048] = "", canon[128] = "", reference[128] = "";
     bool constructed = a->st == CS_OK || a->st == CS_ERR_DOMAIN;
     if (constructed && a->spec.valid_spec) {
         const cs_cell *p = &a->spec.pruned;
@@ -129,17 +141,19 @@ static void print_tsv(const answer *a)
                                         v ? ',' : ' ', cs_spec_pruned_opname(&a->spec, v));
         }
     }
-    if (a->st == CS_OK)
+    if (a->st == CS_OK) {
         cs_cell_format_compact(&a->canon.cell, canon, sizeof canon);
+        cs_cell_format_compact(&a->reference, reference, sizeof reference);
+    }
     printf("%ld\t%s\t%s\t", a->line,
            constructed ? (a->st == CS_OK ? "true" : "false") : "",
            a->st == CS_OK ? a->hash : "");
     put_field(pruned);
     printf("\t%s\t", canon);
     if (a->st == CS_OK)
-        printf("%.0f\t\t\n", a->canon.automorphisms);
+        printf("%.0f\t%s\t%lld\t\t\n", a->canon.automorphisms, reference, (long long)a->params);
     else {
-        printf("\t%s\t", cs_status_name(a->st));
+        printf("\t\t\t%s\t", cs_status_name(a->st));
         put_field(a->err.msg);
         putchar('\n');
     }
@@ -169,7 +183,8 @@ int cs_cmd_cell(int argc, char **argv)
         return CS_EXIT_INTERNAL;
     }
     if (!json)
-        puts("line\tvalid\thash\tpruned\tcanonical\tautomorphisms\terror\tmessage");
+        puts("line\tvalid\thash\tpruned\tcanonical\tautomorphisms\treference\t"
+             "trainable_parameters\terror\tmessage");
     long malformed = 0;
     cs_inputs in;
     cs_inputs_init(&in, argc, argv, optind);

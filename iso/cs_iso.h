@@ -148,6 +148,14 @@ cs_status cs_cell_key(const cs_cell *c, cs_key *key, cs_error *err);
 void cs_key_cell(const cs_key *key, cs_cell *c);
 int cs_key_cmp(const cs_key *a, const cs_key *b);
 
+/* --- the reference's representative -------------------------------------
+ * The member of a cell's class that the reference enumeration stores (and
+ * so the dataset's module_adjacency / module_operations): among the cell's
+ * topological vertex orders, the smallest edge bit pattern, then the
+ * smallest labelling in product order.  For a valid pruned cell of at most
+ * CS_KEY_MAXV vertices. */
+cs_status cs_cell_reference_form(const cs_cell *c, cs_cell *out, cs_error *err);
+
 /* --- text forms ----------------------------------------------------------
  * JSON:    {"matrix": [[0, 1], [0, 0]], "ops": ["input", "output"]}
  * row:     the dataset's form, adjacency as n*n '0'/'1' characters row major,

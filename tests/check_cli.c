@@ -131,6 +131,12 @@ START_TEST(test_cell_json_matches_probes)
         }
         if (json_is_true(json_object_get(p, "valid")))
             ck_assert(json_object_get(got, "canonical") && json_object_get(got, "automorphisms"));
+        /* real parameter counts (the mini fixtures' are synthetic) */
+        json_t *fixed = json_object_get(p, "fixed");
+        if (_i == 2 && fixed)
+            ck_assert_msg(json_equal(json_object_get(fixed, "trainable_parameters"),
+                                     json_object_get(got, "trainable_parameters")),
+                          "probe %zu parameters: %s", i, line);
         json_decref(got);
         line = strtok_r(NULL, "\n", &save);
     }
@@ -153,15 +159,20 @@ START_TEST(test_cell_forms_and_tsv)
                    NULL);
     ck_assert_msg(r.code == 0, "exit %d: %s", r.code, r.err);
     char *save, *line = strtok_r(r.out, "\n", &save);
-    ck_assert_str_eq(line, "line\tvalid\thash\tpruned\tcanonical\tautomorphisms\terror\tmessage");
+    ck_assert_str_eq(line, "line\tvalid\thash\tpruned\tcanonical\tautomorphisms\treference\t"
+                           "trainable_parameters\terror\tmessage");
     char hash[3][64], canon[3][128];
     for (int k = 0; k < 3; k++) {
         line = strtok_r(NULL, "\n", &save);
         ck_assert_ptr_nonnull(line);
-        long n;
-        char valid[8], pruned[128];
-        ck_assert_int_eq(sscanf(line, "%ld %7s %63s %127s %127s", &n, valid, hash[k], pruned,
-                                canon[k]), 5);
+        long n, aut, params;
+        char valid[8], pruned[128], ref[128];
+        ck_assert_int_eq(sscanf(line, "%ld %7s %63s %127s %127s %ld %127s %ld", &n, valid, hash[k],
+                                pruned, canon[k], &aut, ref, &params), 8);
+        /* the facts sheet's count for the Inception-like cell, whatever the
+         * order it was given in */
+        ck_assert_int_eq(params, 2694282);
+        ck_assert_str_eq(ref, "I31M33O:111100000010001001101");
         ck_assert_int_eq(n, k + 1);
         ck_assert_str_eq(valid, "true");
     }

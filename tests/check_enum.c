@@ -130,6 +130,14 @@ START_TEST(test_full_space)
         cum += r.per_vertices[v].classes;
     ck_assert_uint_eq(cum, 2532);
     ck_assert_uint_eq(cum - r.per_vertices[5].classes, 91);
+    /* the walk's representative is the reference form of its canonical cell */
+    for (size_t i = 0; i < r.nclasses; i += 97) {
+        cs_cell rep, canon, ref;
+        cs_enum_class_cell(&r, &r.classes[i], &rep);
+        cs_key_cell(&r.classes[i].canon, &canon);
+        ck_assert_int_eq(cs_cell_reference_form(&canon, &ref, NULL), CS_OK);
+        ck_assert_msg(cs_cell_equal(&ref, &rep), "class %zu", i);
+    }
 
     char *buf = NULL;
     size_t len = 0;

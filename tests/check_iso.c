@@ -430,6 +430,46 @@ START_TEST(test_unknown_op_after_pruning)
 }
 END_TEST
 
+
+/* The reference generator's own files list its representatives: every
+ * relabelling of one finds it again. */
+START_TEST(test_reference_form_of_generated_graphs)
+{
+    json_t *root = cs_test_load_json("realdata/generated_graphs_5V9E.json");
+    const char *key;
+    json_t *v;
+    unsigned long long rng = 5;
+    json_object_foreach(root, key, v)
+    {
+        cs_cell c, rep, p;
+        cs_test_cell_from_labels(&c, json_array_get(v, 0), json_array_get(v, 1));
+        ck_assert_int_eq(cs_cell_reference_form(&c, &rep, NULL), CS_OK);
+        ck_assert_msg(cs_cell_equal(&rep, &c), "%s", key);
+        random_relabel(&c, &p, &rng);
+        ck_assert_int_eq(cs_cell_reference_form(&p, &rep, NULL), CS_OK);
+        ck_assert_msg(cs_cell_equal(&rep, &c), "%s relabelled", key);
+    }
+    json_decref(root);
+}
+END_TEST
+
+/* Real dataset cells are stored as the reference's representatives. */
+START_TEST(test_reference_form_of_real_cells)
+{
+    json_t *root = cs_test_load_json("realdata/nb101-real-1k.json");
+    json_t *adj = json_object_get(root, "adjacency"), *ops = json_object_get(root, "operations");
+    unsigned long long rng = 9;
+    for (size_t i = 0; i < json_array_size(adj); i++) {
+        cs_cell c, rep, p;
+        cs_test_cell_from_labels(&c, json_array_get(adj, i), json_array_get(ops, i));
+        random_relabel(&c, &p, &rng);
+        ck_assert_int_eq(cs_cell_reference_form(&p, &rep, NULL), CS_OK);
+        ck_assert_msg(cs_cell_equal(&rep, &c), "cell %zu", i);
+    }
+    json_decref(root);
+}
+END_TEST
+
 static Suite *iso_suite(void)
 {
     Suite *s = suite_create("iso");
@@ -447,6 +487,8 @@ static Suite *iso_suite(void)
     tcase_add_test(tc, test_changes_change_canonical_form);
     tcase_add_test(tc, test_canonical_form_is_a_cell);
     tcase_add_test(tc, test_automorphisms_by_hand);
+    tcase_add_test(tc, test_reference_form_of_generated_graphs);
+    tcase_add_test(tc, test_reference_form_of_real_cells);
     suite_add_tcase(s, tc);
     tc = tcase_create("text");
     tcase_add_test(tc, test_text_forms_round_trip);
