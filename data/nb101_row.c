@@ -7,10 +7,10 @@
  * integer/real distinction (we check integrality), strings carry no length
  * (we reject the \u0000 escape, the only way to embed a NUL), and raw bytes
  * are not UTF-8 checked (we check the free-text items).
- * Caveat: cJSON resets a process-wide error record on every parse. It is
- * never read here and successful parses all store the same values, but concurrent
- * decodes are formally a data race inside cJSON (ThreadSanitizer cannot see
- * it: the library is not instrumented). */
+ * cJSON resets a process-wide error record on every parse, so parses are
+ * serialised by a mutex: decoding stays safe from several threads.  (json-c
+ * has no such record but cannot share a process with jansson, which the
+ * command and the tests use: both define json_object_get and friends.) */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L /* strnlen */
 #endif
@@ -18,6 +18,7 @@
 #include "cs_nb101_row.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdalign.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -292,7 +293,10 @@ cs_status cs_nb101_row_decode(const unsigned char *data, size_t len, cs_nb101_ro
 {
     const char *text = (const char *)data;
     const char *end = NULL;
+    static pthread_mutex_t cjson_parse = PTHREAD_MUTEX_INITIALIZER;
+    pthread_mutex_lock(&cjson_parse);
     cJSON *root = len ? cJSON_ParseWithLengthOpts(text, len, &end, 0) : NULL;
+    pthread_mutex_unlock(&cjson_parse);
     if (!root) {
         size_t at = end ? (size_t)(end - text) : 0;
         return cs_error_set(err, CS_ERR_FORMAT, "invalid JSON (parse failed near byte %zu of %zu)",
