@@ -29,6 +29,9 @@ extern "C" {
 #endif
 
 #define CS_STORE_VERSION 1
+/* checkpoint_path of every evaluation in cellscape's synthetic files starts
+ * with this; a store made from such a file is flagged synthetic. */
+#define CS_SYNTHETIC_MARKER "cellscape-synthetic"
 #define CS_STORE_MAX_BUDGETS 4
 #define CS_STORE_REPEATS 3
 

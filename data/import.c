@@ -1,11 +1,12 @@
 /* cs_store_import: TFRecord -> store.
  *
- * One pass over the records, in file order (the reference API keeps repeats
- * in file order too).  Each record is framed-checked (reader), decoded
- * (row codec), its cell parsed and checked, and its runs appended to its
- * cell.  A cell's module hash is checked against the hash of its adjacency
- * and ops once, when the cell is first met; later records of the cell must
- * carry the same cell.  Hashes are computed in batches on SIMD lanes. */
+ * The reading thread frames the records (both CRCs), feeds the file's
+ * SHA-256 and hands batches of raw records to worker threads, which decode
+ * them (JSON row, base64, protobuf, the cell).  Batches are merged in file
+ * order, so repeats keep the file's order as in the reference API.  A
+ * cell's module hash is checked against the hash of its adjacency and ops,
+ * and its canonical form computed, once per cell in a final parallel pass;
+ * later records of a cell must carry the same cell. */
 #include "cs_store.h"
 #include "cs_io.h"
 #include "cs_nb101_row.h"
@@ -13,7 +14,9 @@
 #include "store_format.h"
 
 #include <nettle/sha2.h>
+#include <pthread.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 void cs_import_options_init(cs_import_options *opt)
@@ -35,11 +38,6 @@ typedef struct builder {
     uint64_t nslots;
     int nbudgets;
     int budgets[CS_STORE_MAX_BUDGETS];
-    /* cells waiting for their hash check */
-    cs_cell pending[256];
-    size_t pending_idx[256];
-    size_t npending;
-    cs_hasher *hasher;
     const char *path;
 } builder;
 
@@ -113,107 +111,189 @@ static cs_status add_cell(builder *b, size_t *index, cs_error *err)
     return CS_OK;
 }
 
-static cs_status check_pending(builder *b, cs_error *err)
+/* A record as the workers leave it for the merge. */
+typedef struct decoded {
+    cs_status st;
+    bool synthetic;
+    int epochs;
+    int32_t trainable_parameters;
+    unsigned char hash[16];
+    cs_key cell;
+    cs_run run;
+} decoded;
+
+/* Decode one record (any thread).  Errors name nothing: the caller prefixes
+ * the record's place. */
+static cs_status decode_record(const unsigned char *data, size_t len, cs_nb101_row *row,
+                               decoded *d, cs_error *err)
 {
-    char hex[256][33];
-    if (!b->npending)
-        return CS_OK;
-    cs_status st = cs_hasher_hash(b->hasher, b->npending, b->pending, hex, err);
+    cs_status st = cs_nb101_row_decode(data, len, row, err);
     if (st)
         return st;
-    for (size_t k = 0; k < b->npending; k++) {
-        size_t i = b->pending_idx[k];
-        unsigned char raw[16];
-        cs_hash_from_hex(hex[k], 32, raw);
-        if (memcmp(raw, b->entries[i].hash, 16) != 0) {
-            char want[33];
-            cs_hash_to_hex(b->entries[i].hash, want);
-            b->npending = 0;
-            return cs_error_set(err, CS_ERR_FORMAT,
-                                "%s: record %llu at byte offset %llu: module hash %s "
-                                "does not match its cell, whose hash is %s",
-                                b->path, (unsigned long long)b->first[i].record,
-                                (unsigned long long)b->first[i].offset, want, hex[k]);
-        }
-    }
-    b->npending = 0;
+    cs_spec spec;
+    if ((st = cs_spec_parse_row(&spec, row->adjacency, strlen(row->adjacency), row->ops,
+                                strlen(row->ops), err)) ||
+        (st = cs_spec_check(&spec, &CS_NB101_LIMITS, err)))
+        return cs_error_prefix(err, "cell: ");
+    if (!cs_cell_equal(&spec.original, &spec.pruned))
+        return cs_error_set(err, CS_ERR_FORMAT, "cell is not pruned (the dataset "
+                                                "stores pruned cells)");
+    if ((st = cs_cell_key(&spec.pruned, &d->cell, err)))
+        return st;
+    cs_hash_from_hex(row->hash, 32, d->hash);
+    d->epochs = row->epochs;
+    d->trainable_parameters = row->trainable_parameters;
+    d->synthetic = strncmp(row->checkpoint_path, CS_SYNTHETIC_MARKER,
+                           sizeof CS_SYNTHETIC_MARKER - 1) == 0;
+    d->run = (cs_run){row->eval[1].training_time,       row->eval[1].train_accuracy,
+                      row->eval[1].validation_accuracy, row->eval[1].test_accuracy,
+                      row->eval[2].training_time,       row->eval[2].train_accuracy,
+                      row->eval[2].validation_accuracy, row->eval[2].test_accuracy};
     return CS_OK;
 }
 
-/* One decoded record into the builder.  Errors name nothing: the caller
- * prefixes the record's place. */
-static cs_status add_record(builder *b, const cs_nb101_row *row, uint64_t record,
-                            uint64_t offset, cs_error *err)
+/* A decoded record into the builder (the reading thread, in file order). */
+static cs_status merge_record(builder *b, const decoded *d, uint64_t record, uint64_t offset,
+                              cs_error *err)
 {
     int bi = -1;
     for (int k = 0; k < b->nbudgets; k++)
-        if (b->budgets[k] == row->epochs)
+        if (b->budgets[k] == d->epochs)
             bi = k;
     if (bi < 0) {
         if (b->nbudgets == CS_STORE_MAX_BUDGETS)
             return cs_error_set(err, CS_ERR_FORMAT,
                                 "a fifth epoch budget (%d); a dataset has at most %d",
-                                row->epochs, CS_STORE_MAX_BUDGETS);
+                                d->epochs, CS_STORE_MAX_BUDGETS);
         bi = b->nbudgets++;
-        b->budgets[bi] = row->epochs;
+        b->budgets[bi] = d->epochs;
     }
-
-    cs_spec spec;
-    cs_status st = cs_spec_parse_row(&spec, row->adjacency, strlen(row->adjacency), row->ops,
-                                     strlen(row->ops), err);
-    if (st)
-        return cs_error_prefix(err, "cell: ");
-    if ((st = cs_spec_check(&spec, &CS_NB101_LIMITS, err)))
-        return cs_error_prefix(err, "cell: ");
-    if (!cs_cell_equal(&spec.original, &spec.pruned))
-        return cs_error_set(err, CS_ERR_FORMAT, "cell is not pruned (the dataset "
-                                                "stores pruned cells)");
-    cs_key key;
-    if ((st = cs_cell_key(&spec.pruned, &key, err)))
-        return st;
-
-    unsigned char hash[16];
-    cs_hash_from_hex(row->hash, 32, hash);
+    cs_status st;
     if (2 * (b->n + 1) > b->nslots && (st = grow_slots(b, err)))
         return st;
     uint64_t slot;
-    int64_t found = find_cell(b, hash, &slot);
+    int64_t found = find_cell(b, d->hash, &slot);
     size_t i = 0;
     if (found < 0) {
         if ((st = add_cell(b, &i, err)))
             return st;
         b->slots[slot] = (uint32_t)(i + 1);
         cs_store_entry *e = &b->entries[i];
-        memcpy(e->hash, hash, 16);
-        e->cell = key;
-        e->trainable_parameters = row->trainable_parameters;
-        cs_canon cn;
-        if ((st = cs_cell_canon(&spec.pruned, &cn, err)) ||
-            (st = cs_cell_key(&cn.cell, &e->canon, err)))
-            return st;
+        memcpy(e->hash, d->hash, 16);
+        e->cell = d->cell;
+        e->trainable_parameters = d->trainable_parameters;
         b->first[i] = (origin){record, offset};
-        b->pending[b->npending] = spec.pruned;
-        b->pending_idx[b->npending++] = i;
-        if (b->npending == 256 && (st = check_pending(b, err)))
-            return st;
     } else {
         i = (size_t)found;
-        if (cs_key_cmp(&key, &b->entries[i].cell) != 0)
+        if (cs_key_cmp(&d->cell, &b->entries[i].cell) != 0) {
+            char hex[33];
+            cs_hash_to_hex(d->hash, hex);
             return cs_error_set(err, CS_ERR_FORMAT,
-                                "module hash %s was stored with another cell at record %llu",
-                                row->hash, (unsigned long long)b->first[i].record);
+                                "module hash %s was stored with another cell at record %llu", hex,
+                                (unsigned long long)b->first[i].record);
+        }
     }
     cs_store_entry *e = &b->entries[i];
-    if (e->repeats[bi] == CS_STORE_REPEATS)
-        return cs_error_set(err, CS_ERR_FORMAT,
-                            "a fourth repeat of cell %s at %d epochs", row->hash, row->epochs);
-    cs_run *r = &b->runs[(i * CS_STORE_MAX_BUDGETS + (size_t)bi) * CS_STORE_REPEATS +
-                         e->repeats[bi]];
-    *r = (cs_run){row->eval[1].training_time,       row->eval[1].train_accuracy,
-                  row->eval[1].validation_accuracy, row->eval[1].test_accuracy,
-                  row->eval[2].training_time,       row->eval[2].train_accuracy,
-                  row->eval[2].validation_accuracy, row->eval[2].test_accuracy};
+    if (e->repeats[bi] == CS_STORE_REPEATS) {
+        char hex[33];
+        cs_hash_to_hex(d->hash, hex);
+        return cs_error_set(err, CS_ERR_FORMAT, "a fourth repeat of cell %s at %d epochs", hex,
+                            d->epochs);
+    }
+    b->runs[(i * CS_STORE_MAX_BUDGETS + (size_t)bi) * CS_STORE_REPEATS + e->repeats[bi]] = d->run;
     e->repeats[bi]++;
+    return CS_OK;
+}
+
+/* --- the final pass: hash check and canonical form, every cell once ------ */
+
+#define CELL_CHUNK 256
+
+typedef struct cell_worker {
+    builder *b;
+    size_t lo, hi;
+    size_t bad;          /* first cell whose hash is wrong, or SIZE_MAX */
+    char bad_hex[33];
+    cs_status st;
+    cs_error err;
+} cell_worker;
+
+static void *check_cells(void *arg)
+{
+    cell_worker *w = arg;
+    builder *b = w->b;
+    cs_hasher *h;
+    w->bad = SIZE_MAX;
+    if ((w->st = cs_hasher_init(&h, &w->err)))
+        return NULL;
+    cs_cell cells[CELL_CHUNK];
+    char hex[CELL_CHUNK][33];
+    for (size_t at = w->lo; at < w->hi && !w->st && w->bad == SIZE_MAX; at += CELL_CHUNK) {
+        size_t k = w->hi - at < CELL_CHUNK ? w->hi - at : CELL_CHUNK;
+        for (size_t j = 0; j < k && !w->st; j++) {
+            cs_store_entry *e = &b->entries[at + j];
+            cs_canon cn;
+            cs_key_cell(&e->cell, &cells[j]);
+            if ((w->st = cs_cell_canon(&cells[j], &cn, &w->err)) == CS_OK)
+                w->st = cs_cell_key(&cn.cell, &e->canon, &w->err);
+        }
+        if (w->st || (w->st = cs_hasher_hash(h, k, cells, hex, &w->err)))
+            break;
+        for (size_t j = 0; j < k; j++) {
+            unsigned char raw[16];
+            cs_hash_from_hex(hex[j], 32, raw);
+            if (memcmp(raw, b->entries[at + j].hash, 16) != 0) {
+                w->bad = at + j;
+                memcpy(w->bad_hex, hex[j], 33);
+                break;
+            }
+        }
+    }
+    cs_hasher_destroy(h);
+    return NULL;
+}
+
+static int online_cores(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 16 ? 16 : (int)n;
+}
+
+static cs_status check_all_cells(builder *b, int nthreads, cs_error *err)
+{
+    cell_worker w[16];
+    pthread_t tid[16];
+    bool started[16] = {false};
+    for (int t = 0; t < nthreads; t++) {
+        w[t] = (cell_worker){.b = b, .lo = b->n * (size_t)t / (size_t)nthreads,
+                             .hi = b->n * (size_t)(t + 1) / (size_t)nthreads};
+        if (t > 0)
+            started[t] = pthread_create(&tid[t], NULL, check_cells, &w[t]) == 0;
+    }
+    check_cells(&w[0]);
+    for (int t = 1; t < nthreads; t++) {
+        if (started[t])
+            pthread_join(tid[t], NULL);
+        else
+            check_cells(&w[t]);
+    }
+    /* The first wrong cell in file order: workers hold consecutive ranges. */
+    for (int t = 0; t < nthreads; t++) {
+        if (w[t].st) {
+            *err = w[t].err;
+            return w[t].st;
+        }
+        if (w[t].bad != SIZE_MAX) {
+            size_t i = w[t].bad;
+            char want[33];
+            cs_hash_to_hex(b->entries[i].hash, want);
+            return cs_error_set(err, CS_ERR_FORMAT,
+                                "%s: record %llu at byte offset %llu: module hash %s does not "
+                                "match its cell, whose hash is %s",
+                                b->path, (unsigned long long)b->first[i].record,
+                                (unsigned long long)b->first[i].offset, want, w[t].bad_hex);
+        }
+    }
     return CS_OK;
 }
 
@@ -223,7 +303,6 @@ static void builder_free(builder *b)
     free(b->runs);
     free(b->first);
     free(b->slots);
-    cs_hasher_destroy(b->hasher);
 }
 
 /* Hash the record's bytes as they stand in the file: the framing is what
@@ -263,6 +342,130 @@ static int cmp_hash_order(const void *a, const void *b)
 static cs_status write_store(builder *b, cs_import_stats *stats, const char *store_path,
                              cs_error *err);
 
+/* --- the decoding pipeline ---------------------------------------------- */
+
+#define BATCH_RECORDS 4096
+#define DECODE_CHUNK 128
+#define NSLOTS 4
+
+enum { SLOT_EMPTY, SLOT_FILLED, SLOT_DECODED };
+
+typedef struct batch {
+    int state;
+    size_t n, next, done;
+    unsigned char *data;
+    size_t cap, used;
+    size_t off[BATCH_RECORDS + 1];
+    uint64_t record[BATCH_RECORDS], offset[BATCH_RECORDS];
+    decoded out[BATCH_RECORDS];
+    cs_error err[BATCH_RECORDS];
+} batch;
+
+typedef struct pipeline {
+    pthread_mutex_t mu;
+    pthread_cond_t work, decoded_cv;
+    batch *slots[NSLOTS];
+    uint64_t oldest, filled; /* batch sequence numbers: [oldest, filled) in flight */
+    bool stop;
+} pipeline;
+
+static void *decode_worker(void *arg)
+{
+    pipeline *p = arg;
+    cs_nb101_row *row = malloc(sizeof *row);
+    pthread_mutex_lock(&p->mu);
+    while (!p->stop) {
+        batch *bt = NULL;
+        for (uint64_t q = p->oldest; q < p->filled && !bt; q++) {
+            batch *c = p->slots[q % NSLOTS];
+            if (c->state == SLOT_FILLED && c->next < c->n)
+                bt = c;
+        }
+        if (!bt) {
+            pthread_cond_wait(&p->work, &p->mu);
+            continue;
+        }
+        size_t lo = bt->next, hi = lo + DECODE_CHUNK < bt->n ? lo + DECODE_CHUNK : bt->n;
+        bt->next = hi;
+        pthread_mutex_unlock(&p->mu);
+        for (size_t k = lo; k < hi; k++) {
+            decoded *d = &bt->out[k];
+            d->st = row ? decode_record(bt->data + bt->off[k], bt->off[k + 1] - bt->off[k], row,
+                                        d, &bt->err[k])
+                        : cs_error_set(&bt->err[k], CS_ERR_NOMEM, "out of memory");
+        }
+        pthread_mutex_lock(&p->mu);
+        bt->done += hi - lo;
+        if (bt->done == bt->n) {
+            bt->state = SLOT_DECODED;
+            pthread_cond_broadcast(&p->decoded_cv);
+        }
+    }
+    pthread_mutex_unlock(&p->mu);
+    free(row);
+    return NULL;
+}
+
+static cs_status batch_add(batch *bt, const unsigned char *data, size_t len, uint64_t rec,
+                           uint64_t off, cs_error *err)
+{
+    if (bt->used + len > bt->cap) {
+        size_t cap = bt->cap ? bt->cap : 1 << 20;
+        while (cap < bt->used + len)
+            cap *= 2;
+        unsigned char *d = realloc(bt->data, cap);
+        if (!d)
+            return cs_error_set(err, CS_ERR_NOMEM, "out of memory (record batch)");
+        bt->data = d;
+        bt->cap = cap;
+    }
+    memcpy(bt->data + bt->used, data, len);
+    bt->off[bt->n] = bt->used;
+    bt->used += len;
+    bt->record[bt->n] = rec;
+    bt->offset[bt->n] = off;
+    bt->n++;
+    bt->off[bt->n] = bt->used;
+    return CS_OK;
+}
+
+/* Merge the oldest batch once decoded; errors get the record's place. */
+static cs_status merge_oldest(pipeline *p, builder *b, const cs_import_options *opt,
+                              cs_import_stats *stats, cs_error *err)
+{
+    pthread_mutex_lock(&p->mu);
+    batch *bt = p->slots[p->oldest % NSLOTS];
+    while (bt->state != SLOT_DECODED)
+        pthread_cond_wait(&p->decoded_cv, &p->mu);
+    pthread_mutex_unlock(&p->mu);
+    cs_status st = CS_OK;
+    for (size_t k = 0; k < bt->n; k++) {
+        decoded *d = &bt->out[k];
+        st = d->st;
+        if (st == CS_OK) {
+            stats->synthetic |= d->synthetic;
+            st = merge_record(b, d, bt->record[k], bt->offset[k], &bt->err[k]);
+        }
+        if (st == CS_OK)
+            continue;
+        cs_error_prefix(&bt->err[k], "%s: record %llu at byte offset %llu: ", b->path,
+                        (unsigned long long)bt->record[k], (unsigned long long)bt->offset[k]);
+        if (st == CS_ERR_NOMEM || !opt->keep_going) {
+            *err = bt->err[k];
+            return st;
+        }
+        if (stats->skipped++ == 0)
+            stats->first_skipped = bt->err[k];
+        st = CS_OK;
+    }
+    pthread_mutex_lock(&p->mu);
+    bt->state = SLOT_EMPTY;
+    bt->n = bt->used = bt->next = bt->done = 0;
+    p->oldest++;
+    pthread_mutex_unlock(&p->mu);
+    return st;
+}
+
 cs_status cs_store_import(const char *tfrecord, const char *store_path,
                           const cs_import_options *opt, cs_import_stats *stats,
                           cs_error *err)
@@ -276,67 +479,95 @@ cs_status cs_store_import(const char *tfrecord, const char *store_path,
     builder b;
     memset(&b, 0, sizeof b);
     b.path = tfrecord;
+    int nthreads = opt->threads > 0 ? opt->threads : online_cores();
+    if (nthreads > 16)
+        nthreads = 16;
+
+    pipeline p;
+    memset(&p, 0, sizeof p);
+    pthread_mutex_init(&p.mu, NULL);
+    pthread_cond_init(&p.work, NULL);
+    pthread_cond_init(&p.decoded_cv, NULL);
+    pthread_t tid[16];
+    int nworkers = 0;
     cs_tfrecord_reader *rd = NULL;
-    cs_status st = cs_hasher_init(&b.hasher, err);
+    cs_status st = CS_OK;
+    for (int k = 0; k < NSLOTS; k++)
+        if (!(p.slots[k] = calloc(1, sizeof(batch))))
+            st = cs_error_set(err, CS_ERR_NOMEM, "out of memory (record batches)");
     if (st == CS_OK)
         st = cs_tfrecord_reader_open(&rd, tfrecord, err);
-    if (st) {
-        builder_free(&b);
-        return st;
+    if (st)
+        goto done;
+    for (int t = 0; t < nthreads; t++)
+        if (pthread_create(&tid[nworkers], NULL, decode_worker, &p) == 0)
+            nworkers++;
+    if (nworkers == 0) {
+        st = cs_error_set(err, CS_ERR_NOMEM, "cannot start a decoding thread");
+        goto done;
     }
+
     struct sha256_ctx sha;
     sha256_init(&sha);
-    cs_nb101_row *row = malloc(sizeof *row);
-    if (!row) {
-        st = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-        goto done;
-    }
-    for (;;) {
-        const unsigned char *data;
-        size_t len;
-        int eof;
-        if ((st = cs_tfrecord_reader_next(rd, &data, &len, &eof, err)))
-            goto done; /* framing damage: nothing after it can be trusted */
-        if (eof)
-            break;
-        sha_record(&sha, data, len);
-        stats->bytes += len + 16;
-        uint64_t rec = cs_tfrecord_reader_record_index(rd);
-        uint64_t off = cs_tfrecord_reader_record_offset(rd);
-        stats->records++;
-        if ((stats->records & 0x3FFF) == 0 && opt->progress)
-            opt->progress(opt->progress_user, "import", -1.0);
-        cs_error rerr;
-        st = cs_nb101_row_decode(data, len, row, &rerr);
-        if (st == CS_OK) {
-            if (strncmp(row->checkpoint_path, "cellscape-synthetic", 19) == 0)
-                stats->synthetic = true;
-            st = add_record(&b, row, rec, off, &rerr);
-        }
-        if (st) {
-            if (st == CS_ERR_NOMEM || !opt->keep_going) {
-                *err = rerr;
-                cs_tfrecord_reader_error_prefix(rd, err);
+    for (bool eof = false; !eof;) {
+        if (p.filled - p.oldest == NSLOTS && (st = merge_oldest(&p, &b, opt, stats, err)))
+            goto done;
+        batch *bt = p.slots[p.filled % NSLOTS];
+        while (bt->n < BATCH_RECORDS) {
+            const unsigned char *data;
+            size_t len;
+            int at_end;
+            /* framing damage: nothing after it can be trusted */
+            if ((st = cs_tfrecord_reader_next(rd, &data, &len, &at_end, err)))
                 goto done;
+            if (at_end) {
+                eof = true;
+                break;
             }
-            if (stats->skipped++ == 0) {
-                stats->first_skipped = rerr;
-                cs_tfrecord_reader_error_prefix(rd, &stats->first_skipped);
-            }
-            st = CS_OK;
+            sha_record(&sha, data, len);
+            stats->bytes += len + 16;
+            stats->records++;
+            if ((st = batch_add(bt, data, len, cs_tfrecord_reader_record_index(rd),
+                                cs_tfrecord_reader_record_offset(rd), err)))
+                goto done;
         }
+        if (opt->progress)
+            opt->progress(opt->progress_user, "import", -1.0);
+        pthread_mutex_lock(&p.mu);
+        bt->state = bt->n ? SLOT_FILLED : SLOT_DECODED;
+        p.filled++;
+        pthread_cond_broadcast(&p.work);
+        pthread_mutex_unlock(&p.mu);
     }
-    if ((st = check_pending(&b, err)))
-        goto done;
+    while (p.oldest < p.filled)
+        if ((st = merge_oldest(&p, &b, opt, stats, err)))
+            goto done;
     if (b.n == 0) {
         st = cs_error_set(err, CS_ERR_FORMAT, "%s: no records%s", tfrecord,
                           stats->skipped ? " that could be read" : "");
         goto done;
     }
+    if (opt->progress)
+        opt->progress(opt->progress_user, "check module hashes", -1.0);
+    if ((st = check_all_cells(&b, nthreads, err)))
+        goto done;
     sha256_digest(&sha, 32, stats->sha256);
     st = write_store(&b, stats, store_path, err);
 done:
-    free(row);
+    pthread_mutex_lock(&p.mu);
+    p.stop = true;
+    pthread_cond_broadcast(&p.work);
+    pthread_mutex_unlock(&p.mu);
+    for (int t = 0; t < nworkers; t++)
+        pthread_join(tid[t], NULL);
+    for (int k = 0; k < NSLOTS; k++) {
+        if (p.slots[k])
+            free(p.slots[k]->data);
+        free(p.slots[k]);
+    }
+    pthread_mutex_destroy(&p.mu);
+    pthread_cond_destroy(&p.work);
+    pthread_cond_destroy(&p.decoded_cv);
     cs_tfrecord_reader_close(rd);
     builder_free(&b);
     return st;
