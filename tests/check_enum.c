@@ -214,6 +214,24 @@ START_TEST(test_bad_limits)
 }
 END_TEST
 
+
+/* Eight vertices (the issue's "at least 8"): certified, and the classes up
+ * to seven vertices are the paper's 423,624. */
+START_TEST(test_eight_vertices)
+{
+    cs_enum_result r;
+    run(8, 9, 3, true, &r);
+    ck_assert(cs_enum_certified(&r));
+    uint64_t up_to_7 = 0;
+    for (int v = 2; v <= 7; v++)
+        up_to_7 += r.per_vertices[v].classes;
+    ck_assert_uint_eq(up_to_7, 423624);
+    ck_assert_uint_gt(r.per_vertices[8].classes, 0);
+    ck_assert_uint_eq(r.nclasses, up_to_7 + r.per_vertices[8].classes);
+    cs_enum_result_destroy(&r);
+}
+END_TEST
+
 static Suite *enum_suite(void)
 {
     Suite *s = suite_create("enum");
@@ -225,6 +243,7 @@ static Suite *enum_suite(void)
     tcase_add_test(tc, test_jsonl_rows_parse);
     tcase_add_test(tc, test_bad_limits);
     tcase_add_test(tc, test_full_space);
+    tcase_add_test(tc, test_eight_vertices);
     suite_add_tcase(s, tc);
     return s;
 }
