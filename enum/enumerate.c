@@ -362,6 +362,12 @@ static cs_status count_duplicates(cs_enum_result *res,
 cs_status cs_enum_run(const cs_enum_options *opt, cs_enum_result *res,
                       cs_error *err)
 {
+    return cs_enum_run_keep(opt, res, NULL, err);
+}
+
+cs_status cs_enum_run_keep(const cs_enum_options *opt, cs_enum_result *res, cs_walk *keep,
+                           cs_error *err)
+{
     const cs_limits *lim = &opt->limits;
     memset(res, 0, sizeof *res);
     res->limits = *lim;
@@ -440,7 +446,10 @@ cs_status cs_enum_run(const cs_enum_options *opt, cs_enum_result *res,
     res->seconds = now() - t0;
     free(rs.last);
     free(rs.matrices);
-    cs_walk_destroy(&rs.walk);
+    if (keep)
+        *keep = rs.walk;
+    else
+        cs_walk_destroy(&rs.walk);
     return CS_OK;
 fail:
     free(codes);

@@ -177,29 +177,54 @@ static cs_status add_shape(cs_walk *w, int n, const cs_key *key, const uint32_t 
     return CS_OK;
 }
 
-cs_status cs_walk_shape(cs_walk *w, int n, const uint32_t *adj, int32_t *shape,
-                        int *pos, cs_error *err)
-{
-    int colour[CS_CELL_MAXV] = {0}, lab[CS_CELL_MAXV], orbits[CS_CELL_MAXV];
+/* nauty on the uncoloured DAG (input and output apart); the canonical graph
+ * packed into a key. */
+typedef struct shape_canon {
+    int lab[CS_CELL_MAXV], orbits[CS_CELL_MAXV];
     uint32_t cg[CS_CELL_MAXV];
     double group;
+    cs_key key;
+} shape_canon;
+
+static void canon_shape(int n, const uint32_t *adj, int *pos, shape_canon *sc)
+{
+    int colour[CS_CELL_MAXV] = {0};
     for (int v = 0; v < n; v++)
         colour[v] = v == 0 ? 0 : v == n - 1 ? 2 : 1;
-    cs_nauty_canon(n, adj, colour, lab, cg, &group, orbits);
+    cs_nauty_canon(n, adj, colour, sc->lab, sc->cg, &sc->group, sc->orbits);
     for (int i = 0; i < n; i++)
-        pos[lab[i]] = i;
-
+        pos[sc->lab[i]] = i;
     cs_key key = {(uint64_t)n, 0};
     unsigned at = 4;
     for (int i = 0; i < n; i++)
         for (int j = 0; j < n; j++, at++)
-            if (i != j && (cg[i] >> j & 1)) {
+            if (i != j && (sc->cg[i] >> j & 1)) {
                 if (at < 64)
                     key.lo |= UINT64_C(1) << at;
                 else
                     key.hi |= UINT64_C(1) << (at - 64);
             }
+    sc->key = key;
+}
 
+int32_t cs_walk_find_shape(const cs_walk *w, int n, const uint32_t *adj, int *pos)
+{
+    shape_canon sc;
+    canon_shape(n, adj, pos, &sc);
+    if (!w->cap)
+        return -1;
+    for (size_t s = slot_of(w, &sc.key); w->slots[s] >= 0; s = (s + 1) & (w->cap - 1))
+        if (cs_key_cmp(&w->shapes[w->slots[s]].key, &sc.key) == 0)
+            return w->slots[s];
+    return -1;
+}
+
+cs_status cs_walk_shape(cs_walk *w, int n, const uint32_t *adj, int32_t *shape,
+                        int *pos, cs_error *err)
+{
+    shape_canon sc;
+    canon_shape(n, adj, pos, &sc);
+    const cs_key key = sc.key;
     if (2 * (w->nshapes + 1) > w->cap) {
         cs_status st = grow(w, err);
         if (st)
@@ -215,8 +240,8 @@ cs_status cs_walk_shape(cs_walk *w, int n, const uint32_t *adj, int32_t *shape,
     }
     int orbit_pos[CS_CELL_MAXV];
     for (int i = 0; i < n; i++)
-        orbit_pos[i] = pos[orbits[lab[i]]];
-    cs_status st = add_shape(w, n, &key, cg, orbit_pos, group, shape, err);
+        orbit_pos[i] = pos[sc.orbits[sc.lab[i]]];
+    cs_status st = add_shape(w, n, &key, sc.cg, orbit_pos, sc.group, shape, err);
     if (st)
         return st;
     w->slots[s] = *shape;

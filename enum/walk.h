@@ -25,10 +25,17 @@ typedef struct cs_walk {
 /* The shape of a full DAG; pos[v] is v's canonical position. */
 cs_status cs_walk_shape(cs_walk *w, int n, const uint32_t *adj, int32_t *shape,
                         int *pos, cs_error *err);
+/* The shape of a full DAG met by the walk, or -1; read-only. */
+int32_t cs_walk_find_shape(const cs_walk *w, int n, const uint32_t *adj, int *pos);
 /* codes[t]: the orbit code of labelling t (product order) of the matrix whose
  * canonical positions are pos, for every t < num_ops^(n-2). */
 void cs_walk_codes(const cs_walk *w, int32_t shape, const int *pos,
                    uint32_t *codes);
 void cs_walk_destroy(cs_walk *w);
+
+/* cs_enum_run, handing the walk (shapes and their class tables) to *keep
+ * when it is not NULL. */
+cs_status cs_enum_run_keep(const cs_enum_options *opt, cs_enum_result *res, cs_walk *keep,
+                           cs_error *err);
 
 #endif

@@ -5,6 +5,7 @@
 
 #include "cs_enum.h"
 #include "cs_enum_output.h"
+#include "cs_space.h"
 #include "testutil.h"
 
 static void run(int maxv, int maxe, int ops, bool verify, cs_enum_result *r)
@@ -232,6 +233,73 @@ START_TEST(test_eight_vertices)
 }
 END_TEST
 
+
+/* Raw encodings: every one of a 5-vertex space against pruning and
+ * canonical look-up done cell by cell. */
+START_TEST(test_space_raw_classes_exhaustive)
+{
+    cs_enum_options o;
+    cs_enum_options_init(&o);
+    o.limits.max_vertices = 5;
+    cs_space *sp;
+    cs_error err;
+    ck_assert_msg(cs_space_build(&sp, &o, &err) == CS_OK, "%s", err.msg);
+    ck_assert_uint_eq(cs_space_num_classes(sp), 2532);
+    ck_assert_uint_eq(cs_space_raw_matrices(sp), 1024);
+    ck_assert_uint_eq(cs_space_raw_labellings(sp), 27);
+    int32_t classes[27];
+    size_t valid = 0;
+    uint32_t *hits = calloc(2532, sizeof *hits);
+    for (uint64_t bits = 0; bits < 1024; bits++) {
+        cs_space_raw_classes(sp, bits, classes);
+        for (uint32_t t = 0; t < 27; t++) {
+            cs_cell c;
+            cs_enum_walk_cell(5, bits, t, 3, &c);
+            ck_assert_int_eq(classes[t], cs_space_find_cell(sp, &c));
+            if (classes[t] >= 0) {
+                valid++;
+                hits[classes[t]]++;
+            }
+        }
+    }
+    /* every class is reached by some raw encoding */
+    for (size_t i = 0; i < 2532; i++)
+        ck_assert_uint_gt(hits[i], 0);
+    ck_assert_uint_gt(valid, 2532);
+    free(hits);
+    cs_space_destroy(sp);
+}
+END_TEST
+
+START_TEST(test_space_raw_classes_sampled)
+{
+    cs_enum_options o;
+    cs_enum_options_init(&o);
+    cs_space *sp;
+    ck_assert_int_eq(cs_space_build(&sp, &o, NULL), CS_OK);
+    ck_assert_uint_eq(cs_space_raw_matrices(sp), 1u << 21);
+    int32_t classes[243];
+    unsigned long long rng = 3;
+    for (int k = 0; k < 2000; k++) {
+        uint64_t bits = cs_test_rand(&rng) & ((1u << 21) - 1);
+        cs_space_raw_classes(sp, bits, classes);
+        for (uint32_t t = 0; t < 243; t += 7) {
+            cs_cell c;
+            cs_enum_walk_cell(7, bits, t, 3, &c);
+            ck_assert_int_eq(classes[t], cs_space_find_cell(sp, &c));
+        }
+    }
+    /* a class's representative is found as itself */
+    const cs_enum_result *r = cs_space_result(sp);
+    for (size_t i = 0; i < r->nclasses; i += 101) {
+        cs_cell c;
+        cs_enum_class_cell(r, &r->classes[i], &c);
+        ck_assert_int_eq(cs_space_find_cell(sp, &c), (int64_t)i);
+    }
+    cs_space_destroy(sp);
+}
+END_TEST
+
 static Suite *enum_suite(void)
 {
     Suite *s = suite_create("enum");
@@ -244,6 +312,8 @@ static Suite *enum_suite(void)
     tcase_add_test(tc, test_bad_limits);
     tcase_add_test(tc, test_full_space);
     tcase_add_test(tc, test_eight_vertices);
+    tcase_add_test(tc, test_space_raw_classes_exhaustive);
+    tcase_add_test(tc, test_space_raw_classes_sampled);
     suite_add_tcase(s, tc);
     return s;
 }
