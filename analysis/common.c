@@ -1,0 +1,122 @@
+/* The analysis context and the writers every analysis uses. */
+#include "cs_analysis.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+cs_status cs_analysis_ctx_init(cs_analysis_ctx *ctx, const cs_space *space,
+                               const cs_store *store, cs_error *err)
+{
+    ctx->space = space;
+    ctx->store = store;
+    ctx->class_entry = NULL;
+    ctx->entry_class = NULL;
+    if (!ctx->data_name)
+        ctx->data_name = store ? "dataset" : "none (structure only)";
+    if (!store)
+        return CS_OK;
+    size_t nc = cs_space_num_classes(space), ne = cs_store_num_cells(store);
+    ctx->class_entry = malloc(nc * sizeof *ctx->class_entry);
+    ctx->entry_class = malloc((ne ? ne : 1) * sizeof *ctx->entry_class);
+    if (!ctx->class_entry || !ctx->entry_class) {
+        cs_analysis_ctx_destroy(ctx);
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < nc; i++)
+        ctx->class_entry[i] = -1;
+    for (size_t e = 0; e < ne; e++) {
+        int64_t c = cs_space_find_canon(space, &cs_store_entry_at(store, e)->canon);
+        if (c < 0) {
+            char hex[33];
+            cs_hash_to_hex(cs_store_entry_at(store, e)->hash, hex);
+            cs_analysis_ctx_destroy(ctx);
+            return cs_error_set(err, CS_ERR_FORMAT,
+                                "dataset cell %s is not in the space being analysed", hex);
+        }
+        ctx->entry_class[e] = c;
+        ctx->class_entry[c] = (int64_t)e;
+    }
+    return CS_OK;
+}
+
+void cs_analysis_ctx_destroy(cs_analysis_ctx *ctx)
+{
+    free(ctx->class_entry);
+    free(ctx->entry_class);
+    ctx->class_entry = ctx->entry_class = NULL;
+}
+
+bool cs_analysis_synthetic(const cs_analysis_ctx *ctx)
+{
+    return ctx->store && cs_store_synthetic(ctx->store);
+}
+
+static cs_status join_path(char *buf, size_t size, const char *dir, const char *file,
+                           cs_error *err)
+{
+    if ((size_t)snprintf(buf, size, "%s/%s", dir, file) >= size)
+        return cs_error_set(err, CS_ERR_ARG, "output path too long: %s/%s", dir, file);
+    return CS_OK;
+}
+
+cs_status cs_analysis_tsv_open(const cs_analysis_ctx *ctx, const char *outdir,
+                               const char *file, const char *what, const char *columns,
+                               cs_outfile *out, cs_error *err)
+{
+    char path[4096];
+    cs_status st = join_path(path, sizeof path, outdir, file, err);
+    if (st || (st = cs_outfile_open(out, path, err)))
+        return st;
+    fprintf(out->f, "# %s\n", what);
+    if (ctx->store)
+        fprintf(out->f, "# data: %s (%s)\n", ctx->data_name,
+                cs_analysis_synthetic(ctx) ? "SYNTHETIC data, not NAS-Bench-101 results"
+                                           : "NAS-Bench-101 results");
+    else
+        fprintf(out->f, "# data: none: the search space's structure, exact\n");
+    fprintf(out->f, "# seed: %llu\n%s\n", (unsigned long long)ctx->seed, columns);
+    return CS_OK;
+}
+
+void cs_analysis_put_double(FILE *f, double d)
+{
+    char buf[40];
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, sizeof buf, "%.*g", prec, d);
+        if (strtod(buf, NULL) == d)
+            break;
+    }
+    fputs(buf, f);
+}
+
+cs_status cs_analysis_close(cs_outfile *out, cs_error *err)
+{
+    if (ferror(out->f)) {
+        cs_outfile_abort(out);
+        return cs_error_set(err, CS_ERR_IO, "write failed");
+    }
+    return cs_outfile_commit(out, err);
+}
+
+cs_status cs_analysis_json_write(const cs_analysis_ctx *ctx, const char *outdir,
+                                 const char *file, const char *analysis,
+                                 const char *body, cs_error *err)
+{
+    char path[4096];
+    cs_outfile out;
+    cs_status st = join_path(path, sizeof path, outdir, file, err);
+    if (st || (st = cs_outfile_open(&out, path, err)))
+        return st;
+    /* The data name is ours or a file name: escape what JSON needs. */
+    fprintf(out.f, "{\"analysis\": \"%s\", \"data\": \"", analysis);
+    for (const char *p = ctx->data_name; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fputc('\\', out.f);
+        if ((unsigned char)*p >= 0x20)
+            fputc(*p, out.f);
+    }
+    fprintf(out.f, "\", \"synthetic\": %s, \"seed\": %llu%s%s}\n",
+            cs_analysis_synthetic(ctx) ? "true" : "false", (unsigned long long)ctx->seed,
+            body && *body ? ", " : "", body ? body : "");
+    return cs_analysis_close(&out, err);
+}

@@ -1,0 +1,88 @@
+/* cellscape analysis/: every analysis of the NAS-Bench-101 paper, and the
+ * landscape beyond it.
+ *
+ * Each analysis is a function with one contract: given a context (the
+ * space, and a store for those that need data), write its results into a
+ * directory as TSV files (for gnuplot and scripts) and one JSON file of
+ * headline numbers, each written atomically.  Every file says where its
+ * data came from, and says SYNTHETIC when the store is.
+ *
+ * TSV layout: comment lines starting with '#' (what, source, synthetic or
+ * real, seed), then one header row of column names, then tab-separated rows.
+ * gnuplot reads them with `set datafile separator "\t"` and
+ * `set key autotitle columnhead`. */
+#ifndef CS_ANALYSIS_H
+#define CS_ANALYSIS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cs_error.h"
+#include "cs_io.h"
+#include "cs_space.h"
+#include "cs_store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct cs_analysis_ctx {
+    const cs_space *space;       /* required */
+    const cs_store *store;       /* NULL: structure-only analyses */
+    const char *data_name;       /* how outputs name the data source */
+    uint64_t seed;               /* every random choice derives from it */
+    int threads;                 /* 0: one per core */
+    /* Filled by cs_analysis_ctx_init when there is a store: the store entry
+     * of every class of the space (-1 if the dataset lacks it), and back. */
+    int64_t *class_entry;
+    int64_t *entry_class;
+    void (*progress)(void *user, const char *phase, double done);
+    void *progress_user;
+} cs_analysis_ctx;
+
+/* store may be NULL.  Fails if a store entry is not a class of the space. */
+cs_status cs_analysis_ctx_init(cs_analysis_ctx *ctx, const cs_space *space,
+                               const cs_store *store, cs_error *err);
+void cs_analysis_ctx_destroy(cs_analysis_ctx *ctx);
+
+bool cs_analysis_synthetic(const cs_analysis_ctx *ctx);
+
+typedef cs_status (*cs_analysis_fn)(const cs_analysis_ctx *ctx, const char *outdir,
+                                    cs_error *err);
+
+typedef struct cs_analysis_info {
+    const char *name;      /* as in `cellscape analyze NAME` */
+    const char *summary;   /* one line for --help */
+    bool needs_data;       /* needs a store */
+    cs_analysis_fn run;
+} cs_analysis_info;
+
+/* The registry, in the order a report runs them. */
+const cs_analysis_info *cs_analysis_list(size_t *count);
+const cs_analysis_info *cs_analysis_find(const char *name);
+
+/* --- writing results ------------------------------------------------------ */
+
+/* Open outdir/file for writing (atomically) and write the comment lines
+ * (`what`, the data source, SYNTHETIC or real, the seed) and the header row
+ * `columns` (tab-separated names). */
+cs_status cs_analysis_tsv_open(const cs_analysis_ctx *ctx, const char *outdir,
+                               const char *file, const char *what, const char *columns,
+                               cs_outfile *out, cs_error *err);
+/* Write a double with round-trip precision (shortest that reads back). */
+void cs_analysis_put_double(FILE *f, double d);
+/* Commit a file opened above. */
+cs_status cs_analysis_close(cs_outfile *out, cs_error *err);
+
+/* Write outdir/file as the JSON object text `body` (without braces: a list
+ * of "key": value pairs) plus the analysis name, data source and a
+ * "synthetic" flag, atomically. */
+cs_status cs_analysis_json_write(const cs_analysis_ctx *ctx, const char *outdir,
+                                 const char *file, const char *analysis,
+                                 const char *body, cs_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

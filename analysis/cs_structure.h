@@ -1,0 +1,36 @@
+/* cellscape analysis/: structure of cells and of the space (no dataset). */
+#ifndef CS_STRUCTURE_H
+#define CS_STRUCTURE_H
+
+#include <stdint.h>
+
+#include "cs_analysis.h"
+#include "cs_iso.h"
+#include "cs_space.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Depth: edges on the longest input-to-output path.  Width: the maximum
+ * directed cut, the most edges from a set S to its complement over the sets
+ * S that hold the input, not the output, and every predecessor of their
+ * members (the paper's "maximum directed cut").  For valid pruned cells. */
+int cs_cell_depth(const cs_cell *c);
+int cs_cell_width(const cs_cell *c);
+
+typedef struct cs_cell_structure {
+    uint8_t vertices, edges, depth, width;
+    uint8_t conv3x3, conv1x1, maxpool3x3; /* op counts */
+    int64_t trainable_parameters;          /* of the class's representative */
+    double automorphisms;
+} cs_cell_structure;
+
+/* Per class of the space, in class order (malloc'd; caller frees). */
+cs_status cs_structure_compute(const cs_space *sp, int threads, cs_cell_structure **out,
+                               cs_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

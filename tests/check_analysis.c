@@ -1,0 +1,16 @@
+/* analysis/: every analysis on inputs whose answers are known. */
+#include "testutil.h"
+
+TCase *cs_structure_tcase(void);
+
+static Suite *analysis_suite(void)
+{
+    Suite *s = suite_create("analysis");
+    suite_add_tcase(s, cs_structure_tcase());
+    return s;
+}
+
+int main(void)
+{
+    return cs_test_run(analysis_suite());
+}
