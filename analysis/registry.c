@@ -1,5 +1,6 @@
 /* Every analysis, in the order a report runs them. */
 #include "cs_analysis.h"
+#include "cs_dataset.h"
 #include "cs_structure_analyses.h"
 
 #include <string.h>
@@ -9,6 +10,18 @@ static const cs_analysis_info analyses[] = {
      false, cs_analysis_structure},
     {"multiplicity", "raw 7-vertex encodings per class (all 510 M walked), invalid ones by reason",
      false, cs_analysis_multiplicity},
+    {"accuracy", "train/validation/test accuracy distributions at 108 epochs, best cells (paper Fig. 2 left)",
+     true, cs_analysis_accuracy},
+    {"noise", "noise of test accuracy over repeats per budget; validation-test correlation (Fig. 2 right)",
+     true, cs_analysis_noise},
+    {"cost", "parameters and training time against validation accuracy, Pareto fronts, ResNet/Inception-like cells (Fig. 3)",
+     true, cs_analysis_cost},
+    {"budget-correlation", "Spearman and Kendall rank correlation between budgets, all cells and top 50/10/1 % (supplement)",
+     true, cs_analysis_budget_correlation},
+    {"op-importance", "change in validation accuracy and training time when one op is replaced by another (Fig. 4)",
+     true, cs_analysis_op_importance},
+    {"depth-width", "validation accuracy and training time by cell depth and width (Fig. 5)",
+     true, cs_analysis_depth_width},
 };
 
 const cs_analysis_info *cs_analysis_list(size_t *count)

@@ -2,11 +2,15 @@
 #include "testutil.h"
 
 TCase *cs_structure_tcase(void);
+TCase *cs_stats_tcase(void);
+TCase *cs_dataset_tcase(void);
 
 static Suite *analysis_suite(void)
 {
     Suite *s = suite_create("analysis");
     suite_add_tcase(s, cs_structure_tcase());
+    suite_add_tcase(s, cs_stats_tcase());
+    suite_add_tcase(s, cs_dataset_tcase());
     return s;
 }
 
