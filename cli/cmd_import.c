@@ -7,7 +7,8 @@
 #include "cs_store.h"
 
 static const char *const help =
-    "Usage: cellscape import FILE.tfrecord -o FILE.nb101 [--keep-going] [--json]\n\n"
+    "Usage: cellscape import FILE.tfrecord -o FILE.nb101 [--keep-going] [--synthetic]\n"
+    "                        [--json]\n\n"
     "Read a NAS-Bench-101 dataset file (nasbench_only108.tfrecord,\n"
     "nasbench_full.tfrecord, or cellscape synth output; '-' reads standard\n"
     "input), check every record (both CRCs, the JSON row, the metrics, the cell,\n"
@@ -16,6 +17,9 @@ static const char *const help =
     "  -o, --output FILE  the store to write (required)\n"
     "  --keep-going       skip bad records, count them, and go on (framing damage\n"
     "                     still stops: nothing after it can be trusted)\n"
+    "  --synthetic        label the store synthetic: for made-up data whose\n"
+    "                     records lack cellscape synth's marker (every output\n"
+    "                     made from the store then says SYNTHETIC)\n"
     "  --json             print the summary as JSON\n"
     "  -q, --quiet        no progress on standard error\n"
     "  -h, --help         this text\n\n"
@@ -33,6 +37,7 @@ int cs_cmd_import(int argc, char **argv)
 {
     static const struct option longopts[] = {{"output", required_argument, NULL, 'o'},
                                              {"keep-going", no_argument, NULL, 'k'},
+                                             {"synthetic", no_argument, NULL, 's'},
                                              {"json", no_argument, NULL, 'j'},
                                              {"quiet", no_argument, NULL, 'q'},
                                              {"help", no_argument, NULL, 'h'},
@@ -47,6 +52,7 @@ int cs_cmd_import(int argc, char **argv)
         switch (c) {
         case 'o': output = optarg; break;
         case 'k': opt.keep_going = true; break;
+        case 's': opt.synthetic = true; break;
         case 'j': json = true; break;
         case 'q': quiet = true; break;
         case 'h': fputs(help, stdout); return CS_EXIT_OK;

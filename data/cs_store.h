@@ -64,6 +64,8 @@ typedef struct cs_store cs_store;
 
 typedef struct cs_import_options {
     bool keep_going;     /* skip bad records (counted) instead of failing */
+    bool synthetic;      /* flag the store synthetic even if its records do
+                            not carry cellscape's marker (data made elsewhere) */
     int threads;         /* 0: one per core */
     void (*progress)(void *user, const char *phase, double done);
     void *progress_user;

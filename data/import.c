@@ -476,6 +476,7 @@ cs_status cs_store_import(const char *tfrecord, const char *store_path,
         opt = &defaults;
     }
     memset(stats, 0, sizeof *stats);
+    stats->synthetic = opt->synthetic;
     builder b;
     memset(&b, 0, sizeof b);
     b.path = tfrecord;
