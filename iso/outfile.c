@@ -13,6 +13,18 @@ cs_status cs_outfile_open(cs_outfile *o, const char *path, cs_error *err)
         o->f = stdout;
         return CS_OK;
     }
+    /* A device or a pipe (/dev/null, a FIFO) is written in place: renaming a
+     * temporary file over it would replace the device itself. */
+    struct stat sb;
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        if (S_ISDIR(sb.st_mode))
+            return cs_error_set(err, CS_ERR_IO, "%s: is a directory", path);
+        o->f = fopen(path, "w");
+        if (!o->f)
+            return cs_error_set(err, CS_ERR_IO, "%s: %s", path, strerror(errno));
+        o->direct = true;
+        return CS_OK;
+    }
     size_t len = strlen(path);
     o->path = malloc(len + 1);
     o->tmp = malloc(len + 16);
@@ -45,8 +57,19 @@ cs_status cs_outfile_open(cs_outfile *o, const char *path, cs_error *err)
 
 cs_status cs_outfile_commit(cs_outfile *o, cs_error *err)
 {
+    if (o->direct) {
+        int failed = ferror(o->f) || fflush(o->f) != 0;
+        int e = errno;
+        if (fclose(o->f) != 0 && !failed) {
+            failed = 1;
+            e = errno;
+        }
+        o->f = NULL;
+        o->direct = false;
+        return failed ? cs_error_set(err, CS_ERR_IO, "cannot write: %s", strerror(e)) : CS_OK;
+    }
     if (!o->path) {
-        if (fflush(o->f) != 0)
+        if (ferror(o->f) || fflush(o->f) != 0)
             return cs_error_set(err, CS_ERR_IO, "standard output: %s",
                                 strerror(errno));
         return CS_OK;
@@ -79,6 +102,7 @@ void cs_outfile_abort(cs_outfile *o)
     if (o->f && o->f != stdout)
         fclose(o->f);
     o->f = NULL;
+    o->direct = false;
     if (o->tmp)
         unlink(o->tmp);
     free(o->tmp);

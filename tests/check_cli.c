@@ -282,6 +282,16 @@ START_TEST(test_enum_unwritable_output)
                         " enum --max-vertices 5 --format tsv > /dev/full 2> /dev/null");
     ck_assert(WIFEXITED(status));
     ck_assert_int_eq(WEXITSTATUS(status), 4);
+    /* -o on a device writes in place: the device stays a device */
+    status = system("CELLSCAPE_PROGRESS=0 " CS_TEST_BINARY
+                    " enum --max-vertices 4 --format tsv -o /dev/null > /dev/null 2>&1");
+    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    struct stat sb;
+    ck_assert(stat("/dev/null", &sb) == 0 && S_ISCHR(sb.st_mode));
+    status = system("CELLSCAPE_PROGRESS=0 " CS_TEST_BINARY
+                    " enum --max-vertices 5 --format tsv -o /dev/full > /dev/null 2>&1");
+    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 4);
+    ck_assert(stat("/dev/full", &sb) == 0 && S_ISCHR(sb.st_mode));
 }
 END_TEST
 
