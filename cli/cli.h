@@ -45,6 +45,7 @@ int cs_cmd_import(int argc, char **argv);
 int cs_cmd_query(int argc, char **argv);
 int cs_cmd_analyze(int argc, char **argv);
 int cs_cmd_synth(int argc, char **argv);
+int cs_cmd_export(int argc, char **argv);
 
 /* The shortest decimal text that reads back as exactly d (like Python's
  * repr), with ".0" on whole numbers. */

@@ -17,6 +17,7 @@ static const command commands[] = {
     {"enum", cs_cmd_enum, "regenerate and certify the search space"},
     {"import", cs_cmd_import, "read a dataset .tfrecord into a store"},
     {"query", cs_cmd_query, "look cells up in a store or .tfrecord"},
+    {"export", cs_cmd_export, "write a store as CSV, JSON lines or SQLite"},
     {"synth", cs_cmd_synth, "write a SYNTHETIC dataset file in the official format"},
     {"analyze", cs_cmd_analyze, "compute the analyses behind the paper's figures"},
 };

@@ -5,6 +5,7 @@ TCase *cs_tfrecord_tcase(void);
 TCase *cs_nb101_row_tcase(void);
 TCase *cs_store_tcase(void);
 TCase *cs_synth_tcase(void);
+TCase *cs_export_tcase(void);
 
 static Suite *data_suite(void)
 {
@@ -13,6 +14,7 @@ static Suite *data_suite(void)
     suite_add_tcase(s, cs_nb101_row_tcase());
     suite_add_tcase(s, cs_store_tcase());
     suite_add_tcase(s, cs_synth_tcase());
+    suite_add_tcase(s, cs_export_tcase());
     return s;
 }
 
