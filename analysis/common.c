@@ -1,5 +1,6 @@
 /* The analysis context and the writers every analysis uses. */
 #include "cs_analysis.h"
+#include "cs_export.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -81,11 +82,7 @@ cs_status cs_analysis_tsv_open(const cs_analysis_ctx *ctx, const char *outdir,
 void cs_analysis_put_double(FILE *f, double d)
 {
     char buf[40];
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(buf, sizeof buf, "%.*g", prec, d);
-        if (strtod(buf, NULL) == d)
-            break;
-    }
+    cs_export_format_double(buf, sizeof buf, d);
     fputs(buf, f);
 }
 

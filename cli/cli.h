@@ -2,6 +2,7 @@
 #ifndef CS_CLI_H
 #define CS_CLI_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -40,6 +41,18 @@ void cs_progress_init(cs_progress *p, const char *cmd, bool quiet);
 void cs_progress_report(void *p, const char *phase, double done);
 void cs_progress_done(cs_progress *p);
 
+/* Long writes catch SIGINT, SIGTERM and SIGHUP so that the library can stop
+ * between blocks (cs_interrupted is its cancel callback) and the temporary
+ * file can go; release returns the signal caught (0: none), which the
+ * command raises again once its handlers are restored. */
+#define CS_INTERRUPT_SIGNALS 3
+typedef struct cs_interrupts {
+    struct sigaction old[CS_INTERRUPT_SIGNALS];
+} cs_interrupts;
+void cs_interrupts_catch(cs_interrupts *in);
+bool cs_interrupted(void *user);
+int cs_interrupts_release(cs_interrupts *in);
+
 
 int cs_cmd_import(int argc, char **argv);
 int cs_cmd_query(int argc, char **argv);
@@ -47,9 +60,6 @@ int cs_cmd_analyze(int argc, char **argv);
 int cs_cmd_synth(int argc, char **argv);
 int cs_cmd_export(int argc, char **argv);
 
-/* The shortest decimal text that reads back as exactly d (like Python's
- * repr), with ".0" on whole numbers. */
-void cs_cli_format_double(char *buf, size_t size, double d);
 
 /* Input of cell-reading commands: the arguments from index `first`, or, when
  * there are none, standard input line by line (blank and # lines skipped).

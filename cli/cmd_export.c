@@ -56,19 +56,6 @@ static const char *const help =
     "Exit status: 0 written, 1 the store unreadable or malformed, 2 bad usage,\n"
     "4 the output not written (or interrupted), 5 internal error.\n";
 
-static volatile sig_atomic_t interrupted;
-
-static void on_signal(int sig)
-{
-    interrupted = sig;
-}
-
-static bool was_interrupted(void *user)
-{
-    (void)user;
-    return interrupted != 0;
-}
-
 /* The import reports no fraction (done < 0): show the phase only, as
  * 'cellscape import' does. */
 static void on_import_progress(void *user, const char *phase, double done)
@@ -163,35 +150,17 @@ int cs_cmd_export(int argc, char **argv)
 
     /* An interrupt stops the export between cells; the temporary file is
      * removed and the signal then ends the process as it would have. */
-    struct sigaction sa, old[3];
-    static const int sigs[3] = {SIGINT, SIGTERM, SIGHUP};
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    for (int i = 0; i < 3; i++)
-        sigaction(sigs[i], &sa, &old[i]);
+    cs_interrupts ints;
+    cs_interrupts_catch(&ints);
 
     cs_export_options opt;
     cs_export_options_init(&opt);
     opt.progress = cs_progress_report;
     opt.progress_user = &prog;
-    opt.cancelled = was_interrupted;
+    opt.cancelled = cs_interrupted;
     cs_export_mode mode = mean ? CS_EXPORT_MEAN : CS_EXPORT_RUNS;
     if (format == O_SQLITE) {
         st = cs_export_sqlite(s, output, &opt, &err);
-    } else if (direct) {
-        /* A device or a pipe (/dev/stdout, a FIFO): written in place, as
-         * standard output is; renaming a file over it would replace it. */
-        FILE *f = fopen(output, "w");
-        if (!f) {
-            st = cs_error_set(&err, CS_ERR_IO, "%s: cannot open: %s", output, strerror(errno));
-        } else {
-            st = format == O_CSV ? cs_export_csv(s, f, mode, &opt, &err)
-                                 : cs_export_jsonl(s, f, mode, &opt, &err);
-            if (fclose(f) != 0 && st == CS_OK)
-                st = cs_error_set(&err, CS_ERR_IO, "%s: cannot write: %s", output,
-                                  strerror(errno));
-        }
     } else {
         cs_outfile out;
         st = cs_outfile_open(&out, output, &err);
@@ -205,9 +174,7 @@ int cs_cmd_export(int argc, char **argv)
         }
     }
     cs_progress_done(&prog);
-    int sig = interrupted;
-    for (int i = 0; i < 3; i++)
-        sigaction(sigs[i], &old[i], NULL);
+    int sig = cs_interrupts_release(&ints);
     bool synthetic = cs_store_synthetic(s);
     size_t rows = format == O_SQLITE ? cs_export_num_rows(s, CS_EXPORT_RUNS)
                                      : cs_export_num_rows(s, mode);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cs_export.h"
 #include "cs_store.h"
 
 static const char *const help =
@@ -77,7 +78,7 @@ static json_t *fixed_json(const cs_store *s, size_t i)
 static void put_tsv_double(double d)
 {
     char buf[40];
-    cs_cli_format_double(buf, sizeof buf, d);
+    cs_export_format_double(buf, sizeof buf, d);
     printf("\t%s", buf);
 }
 

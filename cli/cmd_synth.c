@@ -37,19 +37,6 @@ static const char *const help =
     "A one-line summary goes to standard error.  Exit status: 0 written, 2 bad\n"
     "usage, 4 output not written (or interrupted), 5 internal error.\n";
 
-static volatile sig_atomic_t interrupted;
-
-static void on_signal(int sig)
-{
-    interrupted = sig;
-}
-
-static bool was_interrupted(void *user)
-{
-    (void)user;
-    return interrupted != 0;
-}
-
 static bool parse_seed(const char *text, uint64_t *out)
 {
     char *end;
@@ -128,24 +115,16 @@ int cs_cmd_synth(int argc, char **argv)
     opt.max_cells = (size_t)cells;
 
     /* An interrupt stops the work between blocks; the temporary file is
-     * removed and the signal then ends the process as it would have.
-     * Signals ignored on entry (nohup, background jobs) stay ignored. */
-    struct sigaction sa, old[3];
-    static const int sigs[3] = {SIGINT, SIGTERM, SIGHUP};
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    for (int i = 0; i < 3; i++) {
-        sigaction(sigs[i], NULL, &old[i]);
-        if (old[i].sa_handler != SIG_IGN)
-            sigaction(sigs[i], &sa, NULL);
-    }
-    opt.cancelled = was_interrupted;
+     * removed and the signal then ends the process as it would have. */
+    cs_interrupts ints;
+    cs_interrupts_catch(&ints);
+    opt.cancelled = cs_interrupted;
 
     cs_outfile out;
     cs_error err;
     cs_status st = cs_outfile_open(&out, output, &err);
     if (st) {
+        cs_interrupts_release(&ints);
         cs_cli_error("synth", "%s", err.msg);
         return cs_cli_exit_for(st);
     }
@@ -163,9 +142,7 @@ int cs_cmd_synth(int argc, char **argv)
     cs_progress_done(&prog);
     double seconds = now() - t0;
 
-    int sig = interrupted;
-    for (int i = 0; i < 3; i++)
-        sigaction(sigs[i], &old[i], NULL);
+    int sig = cs_interrupts_release(&ints);
     if (st) {
         if (sig) {
             cs_cli_error("synth", "interrupted; %s not written", output);

@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -82,16 +83,6 @@ void cs_progress_done(cs_progress *p)
         fprintf(stderr, "\r%*s\r", 70, "");
 }
 
-void cs_cli_format_double(char *buf, size_t size, double d)
-{
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(buf, size, "%.*g", prec, d);
-        if (strtod(buf, NULL) == d)
-            break;
-    }
-    if (!strpbrk(buf, ".eEn") && strlen(buf) + 3 <= size)
-        strcat(buf, ".0");
-}
 
 void cs_inputs_init(cs_inputs *in, int argc, char **argv, int first)
 {
@@ -132,4 +123,43 @@ void cs_inputs_destroy(cs_inputs *in)
 {
     free(in->line);
     in->line = NULL;
+}
+
+/* Process-wide by nature: a signal handler can only reach a global. */
+static volatile sig_atomic_t interrupted_by;
+
+static void on_signal(int sig)
+{
+    interrupted_by = sig;
+}
+
+static const int caught_signals[CS_INTERRUPT_SIGNALS] = {SIGINT, SIGTERM, SIGHUP};
+
+void cs_interrupts_catch(cs_interrupts *in)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    interrupted_by = 0;
+    for (int i = 0; i < CS_INTERRUPT_SIGNALS; i++) {
+        sigaction(caught_signals[i], NULL, &in->old[i]);
+        /* Signals ignored on entry (nohup, background jobs) stay ignored. */
+        if (in->old[i].sa_handler != SIG_IGN)
+            sigaction(caught_signals[i], &sa, NULL);
+    }
+}
+
+bool cs_interrupted(void *user)
+{
+    (void)user;
+    return interrupted_by != 0;
+}
+
+int cs_interrupts_release(cs_interrupts *in)
+{
+    int sig = interrupted_by;
+    for (int i = 0; i < CS_INTERRUPT_SIGNALS; i++)
+        sigaction(caught_signals[i], &in->old[i], NULL);
+    return sig;
 }

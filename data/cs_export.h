@@ -123,11 +123,11 @@ cs_status cs_export_jsonl(const cs_store *s, FILE *f, cs_export_mode mode,
 cs_status cs_export_sqlite(const cs_store *s, const char *path,
                            const cs_export_options *opt, cs_error *err);
 
-/* The shortest decimal text that strtod reads back as exactly d, with
- * ".0" on whole numbers (nan, inf, -inf for non-finite values); for finite
- * values the same text as the CLI's cs_cli_format_double (the fewest %g
- * digits that read back), several times faster.  Returns the length
- * written, as snprintf (32 bytes always suffice). */
+/* The shortest decimal text that strtod reads back as exactly d (the text
+ * of the fewest %g digits that read back, found several times faster), with
+ * ".0" on whole numbers; nan, inf, -inf for non-finite values.  Every
+ * command and analysis writes doubles with it.  Returns the length written,
+ * as snprintf (32 bytes always suffice). */
 int cs_export_format_double(char *buf, size_t size, double d);
 
 /* The cellscape version the exports record (meta table): the macro

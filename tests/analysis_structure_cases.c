@@ -534,7 +534,7 @@ START_TEST(test_analyses_three_vertices)
     st_expect_row(dir, "multiplicity_vertices.tsv", "2\t1\t9\t");
     st_expect_row(dir, "multiplicity_vertices.tsv", "3\t6\t6\t");
     st_expect_row(dir, "multiplicity_ecdf.tsv", "1\t6\t");
-    st_expect_row(dir, "multiplicity_ecdf.tsv", "9\t1\t1\t1");
+    st_expect_row(dir, "multiplicity_ecdf.tsv", "9\t1\t1.0\t1.0");
 
     /* The lone-edge class: IO, 2 vertices, 1 edge, depth 1, width 1, the
      * in->out edge, no ops, 882,570 parameters, trivial group. */
