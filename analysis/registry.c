@@ -1,6 +1,7 @@
 /* Every analysis, in the order a report runs them. */
 #include "cs_analysis.h"
 #include "cs_dataset.h"
+#include "cs_landscape.h"
 #include "cs_structure_analyses.h"
 
 #include <string.h>
@@ -22,6 +23,14 @@ static const cs_analysis_info analyses[] = {
      true, cs_analysis_op_importance},
     {"depth-width", "validation accuracy and training time by cell depth and width (Fig. 5)",
      true, cs_analysis_depth_width},
+    {"neighbours", "neighbour graph of the classes (one edit on any encoding): degrees, components, sampled distances",
+     false, cs_analysis_neighbours},
+    {"locality", "random-walk autocorrelation along single edits; fitness-distance correlation (Fig. 6 left)",
+     true, cs_analysis_locality},
+    {"peaks", "fraction of all 510 M encodings within edit distance d of a top cell, exact (Fig. 6 right)",
+     true, cs_analysis_peaks},
+    {"optima", "local optima of the neighbour graph: count, accuracies, basins under steepest ascent",
+     true, cs_analysis_optima},
 };
 
 const cs_analysis_info *cs_analysis_list(size_t *count)

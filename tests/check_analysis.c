@@ -4,6 +4,7 @@
 TCase *cs_structure_tcase(void);
 TCase *cs_stats_tcase(void);
 TCase *cs_dataset_tcase(void);
+TCase *cs_landscape_tcase(void);
 
 static Suite *analysis_suite(void)
 {
@@ -11,6 +12,7 @@ static Suite *analysis_suite(void)
     suite_add_tcase(s, cs_structure_tcase());
     suite_add_tcase(s, cs_stats_tcase());
     suite_add_tcase(s, cs_dataset_tcase());
+    suite_add_tcase(s, cs_landscape_tcase());
     return s;
 }
 

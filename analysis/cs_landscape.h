@@ -1,0 +1,183 @@
+/* cellscape analysis/: the fitness landscape of the raw encoding space.
+ *
+ * A raw encoding is what the reference enumeration and the paper's edits act
+ * on: an upper-triangular matrix of n = max_vertices vertices (n(n-1)/2 edge
+ * bits, edge x -> y is bit x + y(y-1)/2) and one of num_ops operations on
+ * each of the n - 2 interior vertices (labelling index t in product order,
+ * the first interior vertex most significant).  NAS-Bench-101 has 2^21 x 243
+ * = 509,607,936 of them.  An encoding is valid when it prunes to a cell of
+ * the space; its class is that cell's.  One edit flips one edge bit or
+ * changes one interior operation to another.
+ *
+ * The analyses:
+ *   neighbours  the neighbour graph: a vertex per class, an edge between two
+ *               classes when one edit turns some encoding of one into some
+ *               encoding of the other (both valid).  Degrees, components,
+ *               distances from sampled sources (igraph).  No data needed.
+ *   locality    random-walk autocorrelation of accuracy along walks of single
+ *               edits, and fitness-distance correlation (the paper's Fig. 6
+ *               left).
+ *   peaks       the fraction of all encodings within edit distance d of an
+ *               encoding of a top cell, exact (Fig. 6 right).
+ *   optima      local optima of the neighbour graph, their accuracies and
+ *               basins under steepest ascent (beyond the paper).
+ * The exact definitions are in the comments of each function below and in
+ * landscape.c. */
+#ifndef CS_LANDSCAPE_H
+#define CS_LANDSCAPE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cs_analysis.h"
+#include "cs_error.h"
+#include "cs_space.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The raw space is indexed by matrix (a 32-bit class table index per matrix
+ * bit pattern), so spaces up to 7 vertices (2^21 matrices) are supported;
+ * larger ones get CS_ERR_LIMIT. */
+#define CS_LANDSCAPE_MAX_EDGE_BITS 21
+
+/* --- the raw encoding space ----------------------------------------------
+ * A matrix's class table (the class of each of its labellings) depends only
+ * on its pruned form: the edges among the vertices that lie on an
+ * input-to-output path.  NAS-Bench-101's 2^21 matrices have 13,839 valid
+ * pruned forms, so the tables are kept once per pruned form. */
+typedef struct cs_rawspace {
+    int n;                  /* vertices of every raw encoding */
+    int num_ops;
+    int edge_bits;          /* n(n-1)/2 */
+    uint32_t labellings;    /* num_ops^(n-2) */
+    uint64_t matrices;      /* 2^edge_bits */
+    size_t nclasses;
+    int32_t *table_of;      /* per matrix: its table, -1 when no labelling is valid */
+    uint32_t ntables;
+    int32_t *tables;        /* ntables x labellings classes (-1 invalid) */
+    uint32_t *table_bits;   /* the pruned form (a matrix bit pattern) of each table */
+    uint32_t *table_keep;   /* its vertices (bit v: vertex v is on an input-output path) */
+    uint64_t *table_count;  /* matrices with this table */
+    uint64_t valid_encodings;
+} cs_rawspace;
+
+cs_status cs_rawspace_init(cs_rawspace *rs, const cs_space *sp, int threads, cs_error *err);
+void cs_rawspace_destroy(cs_rawspace *rs);
+
+/* The class of encoding (matrix bits m, labelling t), or -1 if invalid. */
+static inline int32_t cs_rawspace_class(const cs_rawspace *rs, uint64_t m, uint32_t t)
+{
+    int32_t k = rs->table_of[m];
+    return k < 0 ? -1 : rs->tables[(size_t)k * rs->labellings + t];
+}
+
+/* --- the neighbour graph --------------------------------------------------
+ * Undirected, simple: edges[2i] < edges[2i+1], sorted.  The adjacency lists
+ * (CSR) are sorted too. */
+typedef struct cs_nbgraph {
+    size_t nvertices;       /* the classes of the space */
+    size_t nedges;
+    uint32_t *edges;        /* 2 x nedges */
+    uint64_t *offset;       /* nvertices + 1 */
+    uint32_t *adj;          /* 2 x nedges */
+} cs_nbgraph;
+
+/* Built from the structure of the raw space, not by trying every encoding:
+ * an operation change keeps the matrix, so it is enough to try it once per
+ * unlabelled shape; an edge flip pairs two pruned forms' tables label by
+ * label, once per distinct pair of pruned forms. */
+cs_status cs_nbgraph_build(cs_nbgraph *g, const cs_rawspace *rs, int threads, cs_error *err);
+void cs_nbgraph_destroy(cs_nbgraph *g);
+/* Breadth-first search from class src: dist[v] (-1 where not reached);
+ * queue holds nvertices entries; counts[d] (d < ncounts; may be NULL) is
+ * incremented per class first reached at distance d >= 1; *far and
+ * *reached (may be NULL) get the last class reached and the number
+ * reached (src included).  Returns src's eccentricity in its component. */
+int cs_nbgraph_bfs(const cs_nbgraph *g, uint32_t src, int32_t *dist, uint32_t *queue,
+                   uint64_t *counts, size_t ncounts, uint32_t *far, size_t *reached);
+
+/* --- edit distances over the raw space -----------------------------------
+ * Multi-source breadth-first search over all encodings, level by level on
+ * bitsets (one bit per encoding, matrix-major).  The sources are every
+ * encoding of the classes flagged in source_class.  Two readings:
+ *   valid_only false: every encoding, valid or not, is a point of the space
+ *     and a step may pass through it; the distance of a point is then its
+ *     edit (Hamming) distance to the nearest source.
+ *   valid_only true: only valid encodings are points; paths stay on them.
+ * res->reached[d] and res->reached_valid[d] get the points (all, and valid
+ * only) first reached at distance d, for d <= res->max_distance.
+ * class_dist (may be NULL) gets, per class, the distance of its nearest
+ * encoding (CS_RAW_BFS_UNREACHED if none).  progress (may be NULL): the
+ * context whose progress callback hears of each level.  Memory: three
+ * bitsets of 256 bits per matrix (192 MB for NAS-Bench-101); up to 256
+ * labellings per matrix (every space enum/ supports), distances up to
+ * CS_RAW_BFS_LEVELS - 1. */
+#define CS_RAW_BFS_LEVELS 255
+#define CS_RAW_BFS_UNREACHED 255
+typedef struct cs_raw_bfs_result {
+    uint64_t reached[CS_RAW_BFS_LEVELS];
+    uint64_t reached_valid[CS_RAW_BFS_LEVELS];
+    int max_distance;
+} cs_raw_bfs_result;
+
+cs_status cs_raw_bfs(const cs_rawspace *rs, const uint8_t *source_class, bool valid_only,
+                     int threads, cs_raw_bfs_result *res, uint8_t *class_dist,
+                     const cs_analysis_ctx *progress, cs_error *err);
+
+/* --- the analyses (cs_analysis_fn) -----------------------------------------
+ * neighbours: neighbours_degree.tsv, neighbours_components.tsv,
+ *   neighbours_distance.tsv, neighbours.json.
+ * locality:   locality_rwa.tsv, locality_fdc.tsv, locality.json.
+ * peaks:      peaks_distance.tsv, peaks_top.tsv, peaks.json.
+ * optima:     optima.tsv, optima_basins.tsv, optima.json. */
+cs_status cs_analysis_neighbours(const cs_analysis_ctx *ctx, const char *outdir,
+                                 cs_error *err);
+cs_status cs_analysis_locality(const cs_analysis_ctx *ctx, const char *outdir,
+                               cs_error *err);
+cs_status cs_analysis_peaks(const cs_analysis_ctx *ctx, const char *outdir, cs_error *err);
+cs_status cs_analysis_optima(const cs_analysis_ctx *ctx, const char *outdir, cs_error *err);
+
+/* Parameters of the sampled and random parts (fixed so that one seed gives
+ * one result). */
+#define CS_NEIGHBOURS_BFS_SOURCES 64
+#define CS_LOCALITY_WALKS 16
+#define CS_LOCALITY_STEPS 65536
+#define CS_LOCALITY_MAX_SHIFT 100
+
+/* --- shared helpers of neighbours.c and landscape.c ----------------------- */
+
+/* The number of worker threads for a request (0: one per online core). */
+int cs_landscape_threads(int requested);
+/* Run fn(arg + i * size) for i < nthreads, on threads where they can be
+ * made (otherwise in the caller, in turn); returns when all are done. */
+void cs_landscape_parallel(int nthreads, void *(*fn)(void *), void *arg, size_t size);
+/* Sort keys of `bits` significant bits (LSD radix); tmp holds n keys. */
+void cs_landscape_sort_u64(uint64_t *keys, uint64_t *tmp, size_t n, int bits);
+
+/* splitmix64: the analyses' PRNG, one state per stream. */
+static inline uint64_t cs_landscape_rand(uint64_t *state)
+{
+    uint64_t z = (*state += UINT64_C(0x9E3779B97F4A7C15));
+    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+    return z ^ (z >> 31);
+}
+/* Uniform in [0, n) (Lemire's method, unbiased). */
+static inline uint64_t cs_landscape_rand_below(uint64_t *state, uint64_t n)
+{
+    for (;;) {
+        uint64_t x = cs_landscape_rand(state);
+        __uint128_t p = (__uint128_t)x * n;
+        uint64_t lo = (uint64_t)p;
+        if (lo >= n || lo >= (-n) % n)
+            return (uint64_t)(p >> 64);
+    }
+}
+
+#ifdef __cplusplus
+}
+#endif
+#endif
