@@ -151,14 +151,7 @@ static void *prune_worker(void *arg)
             int b = __builtin_ctzll(r);
             adj[ex[b]] |= UINT32_C(1) << ey[b];
         }
-        uint32_t from_in = 1, to_out = UINT32_C(1) << (n - 1);
-        for (int v = 0; v < n; v++)
-            if (from_in >> v & 1)
-                from_in |= adj[v];
-        for (int v = n - 1; v >= 0; v--)
-            if (adj[v] & to_out)
-                to_out |= UINT32_C(1) << v;
-        uint32_t keep = from_in & to_out;
+        uint32_t keep = cs_prune_mask(n, adj);
         j->pruned[m] = (keep & 1) ? (int32_t)(m & j->within[keep]) : -1;
     }
     return NULL;

@@ -112,14 +112,7 @@ void cs_space_raw_classes(const cs_space *sp, uint64_t bits, int32_t *classes)
         for (int x = 0; x < y; x++)
             if (bits >> (x + y * (y - 1) / 2) & 1)
                 adj[x] |= UINT32_C(1) << y;
-    uint32_t from_in = 1, to_out = UINT32_C(1) << (n - 1);
-    for (int v = 0; v < n; v++)
-        if (from_in >> v & 1)
-            from_in |= adj[v];
-    for (int v = n - 1; v >= 0; v--)
-        if (adj[v] & to_out)
-            to_out |= UINT32_C(1) << v;
-    uint32_t keep = from_in & to_out;
+    uint32_t keep = cs_prune_mask(n, adj);
     int m = __builtin_popcount(keep);
     if (m < 2 || !(keep & 1) || !(keep >> (n - 1) & 1))
         return;

@@ -87,27 +87,29 @@ void cs_cell_permute(const cs_cell *in, const int *perm, cs_cell *out)
     *out = tmp;
 }
 
+uint32_t cs_prune_mask(int n, const uint32_t *adj)
+{
+    if (n <= 0)
+        return 0;
+    /* Rows only point forward, so one pass in vertex order (backward for
+     * the output) closes each reachability set. */
+    uint32_t from_input = 1, to_output = UINT32_C(1) << (n - 1);
+    for (int v = 0; v < n; v++)
+        if (from_input >> v & 1)
+            from_input |= adj[v];
+    for (int v = n - 1; v >= 0; v--)
+        if (adj[v] & to_output)
+            to_output |= UINT32_C(1) << v;
+    return from_input & to_output;
+}
+
 /* The reference _prune: keep vertices reachable from the input and reaching
  * the output; fewer than two kept means input and output are disconnected. */
 static void spec_prune(cs_spec *s)
 {
     const cs_cell *c = &s->original;
     int n = c->n;
-    uint32_t from_input = 0, to_output = 0;
-
-    if (n > 0) {
-        from_input = 1;
-        for (int v = 0; v < n; v++)
-            if (from_input >> v & 1)
-                from_input |= c->adj[v];
-        to_output = UINT32_C(1) << (n - 1);
-        for (int v = n - 1; v >= 0; v--)
-            if (c->adj[v] & to_output)
-                to_output |= UINT32_C(1) << v;
-    }
-    /* Upper-triangular rows only point forward, so one pass in vertex order
-     * (backward for the output) closes each reachability set. */
-    uint32_t keep = from_input & to_output;
+    uint32_t keep = cs_prune_mask(n, c->adj);
     int kept = __builtin_popcount(keep);
 
     memset(&s->pruned, 0, sizeof s->pruned);

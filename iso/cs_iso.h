@@ -75,6 +75,10 @@ int cs_op_from_letter(char c);
 
 int cs_cell_num_edges(const cs_cell *c);
 bool cs_cell_equal(const cs_cell *a, const cs_cell *b);
+/* The vertices pruning keeps: those the input reaches that reach the
+ * output (a bit mask; rows point forward, as in an upper-triangular cell). */
+uint32_t cs_prune_mask(int n, const uint32_t *adj);
+
 /* Relabel: vertex v of `in` becomes vertex perm[v] of `out`. */
 void cs_cell_permute(const cs_cell *in, const int *perm, cs_cell *out);
 
