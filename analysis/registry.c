@@ -2,6 +2,7 @@
 #include "cs_analysis.h"
 #include "cs_dataset.h"
 #include "cs_landscape.h"
+#include "cs_optimizers.h"
 #include "cs_structure_analyses.h"
 
 #include <string.h>
@@ -31,6 +32,8 @@ static const cs_analysis_info analyses[] = {
      true, cs_analysis_peaks},
     {"optima", "local optima of the neighbour graph: count, accuracies, basins under steepest ascent",
      true, cs_analysis_optima},
+    {"optimizers", "simulated NAS optimisers (random, regularized evolution, local search, REINFORCE): test regret vs simulated time, final-regret ECDF (Fig. 7)",
+     true, cs_analysis_optimizers},
 };
 
 const cs_analysis_info *cs_analysis_list(size_t *count)

@@ -5,6 +5,7 @@ TCase *cs_structure_tcase(void);
 TCase *cs_stats_tcase(void);
 TCase *cs_dataset_tcase(void);
 TCase *cs_landscape_tcase(void);
+TCase *cs_optimizers_tcase(void);
 
 static Suite *analysis_suite(void)
 {
@@ -13,6 +14,7 @@ static Suite *analysis_suite(void)
     suite_add_tcase(s, cs_stats_tcase());
     suite_add_tcase(s, cs_dataset_tcase());
     suite_add_tcase(s, cs_landscape_tcase());
+    suite_add_tcase(s, cs_optimizers_tcase());
     return s;
 }
 

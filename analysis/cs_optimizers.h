@@ -1,0 +1,229 @@
+/* cellscape analysis/: simulated NAS optimisers on the benchmark (the
+ * NAS-Bench-101 paper's Fig. 7).
+ *
+ * Four optimisers search the space's raw encodings (max_vertices vertices,
+ * the reference's edge bits and interior labellings; cs_space.h): random
+ * search, regularized evolution, local search and REINFORCE.  Every query
+ * returns one random repeat's 108-epoch final validation accuracy and
+ * charges that repeat's training time; the incumbent is the cell with the
+ * best validation accuracy seen; the regret at simulated time t is the best
+ * mean test accuracy of any cell of the dataset minus the incumbent's mean
+ * test accuracy.  Where each choice comes from (the paper, the authors' code
+ * or our own decision) is written at the top of optimizers.c.
+ *
+ * Runs are independent: run r of method m draws from its own PRNG seeded by
+ * (ctx->seed, m, r), so results do not depend on the thread count. */
+#ifndef CS_OPTIMIZERS_H
+#define CS_OPTIMIZERS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cs_analysis.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum cs_opt_method {
+    CS_OPT_RANDOM = 0,
+    CS_OPT_EVOLUTION,
+    CS_OPT_LOCAL,
+    CS_OPT_REINFORCE,
+    CS_OPT_NUM_METHODS
+} cs_opt_method;
+
+/* "random", "evolution", "local", "reinforce" (as in the output files). */
+const char *cs_opt_method_name(cs_opt_method m);
+
+/* How random cells are drawn (uniform over the valid encodings whose class
+ * has data): by rejection from all raw encodings, or from a table of the
+ * valid encodings built by scanning them (for stores that cover little of
+ * the space, where rejection would take thousands of draws per cell).  Both
+ * give the same distribution; the draws, and so the runs, differ. */
+typedef enum cs_opt_sampler {
+    CS_OPT_SAMPLER_AUTO = 0,
+    CS_OPT_SAMPLER_REJECT,
+    CS_OPT_SAMPLER_TABLE
+} cs_opt_sampler;
+
+typedef struct cs_opt_options {
+    int runs;               /* per method; 500 */
+    double budget;          /* simulated seconds per run; 1e7 */
+    int grid_points;        /* log-spaced times of the regret curves; 200 */
+    double grid_min;        /* first grid time; 100 s (the last is budget) */
+    unsigned methods;       /* bit (1u << m) per method; all four */
+    int population;         /* regularized evolution; 100 */
+    int tournament;         /* 10 */
+    double mutation_rate;   /* 1.0 */
+    double learning_rate;   /* REINFORCE; 0.1 */
+    double momentum;        /* REINFORCE baseline (moving average); 0.9 */
+    cs_opt_sampler sampler; /* AUTO */
+    int threads;            /* -1: ctx->threads (0 there: one per core) */
+} cs_opt_options;
+
+void cs_opt_options_init(cs_opt_options *o);
+
+/* --- the PRNG every run owns (xoshiro256**, seeded by splitmix64) ------------- */
+
+typedef struct cs_opt_rng {
+    uint64_t s[4];
+} cs_opt_rng;
+
+void cs_opt_rng_seed(cs_opt_rng *r, uint64_t seed);
+/* The PRNG of run `run` of method m under the analysis seed. */
+void cs_opt_rng_seed_run(cs_opt_rng *r, uint64_t seed, cs_opt_method m, uint64_t run);
+uint64_t cs_opt_rng_next(cs_opt_rng *r);
+double cs_opt_rng_uniform(cs_opt_rng *r);             /* [0, 1) */
+uint64_t cs_opt_rng_below(cs_opt_rng *r, uint64_t n); /* [0, n), unbiased; n > 0 */
+
+/* --- encodings --------------------------------------------------------------- */
+
+/* A raw encoding: edge x -> y is bit x + y(y-1)/2 of bits; labelling is the
+ * interior labels' index in product order (first interior vertex most
+ * significant), as cs_space_raw_classes numbers them. */
+typedef struct cs_opt_encoding {
+    uint64_t bits;
+    uint32_t labelling;
+} cs_opt_encoding;
+
+/* The mutation of the NAS-Bench-101 authors' example code, without the
+ * validity check: every edge slot flips with probability rate / n, every
+ * interior op changes with probability rate / (n - 2) to one of the other
+ * num_ops - 1 ops, uniformly. */
+void cs_opt_mutate_raw(int n, int num_ops, double rate, cs_opt_rng *rng,
+                       const cs_opt_encoding *parent, cs_opt_encoding *child);
+
+/* --- regularized evolution's population (aging) ----------------------------- */
+
+typedef struct cs_opt_member {
+    cs_opt_encoding enc;
+    int64_t cls;
+    double validation;
+} cs_opt_member;
+
+typedef struct cs_opt_population {
+    size_t capacity, size, oldest;
+    cs_opt_member *m;
+} cs_opt_population;
+
+cs_status cs_opt_population_init(cs_opt_population *p, size_t capacity, cs_error *err);
+void cs_opt_population_destroy(cs_opt_population *p);
+/* Add a member; when full the oldest member dies, whatever its fitness. */
+void cs_opt_population_add(cs_opt_population *p, const cs_opt_member *m);
+/* Member by age: 0 is the oldest, size - 1 the youngest. */
+const cs_opt_member *cs_opt_population_age(const cs_opt_population *p, size_t age);
+/* A tournament: k distinct members drawn uniformly (without replacement,
+ * k clamped to the size), the one with the best validation accuracy wins,
+ * ties going to the youngest.  Returns the winner's age; size must be > 0. */
+size_t cs_opt_population_tournament(const cs_opt_population *p, size_t k, cs_opt_rng *rng);
+
+/* --- REINFORCE's policy: one categorical distribution per decision --------- */
+
+typedef struct cs_opt_policy {
+    int ndecisions;
+    int *nchoices;  /* per decision */
+    int *offset;    /* first logit of each decision */
+    double *logits; /* all zero at the start: the uniform policy */
+    double learning_rate, momentum;
+    double num, den; /* the baseline: bias-corrected moving average num / den */
+} cs_opt_policy;
+
+cs_status cs_opt_policy_init(cs_opt_policy *p, int ndecisions, const int *nchoices,
+                             double learning_rate, double momentum, cs_error *err);
+void cs_opt_policy_destroy(cs_opt_policy *p);
+/* Probability of choice j at decision d. */
+double cs_opt_policy_prob(const cs_opt_policy *p, int d, int j);
+void cs_opt_policy_sample(const cs_opt_policy *p, cs_opt_rng *rng, int *choice);
+/* One REINFORCE step for a sampled choice vector and its reward: update the
+ * baseline with the reward, then logits += lr * (reward - baseline) *
+ * d log p(choice) / d logits.  Returns the advantage. */
+double cs_opt_policy_update(cs_opt_policy *p, const int *choice, double reward);
+
+/* --- the benchmark and single runs ----------------------------------------- */
+
+typedef struct cs_opt_bench cs_opt_bench;
+
+/* Prepare the 108-epoch data of ctx's store for the optimisers.  Errors:
+ * CS_ERR_ARG (no store, bad options), CS_ERR_NOTFOUND (no 108-epoch runs,
+ * or no class of the space with data), CS_ERR_FORMAT (a training time that
+ * is not a positive number), CS_ERR_NOMEM. */
+cs_status cs_opt_bench_init(cs_opt_bench **b, const cs_analysis_ctx *ctx,
+                            const cs_opt_options *o, cs_error *err);
+void cs_opt_bench_destroy(cs_opt_bench *b);
+double cs_opt_bench_best_test(const cs_opt_bench *b); /* best mean test accuracy */
+int64_t cs_opt_bench_best_class(const cs_opt_bench *b);
+size_t cs_opt_bench_classes_with_data(const cs_opt_bench *b);
+/* The sampler in use: CS_OPT_SAMPLER_REJECT or CS_OPT_SAMPLER_TABLE. */
+cs_opt_sampler cs_opt_bench_sampler(const cs_opt_bench *b);
+/* The grid times (grid_points of them). */
+const double *cs_opt_bench_grid(const cs_opt_bench *b);
+
+/* One query of a run, in order. */
+typedef struct cs_opt_query {
+    double time;       /* simulated seconds when the result is known */
+    int64_t cls;       /* class of the space */
+    double validation; /* the repeat's validation accuracy */
+} cs_opt_query;
+
+typedef struct cs_opt_trace {
+    cs_opt_query *q;
+    size_t n, cap;
+} cs_opt_trace;
+
+void cs_opt_trace_destroy(cs_opt_trace *t);
+
+typedef struct cs_opt_run_result {
+    double final_regret;  /* at the budget */
+    uint64_t queries;     /* charged within the budget */
+    int64_t incumbent;    /* class, -1 before the first query */
+    double incumbent_validation;
+    double incumbent_test; /* its mean test accuracy */
+} cs_opt_run_result;
+
+/* Run `run` of method m.  grid_regret (grid_points values, may be NULL) gets
+ * the regret at each grid time; trace (may be NULL, else zero-initialised
+ * or reused) gets every query finished within the budget.  Before the first
+ * query the regret is the best mean test accuracy (incumbent accuracy 0, as
+ * in the authors' example code). */
+cs_status cs_opt_run(const cs_opt_bench *b, cs_opt_method m, uint64_t run,
+                     double *grid_regret, cs_opt_run_result *res, cs_opt_trace *trace,
+                     cs_error *err);
+
+/* --- all runs, and the analysis ----------------------------------------------- */
+
+typedef struct cs_opt_results {
+    int runs, grid_points;
+    double *grid;                              /* grid_points times */
+    double *regret[CS_OPT_NUM_METHODS];        /* runs x grid_points; NULL if not run */
+    cs_opt_run_result *final[CS_OPT_NUM_METHODS]; /* runs; NULL if not run */
+    double best_test;
+    int64_t best_class;
+    size_t classes_with_data;
+    cs_opt_sampler sampler;
+    double seconds;                            /* wall time of the runs */
+} cs_opt_results;
+
+/* Run every selected method o->runs times on o->threads threads. */
+cs_status cs_opt_compute(const cs_analysis_ctx *ctx, const cs_opt_options *o,
+                         cs_opt_results *r, cs_error *err);
+void cs_opt_results_destroy(cs_opt_results *r);
+
+/* Write optimizers_regret.tsv, optimizers_final.tsv, optimizers_ecdf.tsv
+ * and optimizers.json into outdir (each atomically). */
+cs_status cs_opt_write(const cs_analysis_ctx *ctx, const cs_opt_options *o,
+                       const cs_opt_results *r, const char *outdir, cs_error *err);
+
+/* cs_opt_compute then cs_opt_write. */
+cs_status cs_analysis_optimizers_with(const cs_analysis_ctx *ctx, const cs_opt_options *o,
+                                      const char *outdir, cs_error *err);
+
+/* The registry's entry (`optimizers`): the paper's protocol with the
+ * default options. */
+cs_status cs_analysis_optimizers(const cs_analysis_ctx *ctx, const char *outdir,
+                                 cs_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
