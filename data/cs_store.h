@@ -149,6 +149,11 @@ cs_status cs_store_lookup(const cs_store *s, const char *text, size_t len,
 cs_status cs_store_lookup_spec(const cs_store *s, const cs_spec *spec,
                                cs_query_result *r, cs_error *err);
 
+/* The fast path for programs holding cells (no op names, no messages):
+ * the entry of cell c after pruning, or -1 when it is outside the space or
+ * not in the dataset. */
+int64_t cs_store_lookup_cell(const cs_store *s, const cs_cell *c);
+
 /* The reference's query(spec, epochs, stop_halfway) on a looked-up cell:
  * repeat `repeat` (0..2) or the mean of all repeats; charges `counter`
  * (may be NULL) as the reference does.  CS_ERR_NOTFOUND for a budget the

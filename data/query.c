@@ -30,6 +30,39 @@ cs_status cs_store_lookup_spec(const cs_store *s, const cs_spec *spec, cs_query_
     return cs_cell_hash(&r->spec.pruned, r->hash, err);
 }
 
+int64_t cs_store_lookup_cell(const cs_store *s, const cs_cell *c)
+{
+    const cs_limits *lim = &CS_NB101_LIMITS;
+    uint32_t keep = cs_prune_mask(c->n, c->adj);
+    int n = __builtin_popcount(keep);
+    if (n < 2 || n > lim->max_vertices)
+        return -1;
+    cs_cell p;
+    memset(&p, 0, sizeof p);
+    int idx[CS_CELL_MAXV], k = 0;
+    for (int v = 0; v < c->n; v++)
+        if (keep >> v & 1) {
+            idx[v] = k;
+            p.op[k++] = c->op[v];
+        }
+    p.n = n;
+    int edges = 0;
+    for (int v = 0; v < c->n; v++)
+        if (keep >> v & 1)
+            for (uint32_t r = c->adj[v] & keep; r; r &= r - 1, edges++)
+                p.adj[idx[v]] |= UINT32_C(1) << idx[__builtin_ctz(r)];
+    if (edges > lim->max_edges || p.op[0] != CS_OP_INPUT || p.op[n - 1] != CS_OP_OUTPUT)
+        return -1;
+    for (int v = 1; v < n - 1; v++)
+        if (p.op[v] < 0 || p.op[v] >= lim->num_ops)
+            return -1;
+    cs_canon cn;
+    cs_key key;
+    if (cs_cell_canon(&p, &cn, NULL) || cs_cell_key(&cn.cell, &key, NULL))
+        return -1;
+    return cs_store_find_canon(s, &key);
+}
+
 cs_status cs_store_lookup(const cs_store *s, const char *text, size_t len, cs_query_result *r,
                           cs_error *err)
 {

@@ -207,7 +207,8 @@ int64_t cs_store_find_canon(const cs_store *s, const cs_key *canon)
         uint32_t v = s->canon_index[k];
         if (!v)
             return -1;
-        if (cs_key_cmp(&cs_store_entry_at(s, v - 1)->canon, canon) == 0)
+        const cs_key *e = &cs_store_entry_at(s, v - 1)->canon;
+        if (e->lo == canon->lo && e->hi == canon->hi)
             return (int64_t)v - 1;
     }
 }
