@@ -256,62 +256,24 @@ static uint64_t key(int64_t a, int64_t b)
 
 /* Write a store with three 108-epoch repeats for every class c whose val[c]
  * is not NaN (validation and test accuracies val[c][r], test[c][r]). */
+typedef struct fitness_arrays {
+    const double (*val)[3], (*test)[3];
+} fitness_arrays;
+
+static bool fitness_run(void *user, size_t c, int r, cs_test_metrics *out)
+{
+    const fitness_arrays *fa = user;
+    if (isnan(fa->val[c][0]))
+        return false;
+    *out = (cs_test_metrics){fa->val[c][r], fa->test[c][r], 1000.0};
+    return true;
+}
+
 static void write_store(const cs_space *sp, const double (*val)[3], const double (*test)[3],
                         char *path, size_t size)
 {
-    char tf[4096];
-    snprintf(tf, sizeof tf, "%s/landscape-test.XXXXXX", CS_TEST_TMPDIR);
-    int fd = mkstemp(tf);
-    ck_assert(fd >= 0);
-    FILE *f = fdopen(fd, "wb");
-    ck_assert(f != NULL);
-    const cs_enum_result *res = cs_space_result(sp);
-    cs_error err;
-    for (size_t c = 0; c < res->nclasses; c++) {
-        if (isnan(val[c][0]))
-            continue;
-        cs_cell cell;
-        cs_enum_class_cell(res, &res->classes[c], &cell);
-        for (int r = 0; r < 3; r++) {
-            cs_nb101_row row;
-            memset(&row, 0, sizeof row);
-            cs_hash_to_hex(res->classes[c].hash, row.hash);
-            row.epochs = 108;
-            char text[2048];
-            cs_cell_format_row(&cell, text, sizeof text);
-            char *sp_at = strchr(text, ' ');
-            ck_assert(sp_at != NULL);
-            *sp_at = '\0';
-            size_t la = strlen(text), lo = strlen(sp_at + 1);
-            ck_assert(la <= CS_NB101_ADJ_MAX && lo <= CS_NB101_OPS_MAX);
-            memcpy(row.adjacency, text, la + 1);
-            memcpy(row.ops, sp_at + 1, lo + 1);
-            int64_t params;
-            ck_assert(cs_cell_trainable_parameters(&cell, &params, &err) == CS_OK);
-            row.trainable_parameters = (int32_t)params;
-            row.total_time = 1000.0;
-            row.n_eval = 3;
-            row.eval[0] = (cs_nb101_eval){0.0, 0.0, 0.1, 0.1, 0.1};
-            row.eval[1] = (cs_nb101_eval){54.0, 500.0, 0.5, 0.5, 0.5};
-            row.eval[2] = (cs_nb101_eval){108.0, 1000.0, 1.0, val[c][r], test[c][r]};
-            snprintf(row.checkpoint_path, sizeof row.checkpoint_path,
-                     "%s/landscape-tests", CS_SYNTHETIC_MARKER);
-            unsigned char *data;
-            size_t len;
-            ck_assert_msg(cs_nb101_row_encode(&row, &data, &len, &err) == CS_OK, "%s", err.msg);
-            ck_assert(cs_tfrecord_write(f, data, len, &err) == CS_OK);
-            free(data);
-        }
-    }
-    ck_assert_int_eq(fclose(f), 0);
-    snprintf(path, size, "%s.store", tf);
-    cs_import_options io;
-    cs_import_options_init(&io);
-    io.threads = 1;
-    cs_import_stats stats;
-    ck_assert_msg(cs_store_import(tf, path, &io, &stats, &err) == CS_OK, "%s", err.msg);
-    ck_assert(stats.synthetic);
-    unlink(tf);
+    fitness_arrays fa = {val, test};
+    cs_test_write_store(sp, 108, fitness_run, &fa, "landscape-test", path, size);
 }
 
 /* fitness arrays of a space: every class NaN */

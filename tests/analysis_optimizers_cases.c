@@ -137,61 +137,19 @@ static void data4(data *d, bool (*keep)(size_t c))
 
 static bool every_third(size_t c) { return c % 3 == 0; }
 
+static bool data_run(void *user, size_t c, int r, cs_test_metrics *out)
+{
+    const data *d = user;
+    if (!has(d, c))
+        return false;
+    *out = (cs_test_metrics){d->val[c][r], d->test[c][r], d->time[c][r]};
+    return true;
+}
+
 static void write_store(const cs_space *sp, const data *d, int epochs, char *path, size_t size)
 {
-    char tf[4096];
-    snprintf(tf, sizeof tf, "%s/optimizers-test.XXXXXX", CS_TEST_TMPDIR);
-    int fd = mkstemp(tf);
-    ck_assert(fd >= 0);
-    FILE *f = fdopen(fd, "wb");
-    ck_assert(f != NULL);
-    const cs_enum_result *res = cs_space_result(sp);
-    cs_error err;
-    for (size_t c = 0; c < res->nclasses; c++) {
-        if (!has(d, c))
-            continue;
-        cs_cell cell;
-        cs_enum_class_cell(res, &res->classes[c], &cell);
-        for (int r = 0; r < 3; r++) {
-            cs_nb101_row row;
-            memset(&row, 0, sizeof row);
-            cs_hash_to_hex(res->classes[c].hash, row.hash);
-            row.epochs = epochs;
-            char text[2048];
-            cs_cell_format_row(&cell, text, sizeof text);
-            char *blank = strchr(text, ' ');
-            ck_assert(blank != NULL);
-            *blank = '\0';
-            memcpy(row.adjacency, text, strlen(text) + 1);
-            memcpy(row.ops, blank + 1, strlen(blank + 1) + 1);
-            int64_t params;
-            ck_assert(cs_cell_trainable_parameters(&cell, &params, &err) == CS_OK);
-            row.trainable_parameters = (int32_t)params;
-            row.total_time = d->time[c][r] + 10;
-            row.n_eval = 3;
-            row.eval[0] = (cs_nb101_eval){0.0, 0.0, 0.1, 0.1, 0.1};
-            row.eval[1] = (cs_nb101_eval){epochs / 2.0, d->time[c][r] / 2, 0.5, 0.5, 0.5};
-            row.eval[2] = (cs_nb101_eval){epochs, d->time[c][r], 1.0, d->val[c][r],
-                                          d->test[c][r]};
-            snprintf(row.checkpoint_path, sizeof row.checkpoint_path,
-                     "%s/optimizers-tests", CS_SYNTHETIC_MARKER);
-            unsigned char *bytes;
-            size_t len;
-            ck_assert_msg(cs_nb101_row_encode(&row, &bytes, &len, &err) == CS_OK, "%s",
-                          err.msg);
-            ck_assert(cs_tfrecord_write(f, bytes, len, &err) == CS_OK);
-            free(bytes);
-        }
-    }
-    ck_assert_int_eq(fclose(f), 0);
-    snprintf(path, size, "%s.store", tf);
-    cs_import_options io;
-    cs_import_options_init(&io);
-    io.threads = 1;
-    cs_import_stats stats;
-    ck_assert_msg(cs_store_import(tf, path, &io, &stats, &err) == CS_OK, "%s", err.msg);
-    ck_assert(stats.synthetic);
-    unlink(tf);
+    cs_test_write_store(sp, epochs, data_run, (void *)(uintptr_t)d, "optimizers-test", path,
+                        size);
 }
 
 /* A store opened with its analysis context. */

@@ -1,6 +1,13 @@
 #include "testutil.h"
 
 #include <stdio.h>
+#include <unistd.h>
+
+#include "cs_nb101_row.h"
+#include "cs_params.h"
+#include "cs_space.h"
+#include "cs_store.h"
+#include "cs_tfrecord.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,4 +91,67 @@ unsigned long long cs_test_rand(unsigned long long *state)
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
     return z ^ (z >> 31);
+}
+
+#ifndef CS_TEST_TMPDIR
+#define CS_TEST_TMPDIR "/tmp"
+#endif
+
+void cs_test_write_store(const cs_space *sp, int epochs,
+                         bool (*run)(void *user, size_t c, int r, cs_test_metrics *out),
+                         void *user, const char *tag, char *path, size_t size)
+{
+    char tf[4096];
+    snprintf(tf, sizeof tf, "%s/%s.XXXXXX", CS_TEST_TMPDIR, tag);
+    int fd = mkstemp(tf);
+    ck_assert(fd >= 0);
+    FILE *f = fdopen(fd, "wb");
+    ck_assert(f != NULL);
+    const cs_enum_result *res = cs_space_result(sp);
+    cs_error err;
+    for (size_t c = 0; c < res->nclasses; c++) {
+        cs_cell cell;
+        cs_enum_class_cell(res, &res->classes[c], &cell);
+        for (int r = 0; r < 3; r++) {
+            cs_test_metrics x;
+            if (!run(user, c, r, &x))
+                continue;
+            cs_nb101_row row;
+            memset(&row, 0, sizeof row);
+            cs_hash_to_hex(res->classes[c].hash, row.hash);
+            row.epochs = epochs;
+            char text[2048];
+            cs_cell_format_row(&cell, text, sizeof text);
+            char *blank = strchr(text, ' ');
+            ck_assert(blank != NULL);
+            *blank = '\0';
+            ck_assert(strlen(text) <= CS_NB101_ADJ_MAX && strlen(blank + 1) <= CS_NB101_OPS_MAX);
+            memcpy(row.adjacency, text, strlen(text) + 1);
+            memcpy(row.ops, blank + 1, strlen(blank + 1) + 1);
+            int64_t params;
+            ck_assert(cs_cell_trainable_parameters(&cell, &params, &err) == CS_OK);
+            row.trainable_parameters = (int32_t)params;
+            row.total_time = x.time + 10;
+            row.n_eval = 3;
+            row.eval[0] = (cs_nb101_eval){0.0, 0.0, 0.1, 0.1, 0.1};
+            row.eval[1] = (cs_nb101_eval){epochs / 2.0, x.time / 2, 0.5, 0.5, 0.5};
+            row.eval[2] = (cs_nb101_eval){epochs, x.time, 1.0, x.validation, x.test};
+            snprintf(row.checkpoint_path, sizeof row.checkpoint_path, "%s/%s",
+                     CS_SYNTHETIC_MARKER, tag);
+            unsigned char *bytes;
+            size_t len;
+            ck_assert_msg(cs_nb101_row_encode(&row, &bytes, &len, &err) == CS_OK, "%s", err.msg);
+            ck_assert(cs_tfrecord_write(f, bytes, len, &err) == CS_OK);
+            free(bytes);
+        }
+    }
+    ck_assert_int_eq(fclose(f), 0);
+    snprintf(path, size, "%s.store", tf);
+    cs_import_options io;
+    cs_import_options_init(&io);
+    io.threads = 1;
+    cs_import_stats stats;
+    ck_assert_msg(cs_store_import(tf, path, &io, &stats, &err) == CS_OK, "%s", err.msg);
+    ck_assert(stats.synthetic);
+    unlink(tf);
 }

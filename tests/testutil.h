@@ -4,6 +4,7 @@
 
 #include <check.h>
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "cs_iso.h"
@@ -26,6 +27,18 @@ cs_status cs_test_spec(cs_spec *s, json_t *matrix, json_t *ops, cs_error *err);
 void cs_test_cell_from_labels(cs_cell *c, json_t *matrix, json_t *labels);
 /* Read a whole file; caller frees.  NULL if it cannot. */
 char *cs_test_read_file(const char *path, size_t *len);
+/* A test dataset over a space: for every class c and repeat r that `run`
+ * accepts (returning true with the run's final validation and test accuracy
+ * and training time), a record at `epochs` epochs marked synthetic; the file
+ * is imported and the store's path written to path.  tag names the file. */
+typedef struct cs_test_metrics {
+    double validation, test, time;
+} cs_test_metrics;
+struct cs_space;
+void cs_test_write_store(const struct cs_space *sp, int epochs,
+                         bool (*run)(void *user, size_t c, int r, cs_test_metrics *out),
+                         void *user, const char *tag, char *path, size_t size);
+
 /* Deterministic PRNG for property tests. */
 unsigned long long cs_test_rand(unsigned long long *state);
 
