@@ -254,8 +254,9 @@ START_TEST(test_usage_errors)
         ck_assert_msg(r.err[0] != '\0', "'%s' said nothing", bad[i]);
         result_free(&r);
     }
-    static const char *const help[] = {"--help", "cell --help", "enum --help", "import --help",
-                                       "query --help", "--version"};
+    static const char *const help[] = {"--help",        "cell --help",  "enum --help",
+                                       "import --help", "query --help", "export --help",
+                                       "synth --help",  "analyze --help", "--version"};
     for (size_t i = 0; i < sizeof help / sizeof help[0]; i++) {
         result r = run(help[i], NULL);
         ck_assert_int_eq(r.code, 0);
@@ -398,6 +399,53 @@ START_TEST(test_import_errors)
 }
 END_TEST
 
+/* analyze on a fixture imported as synthetic: files appear, labelled. */
+START_TEST(test_analyze_on_fixture)
+{
+    char src[4096], store[4096], dir[4096], args[16384], path[8192];
+    cs_test_shared_path(src, sizeof src, "fixtures/nb101-mini-full.tfrecord");
+    snprintf(store, sizeof store, "%s/an-%ld.nb101", CS_TEST_TMPDIR, (long)getpid());
+    snprintf(dir, sizeof dir, "%s/an-%ld", CS_TEST_TMPDIR, (long)getpid());
+    snprintf(args, sizeof args, "import --synthetic %s -o %s", src, store);
+    result r = run(args, NULL);
+    ck_assert_msg(r.code == 0, "%s", r.err);
+    result_free(&r);
+    snprintf(args, sizeof args, "analyze noise --data %s -o %s", store, dir);
+    r = run(args, NULL);
+    ck_assert_msg(r.code == 0, "exit %d: %s", r.code, r.err);
+    ck_assert(strstr(r.err, "SYNTHETIC"));
+    result_free(&r);
+    size_t len;
+    snprintf(path, sizeof path, "%s/noise.json", dir);
+    char *json = cs_test_read_file(path, &len);
+    ck_assert_ptr_nonnull(json);
+    json_t *o = json_loads(json, 0, NULL);
+    ck_assert_ptr_nonnull(o);
+    ck_assert(json_is_true(json_object_get(o, "synthetic")));
+    ck_assert_str_eq(json_string_value(json_object_get(o, "analysis")), "noise");
+    json_decref(o);
+    free(json);
+    snprintf(path, sizeof path, "%s/noise_ecdf.tsv", dir);
+    char *tsv = cs_test_read_file(path, &len);
+    ck_assert_ptr_nonnull(tsv);
+    ck_assert(tsv[0] == '#' && strstr(tsv, "SYNTHETIC"));
+    free(tsv);
+    /* usage errors */
+    static const char *const bad[] = {"analyze", "analyze nosuch", "analyze noise"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        r = run(bad[i], NULL);
+        ck_assert_msg(r.code == 2, "'%s' exit %d", bad[i], r.code);
+        result_free(&r);
+    }
+    r = run("analyze --list", NULL);
+    ck_assert_int_eq(r.code, 0);
+    ck_assert(strstr(r.out, "optimizers\tdata\t") && strstr(r.out, "structure\tstructure\t"));
+    result_free(&r);
+    snprintf(args, sizeof args, "rm -rf %s %s", dir, store);
+    ck_assert_int_eq(system(args), 0);
+}
+END_TEST
+
 static Suite *cli_suite(void)
 {
     Suite *s = suite_create("cli");
@@ -413,6 +461,7 @@ static Suite *cli_suite(void)
     tcase_add_loop_test(tc, test_import_and_query_match_probes, 0, 3);
     tcase_add_test(tc, test_query_tsv_and_hash);
     tcase_add_test(tc, test_import_errors);
+    tcase_add_test(tc, test_analyze_on_fixture);
     suite_add_tcase(s, tc);
     return s;
 }
