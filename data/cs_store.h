@@ -12,7 +12,8 @@
  *            repeat, a cs_run (8 doubles)
  *   hash index   index_slots x uint32 (entry + 1, 0 = empty), slot from the
  *                module hash's first 8 bytes, linear probing
- *   canon index  index_slots x uint32, slot from the canonical key
+ *   canon index  index_slots x (canonical key, uint32 entry + 1, uint32 0),
+ *                slot from the canonical key
  * Every section has a CRC-32C in the header; the header has its own. */
 #ifndef CS_STORE_H
 #define CS_STORE_H

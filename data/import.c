@@ -592,7 +592,8 @@ static cs_status write_store(builder *b, cs_import_stats *stats, const char *sto
     uint64_t slots = 1;
     while (slots < 2 * (uint64_t)n)
         slots <<= 1;
-    uint32_t *hidx = calloc(slots, sizeof *hidx), *cidx = calloc(slots, sizeof *cidx);
+    uint32_t *hidx = calloc(slots, sizeof *hidx);
+    cs_canon_slot *cidx = calloc(slots, sizeof *cidx);
     size_t entry_size = sizeof(cs_store_entry) + (size_t)b->nbudgets * CS_STORE_REPEATS * sizeof(cs_run);
     unsigned char *ebuf = malloc(entry_size);
     cs_status st = CS_OK;
@@ -615,18 +616,20 @@ static cs_status write_store(builder *b, cs_import_stats *stats, const char *sto
             s = (s + 1) & (slots - 1);
         hidx[s] = (uint32_t)(k + 1);
         s = cs_store_canon_slot(&e->canon, slots);
-        while (cidx[s]) {
-            if (cs_key_cmp(&b->entries[perm[cidx[s] - 1]].canon, &e->canon) == 0) {
+        while (cidx[s].entry) {
+            if (cs_key_cmp(&cidx[s].key, &e->canon) == 0) {
                 st = cs_error_set(err, CS_ERR_FORMAT,
                                   "%s: records %llu and %llu hold isomorphic cells under "
                                   "different module hashes",
-                                  b->path, (unsigned long long)b->first[perm[cidx[s] - 1]].record,
+                                  b->path,
+                                  (unsigned long long)b->first[perm[cidx[s].entry - 1]].record,
                                   (unsigned long long)b->first[perm[k]].record);
                 goto done;
             }
             s = (s + 1) & (slots - 1);
         }
-        cidx[s] = (uint32_t)(k + 1);
+        cidx[s].key = e->canon;
+        cidx[s].entry = (uint32_t)(k + 1);
     }
 
     cs_store_header h;
@@ -646,7 +649,7 @@ static cs_status write_store(builder *b, cs_import_stats *stats, const char *sto
     h.hash_index_offset = h.entries_offset + n * entry_size;
     h.canon_index_offset = h.hash_index_offset + slots * sizeof(uint32_t);
     h.index_slots = slots;
-    h.file_size = h.canon_index_offset + slots * sizeof(uint32_t);
+    h.file_size = h.canon_index_offset + slots * sizeof(cs_canon_slot);
     h.source_bytes = stats->bytes;
     memcpy(h.source_sha256, stats->sha256, 32);
 

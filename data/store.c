@@ -17,7 +17,8 @@ struct cs_store {
     size_t size;
     const cs_store_header *h;
     const unsigned char *entries;
-    const uint32_t *hash_index, *canon_index;
+    const uint32_t *hash_index;
+    const cs_canon_slot *canon_index;
 };
 
 /* The official files' SHA-256 (facts sheet, section 5). */
@@ -61,16 +62,16 @@ static cs_status check_store(cs_store *s, const char *path, cs_error *err)
         h->entries_offset != CS_STORE_HEADER_SIZE ||
         h->hash_index_offset != h->entries_offset + h->ncells * h->entry_size ||
         h->canon_index_offset != h->hash_index_offset + slots * 4 ||
-        h->file_size != h->canon_index_offset + slots * 4)
+        h->file_size != h->canon_index_offset + slots * sizeof(cs_canon_slot))
         return corrupt(err, path, "inconsistent header");
     if (h->file_size != s->size)
         return corrupt(err, path, "file size differs from the header's (truncated?)");
     s->hash_index = (const uint32_t *)(s->map + h->hash_index_offset);
-    s->canon_index = (const uint32_t *)(s->map + h->canon_index_offset);
+    s->canon_index = (const cs_canon_slot *)(s->map + h->canon_index_offset);
     if (cs_crc32c(s->entries, h->ncells * h->entry_size) != h->crc_entries)
         return corrupt(err, path, "cell entries checksum mismatch");
     if (cs_crc32c(s->hash_index, slots * 4) != h->crc_hash_index ||
-        cs_crc32c(s->canon_index, slots * 4) != h->crc_canon_index)
+        cs_crc32c(s->canon_index, slots * sizeof(cs_canon_slot)) != h->crc_canon_index)
         return corrupt(err, path, "index checksum mismatch");
     return CS_OK;
 }
@@ -204,11 +205,10 @@ int64_t cs_store_find_canon(const cs_store *s, const cs_key *canon)
 {
     uint64_t slots = s->h->index_slots;
     for (uint64_t k = cs_store_canon_slot(canon, slots);; k = (k + 1) & (slots - 1)) {
-        uint32_t v = s->canon_index[k];
-        if (!v)
+        const cs_canon_slot *c = &s->canon_index[k];
+        if (!c->entry)
             return -1;
-        const cs_key *e = &cs_store_entry_at(s, v - 1)->canon;
-        if (e->lo == canon->lo && e->hi == canon->hi)
-            return (int64_t)v - 1;
+        if (c->key.lo == canon->lo && c->key.hi == canon->hi)
+            return (int64_t)c->entry - 1;
     }
 }

@@ -42,6 +42,16 @@ _Static_assert(sizeof(cs_store_header) == CS_STORE_HEADER_SIZE, "header layout")
 _Static_assert(sizeof(cs_store_entry) == 64, "entry layout");
 _Static_assert(sizeof(cs_run) == 64, "run layout");
 
+/* A slot of the canonical-form index: the key itself, so that a look-up
+ * touches one cache line, not the slot and then the entry. */
+typedef struct cs_canon_slot {
+    cs_key key;
+    uint32_t entry; /* entry + 1; 0 = empty */
+    uint32_t reserved;
+} cs_canon_slot;
+
+_Static_assert(sizeof(cs_canon_slot) == 24, "canon slot layout");
+
 /* Slot of a module hash / canonical key in an index of `slots` (a power of
  * two) entries. */
 uint64_t cs_store_hash_slot(const unsigned char hash[16], uint64_t slots);
