@@ -149,11 +149,6 @@ cs_status cs_analysis_optima(const cs_analysis_ctx *ctx, const char *outdir, cs_
 
 /* --- shared helpers of neighbours.c and landscape.c ----------------------- */
 
-/* The number of worker threads for a request (0: one per online core). */
-int cs_landscape_threads(int requested);
-/* Run fn(arg + i * size) for i < nthreads, on threads where they can be
- * made (otherwise in the caller, in turn); returns when all are done. */
-void cs_landscape_parallel(int nthreads, void *(*fn)(void *), void *arg, size_t size);
 /* Sort keys of `bits` significant bits (LSD radix); tmp holds n keys. */
 void cs_landscape_sort_u64(uint64_t *keys, uint64_t *tmp, size_t n, int bits);
 

@@ -18,6 +18,7 @@
  * operations).  peaks also reports the valid encodings within distance d,
  * both under that metric and with paths kept on valid encodings. */
 #include "cs_landscape.h"
+#include "cs_parallel.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -317,7 +318,7 @@ cs_status cs_raw_bfs(const cs_rawspace *rs, const uint8_t *source_class, bool va
     sh.table_valid = calloc(((size_t)rs->ntables + 1) * W, sizeof(uint64_t));
     sh.full = calloc((size_t)W, sizeof(uint64_t));
     uint64_t *src_mask = calloc(((size_t)rs->ntables + 1) * W, sizeof(uint64_t));
-    int nt = cs_landscape_threads(threads);
+    int nt = cs_threads(threads);
     bfs_job *jobs = calloc((size_t)nt, sizeof *jobs);
     cs_status st = CS_OK;
     if (!sh.visited || !sh.front || !sh.next || !sh.digit_mask || !sh.table_valid ||
@@ -373,7 +374,7 @@ cs_status cs_raw_bfs(const cs_rawspace *rs, const uint8_t *source_class, bool va
         for (int i = 0; i < nt; i++)
             jobs[i] = (bfs_job){&sh, rs->matrices * (uint64_t)i / (uint64_t)nt,
                                 rs->matrices * (uint64_t)(i + 1) / (uint64_t)nt, 0, 0};
-        cs_landscape_parallel(nt, bfs_level_worker, jobs, sizeof *jobs);
+        cs_parallel_run(nt, bfs_level_worker, jobs, sizeof *jobs);
         for (int i = 0; i < nt; i++) {
             res->reached[level] += jobs[i].reached;
             res->reached_valid[level] += jobs[i].reached_valid;
@@ -599,7 +600,7 @@ static cs_status walk_autocorrelation(int32_t *const *path, const size_t *len, i
         longest = len[w] > longest ? len[w] : longest;
     }
     mu = n ? mu / (double)n : 0.0;
-    int nt = cs_landscape_threads(threads);
+    int nt = cs_threads(threads);
     nt = nt > nwalks ? nwalks : nt;
     rwa_job *jobs = calloc((size_t)nt, sizeof *jobs);
     double *sums = calloc((size_t)nwalks * S * RWA_SUMS, sizeof *sums);
@@ -618,7 +619,7 @@ static cs_status walk_autocorrelation(int32_t *const *path, const size_t *len, i
         st = cs_error_set(err, CS_ERR_NOMEM, "out of memory (autocorrelation)");
         goto out;
     }
-    cs_landscape_parallel(nt, rwa_worker, jobs, sizeof *jobs);
+    cs_parallel_run(nt, rwa_worker, jobs, sizeof *jobs);
     for (int s = 1; s < S; s++) {
         double q[RWA_SUMS] = {0};
         uint64_t pairs = 0;
@@ -697,7 +698,7 @@ cs_status cs_analysis_locality(const cs_analysis_ctx *ctx, const char *outdir, c
 
     /* the walks */
     report(ctx, "locality: random walks", 0.0);
-    int nt = cs_landscape_threads(ctx->threads);
+    int nt = cs_threads(ctx->threads);
     if (nt > CS_LOCALITY_WALKS)
         nt = CS_LOCALITY_WALKS;
     if (!(jobs = calloc((size_t)nt, sizeof *jobs))) {
@@ -708,7 +709,7 @@ cs_status cs_analysis_locality(const cs_analysis_ctx *ctx, const char *outdir, c
         int lo = CS_LOCALITY_WALKS * i / nt, hi = CS_LOCALITY_WALKS * (i + 1) / nt;
         jobs[i] = (walk_job){&sh, lo, hi - lo, paths, lens, restarts};
     }
-    cs_landscape_parallel(nt, walk_worker, jobs, sizeof *jobs);
+    cs_parallel_run(nt, walk_worker, jobs, sizeof *jobs);
     double rwa_v[CS_LOCALITY_MAX_SHIFT + 1], rwa_t[CS_LOCALITY_MAX_SHIFT + 1];
     uint64_t npairs[CS_LOCALITY_MAX_SHIFT + 1];
     if ((st = walk_autocorrelation(paths, lens, CS_LOCALITY_WALKS, fit.validation,

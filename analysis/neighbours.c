@@ -16,6 +16,7 @@
  * tests/analysis_landscape_cases.c checks the result against the definition
  * by brute force on small spaces. */
 #include "cs_landscape.h"
+#include "cs_parallel.h"
 
 #include <igraph.h>
 #include <pthread.h>
@@ -26,34 +27,7 @@
 
 /* --- threads and sorting -------------------------------------------------- */
 
-#define MAX_THREADS 64
-
-int cs_landscape_threads(int requested)
-{
-    long n = requested > 0 ? requested : sysconf(_SC_NPROCESSORS_ONLN);
-    if (n < 1)
-        n = 1;
-    return n > MAX_THREADS ? MAX_THREADS : (int)n;
-}
-
-void cs_landscape_parallel(int nthreads, void *(*fn)(void *), void *arg, size_t size)
-{
-    pthread_t tid[MAX_THREADS];
-    bool started[MAX_THREADS] = {false};
-    if (nthreads > MAX_THREADS)
-        nthreads = MAX_THREADS;
-    for (int i = 1; i < nthreads; i++)
-        started[i] = pthread_create(&tid[i], NULL, fn, (char *)arg + (size_t)i * size) == 0;
-    fn(arg);
-    /* A thread that could not be made costs time, not correctness: its share
-     * of the work runs here. */
-    for (int i = 1; i < nthreads; i++) {
-        if (started[i])
-            pthread_join(tid[i], NULL);
-        else
-            fn((char *)arg + (size_t)i * size);
-    }
-}
+#define MAX_THREADS CS_MAX_THREADS
 
 void cs_landscape_sort_u64(uint64_t *keys, uint64_t *tmp, size_t n, int bits)
 {
@@ -197,7 +171,7 @@ cs_status cs_rawspace_init(cs_rawspace *rs, const cs_space *sp, int threads, cs_
     rs->matrices = cs_space_raw_matrices(sp);
     rs->labellings = cs_space_raw_labellings(sp);
     rs->nclasses = cs_space_num_classes(sp);
-    int nt = cs_landscape_threads(threads);
+    int nt = cs_threads(threads);
     uint32_t L = rs->labellings;
 
     uint32_t within[1 << 7]; /* per vertex set; n <= 7 here */
@@ -217,7 +191,7 @@ cs_status cs_rawspace_init(cs_rawspace *rs, const cs_space *sp, int threads, cs_
     for (int i = 0; i < nt; i++)
         pj[i] = (prune_job){rs, within, rs->matrices * (uint64_t)i / (uint64_t)nt,
                             rs->matrices * (uint64_t)(i + 1) / (uint64_t)nt, pruned};
-    cs_landscape_parallel(nt, prune_worker, pj, sizeof pj[0]);
+    cs_parallel_run(nt, prune_worker, pj, sizeof pj[0]);
 
     /* The distinct pruned forms, each a table to compute once.  A form with
      * more than max_edges edges is outside the space whatever its labels
@@ -250,7 +224,7 @@ cs_status cs_rawspace_init(cs_rawspace *rs, const cs_space *sp, int threads, cs_
     for (int i = 0; i < nt; i++)
         tj[i] = (table_job){sp, rs, forms, (uint32_t)((uint64_t)nforms * i / nt),
                             (uint32_t)((uint64_t)nforms * (i + 1) / nt)};
-    cs_landscape_parallel(nt, table_worker, tj, sizeof tj[0]);
+    cs_parallel_run(nt, table_worker, tj, sizeof tj[0]);
 
     /* Keep the forms with a valid labelling (too many edges, say, have none);
      * slot[p] becomes the table index + 1, or 0. */
@@ -488,7 +462,7 @@ cs_status cs_nbgraph_build(cs_nbgraph *g, const cs_rawspace *rs, int threads, cs
 {
     memset(g, 0, sizeof *g);
     g->nvertices = rs->nclasses;
-    int nt = cs_landscape_threads(threads);
+    int nt = cs_threads(threads);
     int cbits = bits_for(rs->nclasses ? rs->nclasses - 1 : 0);
     sublabels sl;
     if (!sublabels_init(&sl, rs))
@@ -507,7 +481,7 @@ cs_status cs_nbgraph_build(cs_nbgraph *g, const cs_rawspace *rs, int threads, cs
         jobs[i] = (edge_job){.rs = rs, .sl = &sl, .cbits = cbits,
                              .mlo = rs->matrices * (uint64_t)i / (uint64_t)nt,
                              .mhi = rs->matrices * (uint64_t)(i + 1) / (uint64_t)nt};
-    cs_landscape_parallel(nt, table_pair_worker, jobs, sizeof *jobs);
+    cs_parallel_run(nt, table_pair_worker, jobs, sizeof *jobs);
     if ((st = gather_keys(jobs, nt, &tpairs, &ntp, err)))
         goto out;
     if (!(tmp = malloc((ntp ? ntp : 1) * sizeof *tmp)))
@@ -536,7 +510,7 @@ cs_status cs_nbgraph_build(cs_nbgraph *g, const cs_rawspace *rs, int threads, cs
                              .plo = ntp * (size_t)i / (size_t)nt,
                              .phi = ntp * (size_t)(i + 1) / (size_t)nt};
     }
-    cs_landscape_parallel(nt, edge_flip_worker, jobs, sizeof *jobs);
+    cs_parallel_run(nt, edge_flip_worker, jobs, sizeof *jobs);
     if ((st = gather_keys(jobs, nt, &keys, &nk, err)))
         goto out;
     for (int i = 0; i < nt; i++) {
@@ -544,7 +518,7 @@ cs_status cs_nbgraph_build(cs_nbgraph *g, const cs_rawspace *rs, int threads, cs
                              .slo = nshapes * (size_t)i / (size_t)nt,
                              .shi = nshapes * (size_t)(i + 1) / (size_t)nt};
     }
-    cs_landscape_parallel(nt, op_change_worker, jobs, sizeof *jobs);
+    cs_parallel_run(nt, op_change_worker, jobs, sizeof *jobs);
     if ((st = gather_keys(jobs, nt, &keys2, &nk2, err)))
         goto out;
     uint64_t *all = realloc(keys, (nk + nk2 + 1) * sizeof *all);
@@ -694,7 +668,7 @@ static cs_status sample_distances(const cs_analysis_ctx *ctx, const cs_nbgraph *
 {
     size_t nv = g->nvertices;
     bs->sources = nv < CS_NEIGHBOURS_BFS_SOURCES ? nv : CS_NEIGHBOURS_BFS_SOURCES;
-    int nt = cs_landscape_threads(ctx->threads);
+    int nt = cs_threads(ctx->threads);
     if ((size_t)nt > bs->sources)
         nt = bs->sources ? (int)bs->sources : 1;
     uint8_t *chosen = calloc(nv + 1, 1);
@@ -737,7 +711,7 @@ static cs_status sample_distances(const cs_analysis_ctx *ctx, const cs_nbgraph *
         jobs[i].far = far;
     }
     if (bs->sources)
-        cs_landscape_parallel(nt, sample_worker, jobs, sizeof *jobs);
+        cs_parallel_run(nt, sample_worker, jobs, sizeof *jobs);
     for (int i = 0; i < nt; i++) {
         for (size_t d = 1; d <= nv; d++)
             bs->pairs[d] += jobs[i].counts[d];

@@ -46,33 +46,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cs_parallel.h"
 #include "cs_params.h"
 #include "cs_stats.h"
-
-static int cs_structure_cores(void)
-{
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 0 ? (int)n : 1;
-}
-
-/* Run fn over nt worker structs of `size` bytes: threads for workers
- * 1..nt-1, the calling thread for worker 0 and for any worker whose thread
- * could not start (so a failed pthread_create costs speed, not results). */
-static void cs_run_workers(int nt, void *workers, size_t size, void *(*fn)(void *))
-{
-    char *w = workers;
-    pthread_t *th = nt > 1 ? malloc((size_t)(nt - 1) * sizeof *th) : NULL;
-    int started = 0;
-    while (th && started < nt - 1 &&
-           pthread_create(&th[started], NULL, fn, w + (size_t)(started + 1) * size) == 0)
-        started++;
-    fn(w);
-    for (int i = started + 1; i < nt; i++)
-        fn(w + (size_t)i * size);
-    for (int i = 0; i < started; i++)
-        pthread_join(th[i], NULL);
-    free(th);
-}
 
 /* Bits of row v that point to later vertices: the only edges of an
  * upper-triangular cell, and what keeps the loops below in topological
@@ -235,7 +211,7 @@ cs_status cs_structure_compute(const cs_space *sp, int threads, cs_cell_structur
     cs_cell_structure *tab = malloc((nc ? nc : 1) * sizeof *tab);
     if (!tab)
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory (structure table)");
-    int nt = threads > 0 ? threads : cs_structure_cores();
+    int nt = cs_threads(threads);
     if ((size_t)nt > nc / 1024 + 1)
         nt = (int)(nc / 1024 + 1); /* threads for tiny spaces cost more than they give */
     cs_structure_worker *wk = calloc((size_t)nt, sizeof *wk);
@@ -249,7 +225,7 @@ cs_status cs_structure_compute(const cs_space *sp, int threads, cs_cell_structur
         wk[i].lo = nc * (size_t)i / (size_t)nt;
         wk[i].hi = nc * (size_t)(i + 1) / (size_t)nt;
     }
-    cs_run_workers(nt, wk, sizeof *wk, cs_structure_run);
+    cs_parallel_run(nt, cs_structure_run, wk, sizeof *wk);
     cs_status st = CS_OK;
     for (int i = 0; i < nt && !st; i++)
         if (wk[i].st) {
@@ -395,7 +371,7 @@ cs_status cs_multiplicity_compute(const cs_space *sp, int threads,
     atomic_init(&sh.next, 0);
     atomic_init(&sh.done, 0);
     atomic_init(&sh.stop, false);
-    int nt = threads > 0 ? threads : cs_structure_cores();
+    int nt = cs_threads(threads);
     if ((uint64_t)nt > sh.matrices / CS_MULT_CHUNK + 1)
         nt = (int)(sh.matrices / CS_MULT_CHUNK + 1);
     cs_mult_worker *wk = calloc((size_t)nt, sizeof *wk);
@@ -417,7 +393,7 @@ cs_status cs_multiplicity_compute(const cs_space *sp, int threads,
     wk[0].progress = progress;
     wk[0].progress_user = progress_user;
     if (!st) {
-        cs_run_workers(nt, wk, sizeof *wk, cs_mult_run);
+        cs_parallel_run(nt, cs_mult_run, wk, sizeof *wk);
         for (int i = 0; i < nt && !st; i++)
             if (wk[i].st) {
                 st = wk[i].st;
@@ -654,7 +630,7 @@ static void *cs_rows_run(void *arg)
 static cs_status cs_write_rows(FILE *out, size_t n, int threads, cs_row_fn fn,
                                const void *user, cs_error *err)
 {
-    int nt = threads > 0 ? threads : cs_structure_cores();
+    int nt = cs_threads(threads);
     if ((size_t)nt > n / 4096 + 1)
         nt = (int)(n / 4096 + 1);
     /* Blocks of rows, several per thread, so memory stays a fraction of
@@ -670,7 +646,7 @@ static cs_status cs_write_rows(FILE *out, size_t n, int threads, cs_row_fn fn,
             wk[i] = (cs_rows_worker){.fn = fn, .user = user,
                                      .lo = lo < n ? lo : n, .hi = hi < n ? hi : n};
         }
-        cs_run_workers(nt, wk, sizeof *wk, cs_rows_run);
+        cs_parallel_run(nt, cs_rows_run, wk, sizeof *wk);
         for (int i = 0; i < nt; i++) {
             if (wk[i].failed && !st)
                 st = cs_error_set(err, CS_ERR_NOMEM, "out of memory (formatting rows)");

@@ -8,6 +8,7 @@
  * and its canonical form computed, once per cell in a final parallel pass;
  * later records of a cell must carry the same cell. */
 #include "cs_store.h"
+#include "cs_parallel.h"
 #include "cs_io.h"
 #include "cs_nb101_row.h"
 #include "cs_tfrecord.h"
@@ -253,30 +254,13 @@ static void *check_cells(void *arg)
     return NULL;
 }
 
-static int online_cores(void)
-{
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1 : n > 16 ? 16 : (int)n;
-}
-
 static cs_status check_all_cells(builder *b, int nthreads, cs_error *err)
 {
-    cell_worker w[16];
-    pthread_t tid[16];
-    bool started[16] = {false};
-    for (int t = 0; t < nthreads; t++) {
+    cell_worker w[CS_MAX_THREADS];
+    for (int t = 0; t < nthreads; t++)
         w[t] = (cell_worker){.b = b, .lo = b->n * (size_t)t / (size_t)nthreads,
                              .hi = b->n * (size_t)(t + 1) / (size_t)nthreads};
-        if (t > 0)
-            started[t] = pthread_create(&tid[t], NULL, check_cells, &w[t]) == 0;
-    }
-    check_cells(&w[0]);
-    for (int t = 1; t < nthreads; t++) {
-        if (started[t])
-            pthread_join(tid[t], NULL);
-        else
-            check_cells(&w[t]);
-    }
+    cs_parallel_run(nthreads, check_cells, w, sizeof w[0]);
     /* The first wrong cell in file order: workers hold consecutive ranges. */
     for (int t = 0; t < nthreads; t++) {
         if (w[t].st) {
@@ -480,16 +464,14 @@ cs_status cs_store_import(const char *tfrecord, const char *store_path,
     builder b;
     memset(&b, 0, sizeof b);
     b.path = tfrecord;
-    int nthreads = opt->threads > 0 ? opt->threads : online_cores();
-    if (nthreads > 16)
-        nthreads = 16;
+    int nthreads = cs_threads(opt->threads);
 
     pipeline p;
     memset(&p, 0, sizeof p);
     pthread_mutex_init(&p.mu, NULL);
     pthread_cond_init(&p.work, NULL);
     pthread_cond_init(&p.decoded_cv, NULL);
-    pthread_t tid[16];
+    pthread_t tid[CS_MAX_THREADS];
     int nworkers = 0;
     cs_tfrecord_reader *rd = NULL;
     cs_status st = CS_OK;

@@ -1,6 +1,7 @@
 /* cs_enum_run: walk, then hash and canonicalise every class on all cores,
  * then certify. */
 #include "cs_enum.h"
+#include "cs_parallel.h"
 #include "walk.h"
 
 #include <pthread.h>
@@ -291,34 +292,16 @@ static void *exhaustive_worker(void *arg)
     return NULL;
 }
 
-static int online_cores(void)
-{
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1 : n > 64 ? 64 : (int)n;
-}
-
 static cs_status run_workers(run_state *rs, size_t total, int nthreads,
                              void *(*fn)(void *), worker *wk, cs_error *err)
 {
-    pthread_t tid[64];
-    int started = 0;
     for (int i = 0; i < nthreads; i++) {
         memset(&wk[i], 0, sizeof wk[i]);
         wk[i].rs = rs;
         wk[i].lo = total * (size_t)i / (size_t)nthreads;
         wk[i].hi = total * (size_t)(i + 1) / (size_t)nthreads;
     }
-    for (int i = 1; i < nthreads; i++) {
-        if (pthread_create(&tid[i], NULL, fn, &wk[i]) != 0)
-            break;
-        started = i;
-    }
-    /* A thread that could not start has its share done here. */
-    fn(&wk[0]);
-    for (int i = started + 1; i < nthreads; i++)
-        fn(&wk[i]);
-    for (int i = 1; i <= started; i++)
-        pthread_join(tid[i], NULL);
+    cs_parallel_run(nthreads, fn, wk, sizeof *wk);
     for (int i = 0; i < nthreads; i++)
         if (wk[i].st) {
             *err = wk[i].err;
@@ -409,10 +392,8 @@ cs_status cs_enum_run_keep(const cs_enum_options *opt, cs_enum_result *res, cs_w
     free(codes);
     codes = NULL;
 
-    int nthreads = opt->threads > 0 ? opt->threads : online_cores();
-    if (nthreads > 64)
-        nthreads = 64;
-    worker wk[64];
+    int nthreads = cs_threads(opt->threads);
+    worker wk[CS_MAX_THREADS];
     progress(opt, "hash and canonicalise classes", 0.0);
     if ((st = run_workers(&rs, res->nclasses, nthreads, class_worker, wk, err)))
         goto fail;
