@@ -32,7 +32,9 @@ typedef struct origin {
 
 typedef struct builder {
     cs_store_entry *entries;
-    cs_run *runs;        /* CS_STORE_MAX_BUDGETS * CS_STORE_REPEATS per cell */
+    /* Per budget, CS_STORE_REPEATS runs per cell: allocated when the budget
+     * is first met, so an only108 file never touches room for four. */
+    cs_run *runs[CS_STORE_MAX_BUDGETS];
     origin *first;
     size_t n, cap;
     uint32_t *slots;     /* hash -> cell + 1 */
@@ -97,13 +99,17 @@ static cs_status add_cell(builder *b, size_t *index, cs_error *err)
         cs_store_entry *e = realloc(b->entries, cap * sizeof *e);
         if (e)
             b->entries = e;
-        cs_run *r = realloc(b->runs, cap * CS_STORE_MAX_BUDGETS * CS_STORE_REPEATS * sizeof *r);
-        if (r)
-            b->runs = r;
+        bool runs_ok = true;
+        for (int k = 0; k < b->nbudgets; k++) {
+            cs_run *r = realloc(b->runs[k], cap * CS_STORE_REPEATS * sizeof *r);
+            if (r)
+                b->runs[k] = r;
+            runs_ok = runs_ok && r;
+        }
         origin *o = realloc(b->first, cap * sizeof *o);
         if (o)
             b->first = o;
-        if (!e || !r || !o)
+        if (!e || !runs_ok || !o)
             return cs_error_set(err, CS_ERR_NOMEM, "out of memory (%zu cells)", b->n);
         b->cap = cap;
     }
@@ -166,6 +172,9 @@ static cs_status merge_record(builder *b, const decoded *d, uint64_t record, uin
             return cs_error_set(err, CS_ERR_FORMAT,
                                 "a fifth epoch budget (%d); a dataset has at most %d",
                                 d->epochs, CS_STORE_MAX_BUDGETS);
+        b->runs[b->nbudgets] = malloc((b->cap ? b->cap : 1) * CS_STORE_REPEATS * sizeof(cs_run));
+        if (!b->runs[b->nbudgets])
+            return cs_error_set(err, CS_ERR_NOMEM, "out of memory (runs)");
         bi = b->nbudgets++;
         b->budgets[bi] = d->epochs;
     }
@@ -201,7 +210,7 @@ static cs_status merge_record(builder *b, const decoded *d, uint64_t record, uin
         return cs_error_set(err, CS_ERR_FORMAT, "a fourth repeat of cell %s at %d epochs", hex,
                             d->epochs);
     }
-    b->runs[(i * CS_STORE_MAX_BUDGETS + (size_t)bi) * CS_STORE_REPEATS + e->repeats[bi]] = d->run;
+    b->runs[bi][i * CS_STORE_REPEATS + e->repeats[bi]] = d->run;
     e->repeats[bi]++;
     return CS_OK;
 }
@@ -284,7 +293,8 @@ static cs_status check_all_cells(builder *b, int nthreads, cs_error *err)
 static void builder_free(builder *b)
 {
     free(b->entries);
-    free(b->runs);
+    for (int k = 0; k < CS_STORE_MAX_BUDGETS; k++)
+        free(b->runs[k]);
     free(b->first);
     free(b->slots);
 }
@@ -653,7 +663,7 @@ static cs_status write_store(builder *b, cs_import_stats *stats, const char *sto
         for (int kb = 0; kb < b->nbudgets; kb++) {
             reps[kb] = b->entries[i].repeats[order[kb]];
             memcpy(runs + kb * CS_STORE_REPEATS,
-                   &b->runs[(i * CS_STORE_MAX_BUDGETS + (size_t)order[kb]) * CS_STORE_REPEATS],
+                   &b->runs[order[kb]][i * CS_STORE_REPEATS],
                    reps[kb] * sizeof(cs_run));
         }
         memcpy(e->repeats, reps, sizeof reps);
