@@ -3,6 +3,7 @@
  * depth and width.  Definitions are in the header; every JSON repeats the
  * ones it relies on, so a reader of the numbers need not read C. */
 #include "cs_dataset.h"
+#include "cs_parallel.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -73,9 +74,7 @@ static void *pool_worker(void *p)
 
 static void run_jobs(int threads, size_t njobs, void (*job)(void *, size_t), void *arg)
 {
-    long nt = threads > 0 ? threads : sysconf(_SC_NPROCESSORS_ONLN);
-    if (nt < 1)
-        nt = 1;
+    long nt = cs_threads(threads);
     if ((size_t)nt > njobs)
         nt = (long)(njobs ? njobs : 1);
     if (nt > 64)

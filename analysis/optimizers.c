@@ -78,6 +78,7 @@
 #endif
 
 #include "cs_optimizers.h"
+#include "cs_parallel.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -488,11 +489,6 @@ struct cs_opt_bench {
     uint64_t index_mask;
 };
 
-static int online_cores(void)
-{
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1 : n > OPT_MAX_THREADS ? OPT_MAX_THREADS : (int)n;
-}
 
 /* Run fn on nthreads threads (the caller's included) with args[i]; threads
  * that cannot be started are simply not there: the work is shared through
@@ -674,7 +670,7 @@ static int resolve_threads(const cs_analysis_ctx *ctx, const cs_opt_options *o)
 {
     int t = o->threads >= 0 ? o->threads : ctx->threads;
     if (t <= 0)
-        t = online_cores();
+        t = cs_threads(0);
     return t > OPT_MAX_THREADS ? OPT_MAX_THREADS : t;
 }
 

@@ -84,10 +84,7 @@ int cs_cmd_import(int argc, char **argv)
     for (int k = 0; k < stats.nbudgets; k++)
         off += (size_t)snprintf(budgets + off, sizeof budgets - off, "%s%d", k ? ", " : "",
                                 stats.budgets[k]);
-    cs_store *s = NULL;
-    const char *official = NULL;
-    if (cs_store_open(&s, output, &err) == CS_OK)
-        official = cs_store_official_name(s);
+    const char *official = cs_official_name(stats.sha256);
     if (json) {
         printf("{\"input\": \"%s\", \"store\": \"%s\", \"records\": %llu, \"cells\": %llu, "
                "\"skipped\": %llu, \"budgets\": [%s], \"synthetic\": %s, \"sha256\": \"%s\", "
@@ -106,6 +103,5 @@ int cs_cmd_import(int argc, char **argv)
     if (stats.skipped)
         cs_cli_error("import", "skipped %llu bad records; the first: %s",
                      (unsigned long long)stats.skipped, stats.first_skipped.msg);
-    cs_store_close(s);
     return CS_EXIT_OK;
 }

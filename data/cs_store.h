@@ -112,6 +112,8 @@ uint64_t cs_store_source_bytes(const cs_store *s);
 /* "nasbench_only108.tfrecord" / "nasbench_full.tfrecord" when the source's
  * SHA-256 is an official file's, else NULL. */
 const char *cs_store_official_name(const cs_store *s);
+/* The same for a SHA-256 in hand (cs_import_stats.sha256). */
+const char *cs_official_name(const unsigned char sha256[32]);
 
 const cs_store_entry *cs_store_entry_at(const cs_store *s, size_t i);
 /* The runs of entry i at budget index b: entry->repeats[b] of them. */

@@ -53,11 +53,7 @@ uint64_t cs_store_hash_slot(const unsigned char hash[16], uint64_t slots)
 
 uint64_t cs_store_canon_slot(const cs_key *canon, uint64_t slots)
 {
-    uint64_t x = canon->lo * UINT64_C(0x9E3779B97F4A7C15) ^ canon->hi;
-    x ^= x >> 31;
-    x *= UINT64_C(0xBF58476D1CE4E5B9);
-    x ^= x >> 29;
-    return x & (slots - 1);
+    return cs_key_hash(canon) & (slots - 1);
 }
 
 static cs_status grow_slots(builder *b, cs_error *err)

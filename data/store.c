@@ -169,9 +169,14 @@ int cs_store_budget_index(const cs_store *s, int epochs)
 
 const char *cs_store_official_name(const cs_store *s)
 {
+    return cs_official_name(s->h->source_sha256);
+}
+
+const char *cs_official_name(const unsigned char sha256[32])
+{
     char hex[65];
     for (int i = 0; i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", s->h->source_sha256[i]);
+        snprintf(hex + 2 * i, 3, "%02x", sha256[i]);
     for (size_t k = 0; k < sizeof official / sizeof official[0]; k++)
         if (strcmp(hex, official[k].sha256) == 0)
             return official[k].name;

@@ -8,6 +8,7 @@
  * by any thread in any order.  Workers encode blocks of cells into memory;
  * the calling thread writes the blocks in order. */
 #include "cs_synth.h"
+#include "cs_parallel.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -566,12 +567,6 @@ static void *worker(void *arg)
     return NULL;
 }
 
-static int online_cores(void)
-{
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1 : n > 64 ? 64 : (int)n;
-}
-
 static cs_status write_blocks(FILE *f, synth_job *job, int nthreads, uint64_t *records,
                               cs_error *err)
 {
@@ -665,7 +660,7 @@ cs_status cs_synth_write(FILE *f, const cs_synth_options *opt, uint64_t *records
         job.ncells = opt->max_cells;
     job.nblocks = (job.ncells + BLOCK_CELLS - 1) / BLOCK_CELLS;
     job.b_first = opt->only108 ? NBUDGETS - 1 : 0;
-    int nthreads = opt->threads ? opt->threads : online_cores();
+    int nthreads = cs_threads(opt->threads);
     job.window = 2 * (size_t)nthreads + 2;
     job.slot = calloc(job.window, sizeof *job.slot);
     cs_status st;

@@ -14,11 +14,7 @@ struct cs_space {
 
 static uint64_t canon_slot(const cs_key *k, uint64_t slots)
 {
-    uint64_t x = k->lo * UINT64_C(0x9E3779B97F4A7C15) ^ k->hi;
-    x ^= x >> 31;
-    x *= UINT64_C(0xBF58476D1CE4E5B9);
-    x ^= x >> 29;
-    return x & (slots - 1);
+    return cs_key_hash(k) & (slots - 1);
 }
 
 cs_status cs_space_build(cs_space **out, const cs_enum_options *opt, cs_error *err)

@@ -42,19 +42,9 @@ void cs_enum_walk_cell(int n, uint64_t bits, uint32_t t, int num_ops,
 
 /* --- unlabelled classes: a hash map on the canonical graph --------------- */
 
-static uint64_t mix(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= UINT64_C(0xff51afd7ed558ccd);
-    x ^= x >> 33;
-    x *= UINT64_C(0xc4ceb9fe1a85ec53);
-    x ^= x >> 33;
-    return x;
-}
-
 static size_t slot_of(const cs_walk *w, const cs_key *k)
 {
-    return (size_t)(mix(k->lo ^ mix(k->hi)) & (w->cap - 1));
+    return (size_t)(cs_key_hash(k) & (w->cap - 1));
 }
 
 static cs_status grow(cs_walk *w, cs_error *err)

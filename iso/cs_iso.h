@@ -151,6 +151,9 @@ typedef struct cs_key {
 cs_status cs_cell_key(const cs_cell *c, cs_key *key, cs_error *err);
 void cs_key_cell(const cs_key *key, cs_cell *c);
 int cs_key_cmp(const cs_key *a, const cs_key *b);
+/* A well-mixed 64-bit hash of a key, for hash tables (the store's
+ * canonical index lays its slots out by it: changing it changes the format). */
+uint64_t cs_key_hash(const cs_key *k);
 
 /* --- the reference's representative -------------------------------------
  * The member of a cell's class that the reference enumeration stores (and

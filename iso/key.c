@@ -66,6 +66,15 @@ void cs_key_cell(const cs_key *key, cs_cell *c)
                 c->adj[i] |= UINT32_C(1) << j;
 }
 
+uint64_t cs_key_hash(const cs_key *k)
+{
+    uint64_t x = k->lo * UINT64_C(0x9E3779B97F4A7C15) ^ k->hi;
+    x ^= x >> 31;
+    x *= UINT64_C(0xBF58476D1CE4E5B9);
+    x ^= x >> 29;
+    return x;
+}
+
 int cs_key_cmp(const cs_key *a, const cs_key *b)
 {
     if (a->hi != b->hi)
