@@ -58,6 +58,12 @@ const char *cs_tfrecord_reader_path(const cs_tfrecord_reader *r);
  * record, so a row decoding error says where the row is. Returns err->code. */
 cs_status cs_tfrecord_reader_error_prefix(const cs_tfrecord_reader *r, cs_error *err);
 
+/* Have fn see every byte the reader reads, in file order, as it reads it:
+ * after a clean end of file fn has seen the whole file once (a digest of the
+ * file costs one pass over large chunks instead of one per record). */
+typedef void (*cs_tfrecord_bytes_fn)(void *user, const unsigned char *bytes, size_t n);
+void cs_tfrecord_reader_on_read(cs_tfrecord_reader *r, cs_tfrecord_bytes_fn fn, void *user);
+
 /* Closes the file (not standard input) and frees r; NULL is allowed. */
 void cs_tfrecord_reader_close(cs_tfrecord_reader *r);
 

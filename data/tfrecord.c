@@ -109,6 +109,8 @@ struct cs_tfrecord_reader {
     uint64_t next_index;
     uint64_t cur_index;
     uint64_t cur_offset;
+    cs_tfrecord_bytes_fn on_read;
+    void *on_read_user;
 };
 
 cs_status cs_tfrecord_reader_open(cs_tfrecord_reader **out, const char *path, cs_error *err)
@@ -148,6 +150,12 @@ cs_status cs_tfrecord_reader_open(cs_tfrecord_reader **out, const char *path, cs
     }
     *out = r;
     return CS_OK;
+}
+
+void cs_tfrecord_reader_on_read(cs_tfrecord_reader *r, cs_tfrecord_bytes_fn fn, void *user)
+{
+    r->on_read = fn;
+    r->on_read_user = user;
 }
 
 void cs_tfrecord_reader_close(cs_tfrecord_reader *r)
@@ -219,6 +227,8 @@ static cs_status cs_reader_fill(cs_tfrecord_reader *r, size_t need, cs_error *er
         }
         if (got == 0)
             r->at_eof = 1;
+        else if (r->on_read)
+            r->on_read(r->on_read_user, r->buf + r->end, (size_t)got);
         r->end += (size_t)got;
     }
     return CS_OK;

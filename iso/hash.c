@@ -311,21 +311,24 @@ void cs_hash_to_hex(const unsigned char raw[16], char hex[33])
     hex[HEX] = '\0';
 }
 
+static inline unsigned hex_digit(unsigned char c)
+{
+    unsigned d = (unsigned)c - '0', l = (unsigned)c - 'a';
+    return d < 10 ? d : l < 6 ? l + 10 : 0x100; /* 0x100: not a digit */
+}
+
 bool cs_hash_from_hex(const char *hex, size_t len, unsigned char raw[16])
 {
     if (len != HEX)
         return false;
-    for (int i = 0; i < HEX; i++) {
-        char c = hex[i];
-        int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-        if (v < 0)
-            return false;
-        if (i % 2 == 0)
-            raw[i / 2] = (unsigned char)(v << 4);
-        else
-            raw[i / 2] |= (unsigned char)v;
+    unsigned bad = 0;
+    for (int i = 0; i < HEX / 2; i++) {
+        unsigned hi = hex_digit((unsigned char)hex[2 * i]);
+        unsigned lo = hex_digit((unsigned char)hex[2 * i + 1]);
+        bad |= hi | lo;
+        raw[i] = (unsigned char)(hi << 4 | lo);
     }
-    return true;
+    return (bad & 0x100) == 0;
 }
 
 cs_status cs_cell_hash(const cs_cell *c, char hex[33], cs_error *err)

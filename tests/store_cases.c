@@ -54,6 +54,27 @@ static double num(json_t *o, const char *k)
     return json_number_value(v);
 }
 
+/* The store keeps the SHA-256 of the whole source file: digests from
+ * coreutils' sha256sum of the fixtures. */
+START_TEST(test_source_sha256_is_the_files)
+{
+    static const char *const want[] = {
+        "bb6f4fbbc6dc85342fb1181fecc8285b6da297f03733ab7d2ec18ba29be700c9",
+        "4839f911389a31c73b4ff36183430dbdbdc159c68abb7e38e950684bda5a4b3d",
+        "c23799fc3b44380712e9f76451ed60fa8bb47ec4c82c228b0ce75f4cd7c8879d"};
+    char store[4096], hex[65];
+    cs_import_stats stats;
+    cs_store *s = import_fixture(_i, store, sizeof store, &stats);
+    const unsigned char *d = cs_store_source_sha256(s);
+    for (int k = 0; k < 32; k++)
+        snprintf(hex + 2 * k, 3, "%02x", d[k]);
+    ck_assert_str_eq(hex, want[_i]);
+    ck_assert(memcmp(stats.sha256, d, 32) == 0);
+    cs_store_close(s);
+    unlink(store);
+}
+END_TEST
+
 /* Every probe: the same answer as the reference, values bit-exact. */
 START_TEST(test_probes_answered_as_reference)
 {
@@ -378,6 +399,7 @@ TCase *cs_store_tcase(void)
     TCase *tc = tcase_create("store");
     tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, test_probes_answered_as_reference, 0, 3);
+    tcase_add_loop_test(tc, test_source_sha256_is_the_files, 0, 3);
     tcase_add_test(tc, test_real30_matches_realdata);
     tcase_add_test(tc, test_query_semantics);
     tcase_add_test(tc, test_bad_records);
