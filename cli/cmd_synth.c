@@ -29,6 +29,8 @@ static const char *const help =
     "  --seed N           the random seed, 0 to 2^64-1 (default 0)\n"
     "  --only108          108-epoch runs only (1,270,872 records, ~0.57 GB);\n"
     "                     default all four budgets (5,083,488 records, ~2.3 GB)\n"
+    "  --store            write a store (as `cellscape import` makes, without\n"
+    "                     the TFRecord file: ~5x faster) instead of records\n"
     "  --cells N          only the first N cells in enumeration order: a small\n"
     "                     sample file, not the whole space\n"
     "  --threads N        worker threads (default: one per core)\n"
@@ -59,11 +61,12 @@ static double now(void)
 
 int cs_cmd_synth(int argc, char **argv)
 {
-    enum { O_SEED = 256, O_ONLY108, O_CELLS, O_THR };
+    enum { O_SEED = 256, O_ONLY108, O_STORE, O_CELLS, O_THR };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
         {"seed", required_argument, NULL, O_SEED},
         {"only108", no_argument, NULL, O_ONLY108},
+        {"store", no_argument, NULL, O_STORE},
         {"cells", required_argument, NULL, O_CELLS},
         {"threads", required_argument, NULL, O_THR},
         {"quiet", no_argument, NULL, 'q'},
@@ -72,7 +75,7 @@ int cs_cmd_synth(int argc, char **argv)
     cs_synth_options opt;
     cs_synth_options_init(&opt);
     const char *output = NULL;
-    bool quiet = false;
+    bool quiet = false, as_store = false;
     int c, cells = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
@@ -86,6 +89,7 @@ int cs_cmd_synth(int argc, char **argv)
             }
             break;
         case O_ONLY108: opt.only108 = true; break;
+        case O_STORE: as_store = true; break;
         case O_CELLS:
             if (!cs_cli_int("synth", "--cells", optarg, 1, 423624, &cells))
                 return CS_EXIT_USAGE;
@@ -122,7 +126,11 @@ int cs_cmd_synth(int argc, char **argv)
 
     cs_outfile out;
     cs_error err;
-    cs_status st = cs_outfile_open(&out, output, &err);
+    cs_status st = CS_OK;
+    if (as_store && !strcmp(output, "-"))
+        st = cs_error_set(&err, CS_ERR_ARG, "--store needs a file (-o FILE), not -");
+    else if (!as_store)
+        st = cs_outfile_open(&out, output, &err);
     if (st) {
         cs_interrupts_release(&ints);
         cs_cli_error("synth", "%s", err.msg);
@@ -134,11 +142,17 @@ int cs_cmd_synth(int argc, char **argv)
     opt.progress_user = &prog;
     double t0 = now();
     uint64_t records = 0;
-    st = cs_synth_write(out.f, &opt, &records, &err);
-    if (st == CS_OK)
-        st = cs_outfile_commit(&out, &err);
-    else
-        cs_outfile_abort(&out);
+    if (as_store) {
+        cs_import_stats stats;
+        st = cs_synth_store(output, &opt, &stats, &err);
+        records = stats.records;
+    } else {
+        st = cs_synth_write(out.f, &opt, &records, &err);
+        if (st == CS_OK)
+            st = cs_outfile_commit(&out, &err);
+        else
+            cs_outfile_abort(&out);
+    }
     cs_progress_done(&prog);
     double seconds = now() - t0;
 
@@ -159,9 +173,10 @@ int cs_cmd_synth(int argc, char **argv)
     else
         snprintf(what, sizeof what, "all 423,624 cells");
     fprintf(stderr,
-            "cellscape synth: wrote %llu SYNTHETIC records (%s, 3 repeats, %s) to %s "
+            "cellscape synth: wrote %llu SYNTHETIC records (%s, 3 repeats, %s) %s %s "
             "in %.1f s; marker %s\n",
             (unsigned long long)records, what, opt.only108 ? "108 epochs" : "4/12/36/108 epochs",
-            strcmp(output, "-") ? output : "standard output", seconds, marker);
+            as_store ? "as a store to" : "to", strcmp(output, "-") ? output : "standard output",
+            seconds, marker);
     return CS_EXIT_OK;
 }

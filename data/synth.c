@@ -20,6 +20,7 @@
 
 #include "cs_params.h"
 #include "cs_tfrecord.h"
+#include "store_build.h"
 
 /* --- counter-based random numbers --------------------------------------- */
 
@@ -478,6 +479,24 @@ typedef struct synth_job {
     synth_slot *slot;
 } synth_job;
 
+/* The model of cell i of the space, its cell (may be NULL), and the row's
+ * hash and, when with_text, its adjacency and ops. */
+static cs_status space_cell(const cs_enum_result *space, size_t i, uint64_t seed, bool with_text,
+                            synth_cell *sc, cs_cell *cell_out, cs_nb101_row *row, cs_error *err)
+{
+    const cs_enum_class *cls = &space->classes[i];
+    cs_cell cell;
+    cs_hash_to_hex(cls->hash, row->hash);
+    cs_enum_class_cell(space, cls, &cell);
+    if (cell_out)
+        *cell_out = cell;
+    cs_status st;
+    if ((st = synth_cell_init(sc, &cell, row->hash, seed, err)) ||
+        (with_text && (st = row_text(row, &cell, row->hash, err))))
+        cs_error_prefix(err, "cell %zu (%s): ", i, row->hash);
+    return st;
+}
+
 /* Encode block blk into out->buf (out->len bytes, out->records records). */
 static cs_status encode_block(synth_job *job, size_t blk, synth_slot *out, cs_error *err)
 {
@@ -501,22 +520,9 @@ static cs_status encode_block(synth_job *job, size_t blk, synth_slot *out, cs_er
     if (row)
         cs_synth_marker(seed, row->checkpoint_path, sizeof row->checkpoint_path);
     for (size_t i = first; i < last && st == CS_OK; i++) {
-        const cs_enum_class *cls = &job->space->classes[i];
-        cs_cell cell;
-        char hash[33];
-        static const char hexd[] = "0123456789abcdef";
-        for (int k = 0; k < 16; k++) {
-            hash[2 * k] = hexd[cls->hash[k] >> 4];
-            hash[2 * k + 1] = hexd[cls->hash[k] & 15];
-        }
-        hash[32] = '\0';
-        cs_enum_class_cell(job->space, cls, &cell);
         synth_cell sc;
-        if ((st = synth_cell_init(&sc, &cell, hash, seed, err)) ||
-            (st = row_text(row, &cell, hash, err))) {
-            cs_error_prefix(err, "cell %zu (%s): ", i, hash);
+        if ((st = space_cell(job->space, i, seed, true, &sc, NULL, row, err)))
             break;
-        }
         for (int b = job->b_first; b < NBUDGETS && st == CS_OK; b++)
             for (int r = 0; r < CS_SYNTH_REPEATS && st == CS_OK; r++) {
                 synth_run(&sc, b, r, row);
@@ -616,6 +622,44 @@ static cs_status write_blocks(FILE *f, synth_job *job, int nthreads, uint64_t *r
     return st;
 }
 
+static cs_status synth_options_check(const cs_synth_options *opt, cs_error *err)
+{
+    if (opt->threads < 0 || opt->threads > 64)
+        return cs_error_set(err, CS_ERR_ARG, "threads is %d, expected 0 (all cores) to 64",
+                            opt->threads);
+    if (opt->cancelled && opt->cancelled(opt->cancel_user))
+        return cs_error_set(err, CS_ERR_IO, "interrupted");
+    return CS_OK;
+}
+
+/* The space to use: opt's (NAS-Bench-101's only), or one enumerated here
+ * into *own (then *space == own, for the caller to destroy). */
+static cs_status synth_space(const cs_synth_options *opt, cs_enum_result *own,
+                             const cs_enum_result **space, cs_error *err)
+{
+    *space = opt->space;
+    if (!*space) {
+        cs_enum_options eo;
+        cs_enum_options_init(&eo);
+        eo.threads = opt->threads;
+        eo.progress = opt->progress;
+        eo.progress_user = opt->progress_user;
+        cs_status st = cs_enum_run(&eo, own, err);
+        if (st)
+            return st;
+        *space = own;
+    } else if ((*space)->limits.max_vertices != CS_NB101_LIMITS.max_vertices
+               || (*space)->limits.max_edges != CS_NB101_LIMITS.max_edges
+               || (*space)->limits.num_ops != CS_NB101_LIMITS.num_ops) {
+        return cs_error_set(err, CS_ERR_ARG,
+                            "the synthetic model is calibrated for the NAS-Bench-101 space "
+                            "(7 vertices, 9 edges, 3 ops), not %d, %d, %d",
+                            (*space)->limits.max_vertices, (*space)->limits.max_edges,
+                            (*space)->limits.num_ops);
+    }
+    return CS_OK;
+}
+
 cs_status cs_synth_write(FILE *f, const cs_synth_options *opt, uint64_t *records,
                          cs_error *err)
 {
@@ -623,33 +667,15 @@ cs_status cs_synth_write(FILE *f, const cs_synth_options *opt, uint64_t *records
         *records = 0;
     if (!f || !opt)
         return cs_error_set(err, CS_ERR_ARG, "cs_synth_write: NULL argument");
-    if (opt->threads < 0 || opt->threads > 64)
-        return cs_error_set(err, CS_ERR_ARG, "threads is %d, expected 0 (all cores) to 64",
-                            opt->threads);
-    if (opt->cancelled && opt->cancelled(opt->cancel_user))
-        return cs_error_set(err, CS_ERR_IO, "interrupted");
+    cs_status cst = synth_options_check(opt, err);
+    if (cst)
+        return cst;
 
     cs_enum_result own;
-    const cs_enum_result *space = opt->space;
-    if (!space) {
-        cs_enum_options eo;
-        cs_enum_options_init(&eo);
-        eo.threads = opt->threads;
-        eo.progress = opt->progress;
-        eo.progress_user = opt->progress_user;
-        cs_status st = cs_enum_run(&eo, &own, err);
-        if (st)
-            return st;
-        space = &own;
-    } else if (space->limits.max_vertices != CS_NB101_LIMITS.max_vertices
-               || space->limits.max_edges != CS_NB101_LIMITS.max_edges
-               || space->limits.num_ops != CS_NB101_LIMITS.num_ops) {
-        return cs_error_set(err, CS_ERR_ARG,
-                            "the synthetic model is calibrated for the NAS-Bench-101 space "
-                            "(7 vertices, 9 edges, 3 ops), not %d, %d, %d",
-                            space->limits.max_vertices, space->limits.max_edges,
-                            space->limits.num_ops);
-    }
+    const cs_enum_result *space;
+    cs_status sst = synth_space(opt, &own, &space, err);
+    if (sst)
+        return sst;
 
     synth_job job;
     memset(&job, 0, sizeof job);
@@ -678,6 +704,123 @@ cs_status cs_synth_write(FILE *f, const cs_synth_options *opt, uint64_t *records
             free(job.slot[i].buf);
         free(job.slot);
     }
+    if (space == &own)
+        cs_enum_result_destroy(&own);
+    return st;
+}
+
+/* --- straight into a store ---------------------------------------------- */
+
+typedef struct store_block {
+    const cs_enum_result *space;
+    uint64_t seed;
+    int b_first;
+    size_t lo, hi;          /* cells */
+    cs_store_record *out;   /* (hi - lo) * records per cell */
+    cs_status st;
+    cs_error err;
+} store_block;
+
+static void *store_block_make(void *arg)
+{
+    store_block *w = arg;
+    w->st = CS_OK;
+    cs_nb101_row *row = calloc(1, sizeof *row);
+    if (!row) {
+        w->st = cs_error_set(&w->err, CS_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    cs_synth_marker(w->seed, row->checkpoint_path, sizeof row->checkpoint_path);
+    cs_store_record *r = w->out;
+    for (size_t i = w->lo; i < w->hi && !w->st; i++) {
+        synth_cell sc;
+        cs_cell cell;
+        cs_key key;
+        /* The cell goes in as a key: no text to format and parse again. */
+        if ((w->st = space_cell(w->space, i, w->seed, false, &sc, &cell, row, &w->err)) ||
+            (w->st = cs_cell_key(&cell, &key, &w->err)))
+            break;
+        for (int b = w->b_first; b < NBUDGETS; b++)
+            for (int k = 0; k < CS_SYNTH_REPEATS; k++) {
+                synth_run(&sc, b, k, row);
+                cs_store_record_metrics(row, r);
+                r->cell = key;
+                r++;
+            }
+    }
+    free(row);
+    return NULL;
+}
+
+cs_status cs_synth_store(const char *store_path, const cs_synth_options *opt,
+                         cs_import_stats *stats, cs_error *err)
+{
+    if (!store_path || !opt || !stats)
+        return cs_error_set(err, CS_ERR_ARG, "cs_synth_store: NULL argument");
+    memset(stats, 0, sizeof *stats);
+    cs_status st = synth_options_check(opt, err);
+    if (st)
+        return st;
+    cs_enum_result own;
+    const cs_enum_result *space;
+    if ((st = synth_space(opt, &own, &space, err)))
+        return st;
+    size_t ncells = space->nclasses;
+    if (opt->max_cells && opt->max_cells < ncells)
+        ncells = opt->max_cells;
+    int nthreads = cs_threads(opt->threads);
+    int b_first = opt->only108 ? NBUDGETS - 1 : 0;
+    size_t per_cell = (size_t)(NBUDGETS - b_first) * CS_SYNTH_REPEATS;
+
+    cs_store_builder b;
+    memset(&b, 0, sizeof b);
+    b.path = "synthetic dataset";
+    store_block w[CS_MAX_THREADS];
+    cs_store_record *recs = malloc((size_t)nthreads * BLOCK_CELLS * per_cell * sizeof *recs);
+    if (!recs)
+        st = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    /* Threads make blocks of cells; this thread adds them in order, so the
+     * store is the one `import` makes of cs_synth_write's file. */
+    uint64_t record = 0;
+    for (size_t at = 0; at < ncells && !st;) {
+        int nw = 0;
+        for (; nw < nthreads && at < ncells; nw++) {
+            size_t hi = at + BLOCK_CELLS < ncells ? at + BLOCK_CELLS : ncells;
+            w[nw] = (store_block){space, opt->seed, b_first, at, hi,
+                                  recs + (size_t)nw * BLOCK_CELLS * per_cell, CS_OK, {0}};
+            at = hi;
+        }
+        cs_parallel_run(nw, store_block_make, w, sizeof w[0]);
+        for (int t = 0; t < nw && !st; t++) {
+            if ((st = w[t].st)) {
+                *err = w[t].err;
+                break;
+            }
+            for (size_t k = 0; k < (w[t].hi - w[t].lo) * per_cell && !st; k++, record++)
+                st = cs_store_builder_add(&b, &w[t].out[k], record, 0, err);
+        }
+        if (!st && opt->cancelled && opt->cancelled(opt->cancel_user))
+            st = cs_error_set(err, CS_ERR_IO, "interrupted");
+        if (!st && opt->progress)
+            opt->progress(opt->progress_user, "synthesise the store",
+                          (double)at / (double)ncells);
+    }
+    free(recs);
+    stats->records = record;
+    stats->synthetic = true;
+    /* Cells came in the space's order, each new: entry i is class i, whose
+     * module hash and canonical form the enumeration computed (and its
+     * verification certifies), so they are not computed twice. */
+    for (size_t i = 0; i < b.n && !st; i++) {
+        if (memcmp(b.entries[i].hash, space->classes[i].hash, 16) != 0)
+            st = cs_error_set(err, CS_ERR_VALUE, "synthetic cell %zu out of order", i);
+        b.entries[i].canon = space->classes[i].canon;
+    }
+    if (!st && b.n != ncells)
+        st = cs_error_set(err, CS_ERR_VALUE, "synthetic store has %zu cells, not %zu", b.n, ncells);
+    if (!st)
+        st = cs_store_builder_write(&b, stats, store_path, err);
+    cs_store_builder_destroy(&b);
     if (space == &own)
         cs_enum_result_destroy(&own);
     return st;

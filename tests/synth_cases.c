@@ -14,6 +14,8 @@
 
 #include "cs_enum.h"
 #include "cs_nb101_row.h"
+#include "cs_store.h"
+#include "store_format.h"
 #include "cs_params.h"
 #include "cs_synth.h"
 #include "cs_tfrecord.h"
@@ -153,6 +155,63 @@ static bool quantised(double x, int images)
 }
 
 static const int budgets[4] = {4, 12, 36, 108};
+
+/* --- the store, made without the file ------------------------------------ */
+
+/* cs_synth_store makes the store that import makes of cs_synth_write's
+ * file: byte for byte, but for the header's source fields. */
+START_TEST(test_synth_store_is_the_imported_file)
+{
+    for (int only108 = 0; only108 < 2; only108++) {
+        synth_file f;
+        write_synth(&f, 7, only108, 2, 300);
+        char imported[4200], direct[4200];
+        snprintf(imported, sizeof imported, "%s.imported.nb101", f.path);
+        snprintf(direct, sizeof direct, "%s.direct.nb101", f.path);
+        cs_import_stats is, ds;
+        cs_error err;
+        ck_assert_msg(cs_store_import(f.path, imported, NULL, &is, &err) == CS_OK, "%s",
+                      err.msg);
+        cs_synth_options opt;
+        cs_synth_options_init(&opt);
+        opt.seed = 7;
+        opt.only108 = only108;
+        opt.space = &space;
+        opt.max_cells = 300;
+        ck_assert_msg(cs_synth_store(direct, &opt, &ds, &err) == CS_OK, "%s", err.msg);
+        ck_assert_uint_eq(ds.records, f.records);
+        ck_assert_uint_eq(ds.cells, 300);
+        ck_assert(ds.synthetic);
+        size_t la, lb;
+        unsigned char *a = (unsigned char *)cs_test_read_file(imported, &la);
+        unsigned char *b = (unsigned char *)cs_test_read_file(direct, &lb);
+        ck_assert(a && b);
+        ck_assert_uint_eq(la, lb);
+        size_t hs = CS_STORE_HEADER_SIZE;
+        ck_assert(memcmp(a + hs, b + hs, la - hs) == 0);
+        /* The headers differ in the source's size and digest (and so in the
+         * header's CRC) only. */
+        cs_store_header ha, hb;
+        memcpy(&ha, a, sizeof ha);
+        memcpy(&hb, b, sizeof hb);
+        ck_assert_uint_eq(ha.source_bytes, f.len);
+        ck_assert_uint_eq(hb.source_bytes, 0);
+        ha.source_bytes = hb.source_bytes;
+        memcpy(ha.source_sha256, hb.source_sha256, 32);
+        ha.crc_header = hb.crc_header;
+        ck_assert(memcmp(&ha, &hb, sizeof ha) == 0);
+        cs_store *s;
+        ck_assert_msg(cs_store_open(&s, direct, &err) == CS_OK, "%s", err.msg);
+        ck_assert(cs_store_synthetic(s));
+        cs_store_close(s);
+        free(a);
+        free(b);
+        unlink(imported);
+        unlink(direct);
+        drop_synth(&f);
+    }
+}
+END_TEST
 
 /* --- the file ---------------------------------------------------------- */
 
@@ -791,6 +850,7 @@ TCase *cs_synth_tcase(void)
     /* The enumeration and the model sample take seconds, more under ASan. */
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, test_synth_file_reads_back);
+    tcase_add_test(tc, test_synth_store_is_the_imported_file);
     tcase_add_test(tc, test_synth_row_is_the_record);
     tcase_add_test(tc, test_synth_deterministic);
     tcase_add_test(tc, test_synth_only108_subset);
