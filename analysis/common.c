@@ -49,7 +49,7 @@ void cs_analysis_ctx_destroy(cs_analysis_ctx *ctx)
 
 bool cs_analysis_synthetic(const cs_analysis_ctx *ctx)
 {
-    return ctx->store && cs_store_synthetic(ctx->store);
+    return ctx->store && (ctx->synthetic || cs_store_synthetic(ctx->store));
 }
 
 static cs_status join_path(char *buf, size_t size, const char *dir, const char *file,

@@ -33,6 +33,9 @@ typedef struct cs_analysis_ctx {
     const char *data_name;       /* how outputs name the data source */
     uint64_t seed;               /* every random choice derives from it */
     int threads;                 /* 0: one per core */
+    int optimizer_runs;          /* runs per NAS optimiser; 0: the paper's 500 */
+    bool synthetic;              /* label the data SYNTHETIC even if the store is not
+                                    marked (e.g. a file of made-up values from elsewhere) */
     /* Filled by cs_analysis_ctx_init when there is a store: the store entry
      * of every class of the space (-1 if the dataset lacks it), and back. */
     int64_t *class_entry;

@@ -1716,5 +1716,7 @@ cs_status cs_analysis_optimizers(const cs_analysis_ctx *ctx, const char *outdir,
 {
     cs_opt_options o;
     cs_opt_options_init(&o);
+    if (ctx->optimizer_runs > 0)
+        o.runs = ctx->optimizer_runs;
     return cs_analysis_optimizers_with(ctx, &o, outdir, err);
 }

@@ -59,6 +59,7 @@ int cs_cmd_query(int argc, char **argv);
 int cs_cmd_analyze(int argc, char **argv);
 int cs_cmd_synth(int argc, char **argv);
 int cs_cmd_export(int argc, char **argv);
+int cs_cmd_report(int argc, char **argv);
 
 
 /* Input of cell-reading commands: the arguments from index `first`, or, when

@@ -22,6 +22,7 @@ static void usage(FILE *f)
             "  -o, --output DIR where to write (default: analysis); created if missing\n"
             "  --seed N         seed of every random choice (default 0)\n"
             "  --threads N      worker threads (default: one per core)\n"
+            "  --runs N         runs per NAS optimiser (default 500, as in the paper)\n"
             "  --list           list the analyses\n"
             "  -q, --quiet      no progress on standard error\n"
             "  -h, --help       this text\n\n"
@@ -53,14 +54,15 @@ static int make_dir(const char *path)
 
 int cs_cmd_analyze(int argc, char **argv)
 {
-    enum { O_DATA = 256, O_SEED, O_THREADS, O_LIST };
+    enum { O_DATA = 256, O_SEED, O_THREADS, O_LIST, O_RUNS };
     static const struct option longopts[] = {
         {"data", required_argument, NULL, O_DATA}, {"output", required_argument, NULL, 'o'},
         {"seed", required_argument, NULL, O_SEED}, {"threads", required_argument, NULL, O_THREADS},
         {"list", no_argument, NULL, O_LIST},       {"quiet", no_argument, NULL, 'q'},
+        {"runs", required_argument, NULL, O_RUNS},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     const char *data = NULL, *outdir = "analysis";
-    int seed = 0, threads = 0, c;
+    int seed = 0, threads = 0, runs = 0, c;
     bool quiet = false;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
@@ -73,6 +75,10 @@ int cs_cmd_analyze(int argc, char **argv)
             break;
         case O_THREADS:
             if (!cs_cli_int("analyze", "--threads", optarg, 1, 64, &threads))
+                return CS_EXIT_USAGE;
+            break;
+        case O_RUNS:
+            if (!cs_cli_int("analyze", "--runs", optarg, 1, 1000000, &runs))
                 return CS_EXIT_USAGE;
             break;
         case O_LIST: {
@@ -134,12 +140,23 @@ int cs_cmd_analyze(int argc, char **argv)
     ctx.data_name = data;
     ctx.seed = (uint64_t)seed;
     ctx.threads = threads;
+    ctx.optimizer_runs = runs;
     ctx.progress = cs_progress_report;
     ctx.progress_user = &prog;
     int code = CS_EXIT_OK;
+    /* Structure analyses get a context without the store: their results do
+     * not depend on it, and their files must not be labelled with it. */
+    cs_analysis_ctx sctx = ctx;
+    sctx.data_name = NULL;
+    if ((st = cs_analysis_ctx_init(&sctx, space, NULL, &err))) {
+        cs_cli_error("analyze", "%s", err.msg);
+        code = cs_cli_exit_for(st);
+        goto done;
+    }
     if ((st = cs_analysis_ctx_init(&ctx, space, store, &err))) {
         cs_cli_error("analyze", "%s", err.msg);
         code = cs_cli_exit_for(st);
+        cs_analysis_ctx_destroy(&sctx);
         goto done;
     }
     size_t n;
@@ -149,17 +166,24 @@ int cs_cmd_analyze(int argc, char **argv)
     for (size_t i = 0; i < n; i++) {
         if (list[i].needs_data && !store)
             continue;
-        if ((st = list[i].run(&ctx, outdir, &err))) {
+        if ((st = list[i].run(list[i].needs_data ? &ctx : &sctx, outdir, &err))) {
             cs_progress_done(&prog);
             cs_cli_error("analyze", "%s: %s", list[i].name, err.msg);
             code = cs_cli_exit_for(st);
             break;
         }
         cs_progress_done(&prog);
-        fprintf(stderr, "cellscape analyze: %s -> %s/%s.json%s\n", list[i].name, outdir,
-                list[i].name, cs_analysis_synthetic(&ctx) ? " (SYNTHETIC data)" : "");
+        char json[64];
+        snprintf(json, sizeof json, "%s.json", list[i].name);
+        for (char *p = json; *p; p++)
+            if (*p == '-')
+                *p = '_';
+        if (!quiet)
+            fprintf(stderr, "cellscape analyze: %s -> %s/%s%s\n", list[i].name, outdir, json,
+                    list[i].needs_data && cs_analysis_synthetic(&ctx) ? " (SYNTHETIC data)" : "");
     }
     cs_analysis_ctx_destroy(&ctx);
+    cs_analysis_ctx_destroy(&sctx);
 done:
     cs_space_destroy(space);
     cs_store_close(store);

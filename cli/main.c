@@ -20,6 +20,7 @@ static const command commands[] = {
     {"export", cs_cmd_export, "write a store as CSV, JSON lines or SQLite"},
     {"synth", cs_cmd_synth, "write a SYNTHETIC dataset file in the official format"},
     {"analyze", cs_cmd_analyze, "compute the analyses behind the paper's figures"},
+    {"report", cs_cmd_report, "build the report: every figure, headline numbers, index.html"},
 };
 
 static void usage(FILE *f)

@@ -109,6 +109,10 @@ bool cs_store_synthetic(const cs_store *s);
 /* SHA-256 of the TFRecord the store was made from, and its size. */
 const unsigned char *cs_store_source_sha256(const cs_store *s);
 uint64_t cs_store_source_bytes(const cs_store *s);
+/* SHA-256 of the store's header, which holds the CRC-32C of every section
+ * and the source's SHA-256: two stores with one fingerprint hold the same
+ * data (a cache key for what is computed from a store). */
+void cs_store_fingerprint(const cs_store *s, unsigned char out[32]);
 /* "nasbench_only108.tfrecord" / "nasbench_full.tfrecord" when the source's
  * SHA-256 is an official file's, else NULL. */
 const char *cs_store_official_name(const cs_store *s);

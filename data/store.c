@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <nettle/sha2.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -156,6 +158,14 @@ size_t cs_store_num_cells(const cs_store *s) { return (size_t)s->h->ncells; }
 int cs_store_num_budgets(const cs_store *s) { return (int)s->h->nbudgets; }
 int cs_store_budget(const cs_store *s, int i) { return (int)s->h->budgets[i]; }
 bool cs_store_synthetic(const cs_store *s) { return s->h->flags & CS_STORE_FLAG_SYNTHETIC; }
+void cs_store_fingerprint(const cs_store *s, unsigned char out[32])
+{
+    struct sha256_ctx sha;
+    sha256_init(&sha);
+    sha256_update(&sha, sizeof *s->h, (const uint8_t *)s->h);
+    sha256_digest(&sha, 32, out);
+}
+
 const unsigned char *cs_store_source_sha256(const cs_store *s) { return s->h->source_sha256; }
 uint64_t cs_store_source_bytes(const cs_store *s) { return s->h->source_bytes; }
 

@@ -1,0 +1,82 @@
+/* cellscape reports/: the report.  Runs the analyses (analysis/) into
+ * DIR/data, renders every figure of reports/figures.tsv with its gnuplot
+ * script into DIR/figures (PNG and SVG), and writes DIR/index.html and
+ * DIR/summary.md: the figures with captions, the headline numbers beside the
+ * paper's, the data source with its checksum and the toolkit's version.
+ *
+ * Without data, the structure figures are real (they need no dataset) and
+ * the data figures come from the synthetic dataset of cs_synth_store, which
+ * every figure, number and the page's top say.  Re-running reuses the
+ * analyses and figures whose inputs did not change (stamps in DIR/data). */
+#ifndef CS_REPORT_H
+#define CS_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cs_error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The seed of the embedded default's synthetic dataset. */
+#define CS_REPORT_SYNTH_SEED 1
+
+typedef struct cs_report_options {
+    const char *outdir;      /* required; created if missing */
+    const char *data;        /* a store or a .tfrecord; NULL: the synthetic default */
+    const char *scripts_dir; /* figures.tsv and the scripts; NULL: cs_report_scripts_dir */
+    const char *gnuplot;     /* the program; NULL: the one configure found */
+    uint64_t seed;           /* of the analyses' random choices */
+    int threads;             /* 0: one per core (also gnuplot processes at once) */
+    int optimizer_runs;      /* runs per NAS optimiser; 0: the paper's 500 */
+    bool synthetic;          /* label the data synthetic even if its file is not marked */
+    bool force;              /* redo every analysis and figure */
+    void (*progress)(void *user, const char *phase, double done);
+    void *progress_user;
+    /* Polled between steps; true stops the build with CS_ERR_IO. */
+    bool (*cancelled)(void *user);
+    void *cancel_user;
+} cs_report_options;
+
+void cs_report_options_init(cs_report_options *opt);
+
+typedef struct cs_report_result {
+    char index_html[4200];   /* DIR/index.html */
+    char summary_md[4200];   /* DIR/summary.md */
+    bool synthetic;          /* the data figures come from synthetic data */
+    size_t analyses_run, analyses_reused;
+    size_t figures_rendered, figures_reused;
+    size_t figures_skipped;  /* data figures without data (structure-only report) */
+} cs_report_result;
+
+/* Build the report.  Errors: CS_ERR_ARG (options), CS_ERR_IO (files,
+ * gnuplot failing: the message names the figure and quotes gnuplot),
+ * CS_ERR_FORMAT and others from the data. */
+cs_status cs_report_build(const cs_report_options *opt, cs_report_result *res, cs_error *err);
+
+/* Where the gnuplot scripts are: the installed $(pkgdatadir)/reports if it
+ * holds figures.tsv, else the source tree's reports/ (an uninstalled
+ * build), else NULL. */
+const char *cs_report_scripts_dir(void);
+
+/* One figure of the manifest (reports/figures.tsv). */
+typedef struct cs_report_figure {
+    char name[64];        /* fig-NAME: the script fig-NAME.gp */
+    bool needs_data;      /* kind "data" (else "structure") */
+    char analyses[256];   /* comma-separated analysis names */
+    char inputs[512];     /* comma-separated TSV files it reads */
+    char title[256];
+    char caption[1024];
+} cs_report_figure;
+
+/* Read dir/figures.tsv. *figures is malloc'd. */
+cs_status cs_report_manifest_load(const char *dir, cs_report_figure **figures, size_t *count,
+                                  cs_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
