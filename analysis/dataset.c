@@ -834,12 +834,16 @@ typedef struct grid_bin {
     double sum, max;
 } grid_bin;
 
+/* y_floor: bin y from its 1st percentile up, leaving the cells below out
+ * (counted in the JSON): validation accuracy has a tail of cells that did
+ * not train, down to 10 %, which would leave the bins that matter coarse. */
 static cs_status write_grid(const cs_analysis_ctx *ctx, const char *outdir, const char *file,
                             const char *what, const char *columns, const double *x,
                             const double *y, const double *val, size_t n, bool with_val,
-                            jb *j, const char *key, cs_error *err)
+                            bool y_floor, jb *j, const char *key, cs_error *err)
 {
     double xmin = INFINITY, xmax = -INFINITY, ymin = INFINITY, ymax = -INFINITY;
+    size_t below = 0;
     for (size_t i = 0; i < n; i++) {
         if (isnan(x[i]) || isnan(y[i]) || isnan(val[i]))
             continue;
@@ -847,6 +851,18 @@ static cs_status write_grid(const cs_analysis_ctx *ctx, const char *outdir, cons
         xmax = fmax(xmax, x[i]);
         ymin = fmin(ymin, y[i]);
         ymax = fmax(ymax, y[i]);
+    }
+    if (y_floor) {
+        double *ys = malloc((n ? n : 1) * sizeof *ys);
+        size_t m = 0;
+        if (!ys)
+            return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        for (size_t i = 0; i < n; i++)
+            if (!isnan(x[i]) && !isnan(y[i]) && !isnan(val[i]))
+                ys[m++] = y[i];
+        if (m)
+            ymin = cs_quantile(ys, m, 0.01);
+        free(ys);
     }
     double wx = xmax > xmin ? (xmax - xmin) / COST_BINS : 1.0;
     double wy = ymax > ymin ? (ymax - ymin) / COST_BINS : 1.0;
@@ -856,6 +872,10 @@ static cs_status write_grid(const cs_analysis_ctx *ctx, const char *outdir, cons
     for (size_t i = 0; i < n; i++) {
         if (isnan(x[i]) || isnan(y[i]) || isnan(val[i]))
             continue;
+        if (y[i] < ymin) {
+            below++;
+            continue;
+        }
         long bx = (long)((x[i] - xmin) / wx), by = (long)((y[i] - ymin) / wy);
         bx = bx < 0 ? 0 : (bx >= COST_BINS ? COST_BINS - 1 : bx);
         by = by < 0 ? 0 : (by >= COST_BINS ? COST_BINS - 1 : by);
@@ -891,6 +911,10 @@ static cs_status write_grid(const cs_analysis_ctx *ctx, const char *outdir, cons
     jb_kn(j, "x_bin_width", wx);
     jb_kn(j, "y_min", ymin);
     jb_kn(j, "y_bin_width", wy);
+    if (y_floor) {
+        jb_ks(j, "y_range", "from the 1st percentile of y; cells below it are left out");
+        jb_ki(j, "cells_below_y_range", (long long)below);
+    }
     jb_close(j, '}');
     return st;
 }
@@ -989,15 +1013,15 @@ cs_status cs_analysis_cost(const cs_analysis_ctx *ctx, const char *outdir, cs_er
     if ((st = write_grid(ctx, outdir, "cost_params_time.tsv", what,
                          "trainable_parameters\ttraining_time\tcells\tmean_validation\t"
                          "max_validation",
-                         params, time, val, d.n, true, &j, "grid_params_time", err)))
+                         params, time, val, d.n, true, false, &j, "grid_params_time", err)))
         goto done;
     snprintf(what, sizeof what,
              "Fig. 3 right: cells binned by training time and validation accuracy at %d "
-             "epochs (bin centres)",
+             "epochs (bin centres; validation from its 1st percentile up)",
              d.epochs[b]);
     if ((st = write_grid(ctx, outdir, "cost_time_validation.tsv", what,
-                         "training_time\tvalidation\tcells", time, val, val, d.n, false, &j,
-                         "grid_time_validation", err)))
+                         "training_time\tvalidation\tcells", time, val, val, d.n, false, true,
+                         &j, "grid_time_validation", err)))
         goto done;
 
     size_t nf = pareto_front(params, val, d.n, tmp, front);
@@ -1625,7 +1649,8 @@ cs_status cs_analysis_op_importance(const cs_analysis_ctx *ctx, const char *outd
             const op_pair_data *q = &pd[pair_index(x, y)];
             fprintf(out.f, "%s\t%s\t%zu", op_short[x], op_short[y], q->n);
             tsv_num(out.f, cs_mean(q->dval, q->n), false);
-            tsv_num(out.f, cs_stddev(q->dval, q->n), false);
+            /* no pairs: no spread either (cs_stddev says 0 below two values) */
+            tsv_num(out.f, q->n ? cs_stddev(q->dval, q->n) : NAN, false);
             for (size_t k = 0; k < 5; k++)
                 tsv_num(out.f, cs_quantile(q->dval, q->n, qs[k]), false);
             tsv_num(out.f, cs_mean(q->dtime, q->n), false);

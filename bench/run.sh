@@ -8,7 +8,7 @@ build=${1:-build}
 bin="$build/cellscape"
 work=${2:-$(mktemp -d "${TMPDIR:-/tmp}/cellscape-bench-XXXXXX")}
 export CELLSCAPE_PROGRESS=0
-trap 'rm -f "$work"/syn108.tfrecord "$work"/synfull.tfrecord "$work"/syn108.nb101 "$work"/synfull.nb101; rm -rf "$work"/analysis' EXIT
+trap 'rm -f "$work"/syn108.tfrecord "$work"/synfull.tfrecord "$work"/syn108.nb101 "$work"/synfull.nb101 "$work"/synstore.nb101; rm -rf "$work"/analysis "$work"/report' EXIT
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(uname -sr)"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -52,6 +52,7 @@ measure 1 "synth --only108 (1,270,872 records)" "$bin" synth --seed 1 --only108 
 measure 1 "synth (5,083,488 records)" "$bin" synth --seed 1 -q -o "$work/synfull.tfrecord"
 measure 3 "import only108-size" "$bin" import -q "$work/syn108.tfrecord" -o "$work/syn108.nb101"
 measure 2 "import full-size" "$bin" import -q "$work/synfull.tfrecord" -o "$work/synfull.nb101"
+measure 2 "synth --store (the full-size store without the file)" "$bin" synth --seed 1 --store -q -o "$work/synstore.nb101"
 if [ -x "$build/bench/query_bench" ]; then
     echo "store open and look-ups (one core):"
     "$build/bench/query_bench" "$work/synfull.nb101" 2000000
@@ -60,6 +61,10 @@ measure 1 "export --csv (full store)" "$bin" export "$work/synfull.nb101" --csv 
 
 echo "== issue 4: analyses"
 measure 1 "analyze all (full store)" "$bin" analyze all -q --data "$work/synfull.nb101" -o "$work/analysis"
+
+echo "== issue 5: the report"
+measure 1 "report, the full default from nothing (synthetic store, 13 analyses, 23 figures x 2 formats)" "$bin" report -q --force -o "$work/report"
+measure 1 "report, re-run (everything reused)" "$bin" report -q -o "$work/report"
 
 if [ -x "$build/bench/md5_batch_bench" ]; then
     echo "== batch MD5"

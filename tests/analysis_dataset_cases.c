@@ -499,6 +499,12 @@ START_TEST(test_named_cells_and_neighbours)
 }
 END_TEST
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
 START_TEST(test_cost_on_mini)
 {
     run_out o;
@@ -539,8 +545,32 @@ START_TEST(test_cost_on_mini)
         cells += tsv_num(&t, r, "cells");
     ck_assert_double_eq(cells, (double)n);
     tsv_free(&t);
-    /* the Inception-like cell is in the fixture (with one real repeat) */
+    /* the time-validation grid starts at the 1st percentile of validation
+     * accuracy (numpy's linear quantile, by hand): the cells below are left
+     * out and counted */
+    double *vs = malloc(n * sizeof *vs);
+    memcpy(vs, v, n * sizeof *vs);
+    qsort(vs, n, sizeof *vs, cmp_double);
+    double pos = 0.01 * (double)(n - 1), q01 = vs[(size_t)pos];
+    if ((size_t)pos + 1 < n)
+        q01 += (pos - floor(pos)) * (vs[(size_t)pos + 1] - vs[(size_t)pos]);
+    size_t below = 0;
+    for (size_t e = 0; e < n; e++)
+        below += v[e] < q01;
+    free(vs);
+    ck_assert_uint_gt(below, 0);
+    tsv_load(&o, "cost_time_validation.tsv", &t);
+    cells = 0;
+    for (size_t r = 0; r < t.nrows; r++) {
+        cells += tsv_num(&t, r, "cells");
+        ck_assert(tsv_num(&t, r, "validation") >= q01);
+    }
+    ck_assert_double_eq(cells, (double)(n - below));
+    tsv_free(&t);
     json_t *j = load_out(&o, "cost.json");
+    ck_assert_int_eq((int)jnum(json_object_get(j, "grid_time_validation"), "cells_below_y_range"),
+                     (int)below);
+    /* the Inception-like cell is in the fixture (with one real repeat) */
     json_t *marked = json_object_get(j, "marked");
     json_t *inc = json_array_get(marked, 1);
     ck_assert_str_eq(json_string_value(json_object_get(inc, "label")), "inception-like");
