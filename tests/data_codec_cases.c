@@ -1069,6 +1069,67 @@ START_TEST(test_hand_built_metrics_decode)
 }
 END_TEST
 
+/* A record spelt otherwise (other spacing, escapes, "4.0", whitespace
+ * around) goes through the JSON parser instead of the plain-form reader:
+ * the row must come out the same, field for field. */
+static void cs_test_respell(const char *from, const char *to_fmt, char *out, size_t cap)
+{
+    /* from: ["H", E, "A", "O", "B"]; to_fmt gets H, E, A, O, B as %s */
+    char h[64], a[2048], o[2048], b[2048];
+    int e;
+    ck_assert(sscanf(from, "[\"%63[^\"]\", %d, \"%2047[^\"]\", \"%2047[^\"]\", \"%2047[^\"]\"]", h,
+                     &e, a, o, b) == 5);
+    char es[16];
+    snprintf(es, sizeof es, "%d", e);
+    snprintf(out, cap, to_fmt, h, es, a, o, b);
+}
+
+START_TEST(test_plain_and_parsed_rows_agree)
+{
+    cs_test_records rs;
+    cs_test_records_init(&rs);
+    cs_test_read_fixture(cs_fixtures[0].stem, &rs);
+    ck_assert_uint_gt(rs.n, 0);
+    static const char *const spellings[] = {
+        "[\"%s\",%s,\"%s\",\"%s\",\"%s\"]",
+        " [ \"%s\" , %s.0 , \"%s\" ,\n\"%s\", \"%s\" ] \n",
+        "[\"%s\", %se0, \"%s\", \"%s\", \"%s\"]",
+        "[\"%s\", %s, \"%s\", \"%s\", \"%s\"]\t",
+    };
+    for (size_t k = 0; k < rs.n && k < 40; k++) {
+        char text[8192], other[8192];
+        ck_assert_uint_lt(rs.len[k], sizeof text);
+        memcpy(text, rs.data[k], rs.len[k]);
+        text[rs.len[k]] = '\0';
+        cs_nb101_row plain, parsed;
+        memset(&plain, 0, sizeof plain);
+        cs_test_decode_ok(rs.data[k], rs.len[k], &plain);
+        for (size_t v = 0; v < sizeof spellings / sizeof spellings[0]; v++) {
+            cs_test_respell(text, spellings[v], other, sizeof other);
+            memset(&parsed, 0, sizeof parsed);
+            cs_test_decode_ok((const unsigned char *)other, strlen(other), &parsed);
+            ck_assert_str_eq(parsed.hash, plain.hash);
+            ck_assert_int_eq(parsed.epochs, plain.epochs);
+            ck_assert_str_eq(parsed.adjacency, plain.adjacency);
+            ck_assert_str_eq(parsed.ops, plain.ops);
+            ck_assert_str_eq(parsed.checkpoint_path, plain.checkpoint_path);
+            ck_assert(memcmp(parsed.eval, plain.eval, sizeof plain.eval) == 0);
+            ck_assert_int_eq(parsed.trainable_parameters, plain.trainable_parameters);
+            ck_assert_uint_eq(parsed.layout, plain.layout);
+        }
+        /* an escaped character: the parser unescapes it */
+        char *comma = strstr(text, "input,");
+        ck_assert(comma);
+        size_t at = (size_t)(comma - text) + 5;
+        snprintf(other, sizeof other, "%.*s\\u002c%s", (int)at, text, text + at + 1);
+        memset(&parsed, 0, sizeof parsed);
+        cs_test_decode_ok((const unsigned char *)other, strlen(other), &parsed);
+        ck_assert_str_eq(parsed.ops, plain.ops);
+    }
+    cs_test_records_destroy(&rs);
+}
+END_TEST
+
 START_TEST(test_invalid_json)
 {
     char *good = cs_test_row_with_metrics("AAAA");
@@ -1306,6 +1367,7 @@ TCase *cs_nb101_row_tcase(void)
     tcase_add_test(tc, test_encode_escapes_like_python);
     tcase_add_test(tc, test_encode_rejects_bad_rows);
     tcase_add_test(tc, test_hand_built_metrics_decode);
+    tcase_add_test(tc, test_plain_and_parsed_rows_agree);
     tcase_add_test(tc, test_invalid_json);
     tcase_add_test(tc, test_wrong_json_shape_and_types);
     tcase_add_test(tc, test_bad_item_values);
