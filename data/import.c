@@ -5,8 +5,9 @@
  * them (JSON row, base64, protobuf, the cell).  Batches are merged in file
  * order, so repeats keep the file's order as in the reference API.  A
  * cell's module hash is checked against the hash of its adjacency and ops,
- * and its canonical form computed, once per cell in a final parallel pass;
- * later records of a cell must carry the same cell. */
+ * and its canonical form computed, once per cell, by the same threads while
+ * the file is still being read; later records of a cell must carry the
+ * same cell. */
 #include "cs_store.h"
 #include "cs_parallel.h"
 #include "cs_nb101_row.h"
@@ -50,13 +51,39 @@ typedef struct batch {
     cs_error err[BATCH_RECORDS];
 } batch;
 
+/* New cells are checked (module hash, canonical form) while the file is
+ * still being read, by the decoding threads when they have no record to
+ * decode: a job holds copies of the entries, since the builder's array may
+ * move as it grows. */
+#define CHECK_JOB_CELLS 8192
+
+typedef struct check_job {
+    size_t first, n;        /* builder entries [first, first + n) */
+    cs_store_entry *e;      /* their copies; canonical forms filled in */
+    bool done;
+    size_t bad;             /* index in e of the first wrong hash, or SIZE_MAX */
+    char bad_hex[33];
+    cs_status st;
+    cs_error err;
+} check_job;
+
 typedef struct pipeline {
     pthread_mutex_t mu;
     pthread_cond_t work, decoded_cv;
     batch *slots[NSLOTS];
     uint64_t oldest, filled; /* batch sequence numbers: [oldest, filled) in flight */
+    check_job **jobs;        /* in order of cells; each stays where it is */
+    size_t njobs, jobs_cap, next_job, jobs_done;
+    size_t checked;          /* cells handed to jobs so far */
     bool stop;
 } pipeline;
+
+static void run_check_job(check_job *j, cs_hasher **h)
+{
+    j->st = *h ? CS_OK : cs_hasher_init(h, &j->err);
+    if (j->st == CS_OK)
+        j->st = cs_store_check_entries(j->e, j->n, *h, &j->bad, j->bad_hex, &j->err);
+}
 
 static void *decode_worker(void *arg)
 {
@@ -64,6 +91,7 @@ static void *decode_worker(void *arg)
     cs_nb101_row *rows = malloc(DECODE_CHUNK * sizeof *rows);
     const unsigned char *data[DECODE_CHUNK];
     size_t len[DECODE_CHUNK];
+    cs_hasher *hasher = NULL;
     pthread_mutex_lock(&p->mu);
     while (!p->stop) {
         batch *bt = NULL;
@@ -71,6 +99,17 @@ static void *decode_worker(void *arg)
             batch *c = p->slots[q % NSLOTS];
             if (c->state == SLOT_FILLED && c->next < c->n)
                 bt = c;
+        }
+        if (!bt && p->next_job < p->njobs) {
+            /* Records first (the reader waits on them), then cells. */
+            check_job *j = p->jobs[p->next_job++];
+            pthread_mutex_unlock(&p->mu);
+            run_check_job(j, &hasher);
+            pthread_mutex_lock(&p->mu);
+            j->done = true;
+            p->jobs_done++;
+            pthread_cond_broadcast(&p->decoded_cv);
+            continue;
         }
         if (!bt) {
             pthread_cond_wait(&p->work, &p->mu);
@@ -100,6 +139,7 @@ static void *decode_worker(void *arg)
         }
     }
     pthread_mutex_unlock(&p->mu);
+    cs_hasher_destroy(hasher);
     free(rows);
     return NULL;
 }
@@ -164,6 +204,65 @@ static cs_status merge_oldest(pipeline *p, cs_store_builder *b, const cs_import_
     return st;
 }
 
+/* Hand the cells added since the last job to a new one, once there are
+ * enough of them (or all that are left, at the end). */
+static cs_status queue_check(pipeline *p, const cs_store_builder *b, bool final, cs_error *err)
+{
+    size_t n = b->n - p->checked;
+    if (n == 0 || (!final && n < CHECK_JOB_CELLS))
+        return CS_OK;
+    cs_store_entry *e = malloc(n * sizeof *e);
+    check_job *job = malloc(sizeof *job);
+    if (!e || !job) {
+        free(e);
+        free(job);
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory (cells to check)");
+    }
+    memcpy(e, b->entries + p->checked, n * sizeof *e);
+    *job = (check_job){.first = p->checked, .n = n, .e = e, .bad = SIZE_MAX};
+    pthread_mutex_lock(&p->mu);
+    if (p->njobs == p->jobs_cap) {
+        /* Workers read this array only under the lock, so it may move. */
+        size_t cap = p->jobs_cap ? 2 * p->jobs_cap : 64;
+        check_job **nj = realloc(p->jobs, cap * sizeof *nj);
+        if (!nj) {
+            pthread_mutex_unlock(&p->mu);
+            free(e);
+            free(job);
+            return cs_error_set(err, CS_ERR_NOMEM, "out of memory (cells to check)");
+        }
+        p->jobs = nj;
+        p->jobs_cap = cap;
+    }
+    p->jobs[p->njobs++] = job;
+    p->checked += n;
+    pthread_cond_broadcast(&p->work);
+    pthread_mutex_unlock(&p->mu);
+    return CS_OK;
+}
+
+/* Wait for every job, then take the canonical forms into the builder; the
+ * first wrong hash in file order is the error. */
+static cs_status finish_checks(pipeline *p, cs_store_builder *b, cs_error *err)
+{
+    pthread_mutex_lock(&p->mu);
+    while (p->jobs_done < p->njobs)
+        pthread_cond_wait(&p->decoded_cv, &p->mu);
+    pthread_mutex_unlock(&p->mu);
+    for (size_t k = 0; k < p->njobs; k++) {
+        check_job *j = p->jobs[k];
+        if (j->st) {
+            *err = j->err;
+            return j->st;
+        }
+        if (j->bad != SIZE_MAX)
+            return cs_store_builder_bad_hash(b, j->first + j->bad, j->bad_hex, err);
+        for (size_t i = 0; i < j->n; i++)
+            b->entries[j->first + i].canon = j->e[i].canon;
+    }
+    return CS_OK;
+}
+
 cs_status cs_store_import(const char *tfrecord, const char *store_path,
                           const cs_import_options *opt, cs_import_stats *stats,
                           cs_error *err)
@@ -211,7 +310,9 @@ cs_status cs_store_import(const char *tfrecord, const char *store_path,
     }
     cs_tfrecord_reader_on_read(rd, sha_bytes, sha);
     for (bool eof = false; !eof;) {
-        if (p.filled - p.oldest == NSLOTS && (st = merge_oldest(&p, &b, opt, stats, err)))
+        if (p.filled - p.oldest == NSLOTS &&
+            ((st = merge_oldest(&p, &b, opt, stats, err)) ||
+             (st = queue_check(&p, &b, false, err))))
             goto done;
         batch *bt = p.slots[p.filled % NSLOTS];
         while (bt->n < BATCH_RECORDS) {
@@ -240,7 +341,8 @@ cs_status cs_store_import(const char *tfrecord, const char *store_path,
         pthread_mutex_unlock(&p.mu);
     }
     while (p.oldest < p.filled)
-        if ((st = merge_oldest(&p, &b, opt, stats, err)))
+        if ((st = merge_oldest(&p, &b, opt, stats, err)) ||
+            (st = queue_check(&p, &b, false, err)))
             goto done;
     if (b.n == 0) {
         st = cs_error_set(err, CS_ERR_FORMAT, "%s: no records%s", tfrecord,
@@ -249,7 +351,7 @@ cs_status cs_store_import(const char *tfrecord, const char *store_path,
     }
     if (opt->progress)
         opt->progress(opt->progress_user, "check module hashes", -1.0);
-    if ((st = cs_store_builder_check(&b, nthreads, err)))
+    if ((st = queue_check(&p, &b, true, err)) || (st = finish_checks(&p, &b, err)))
         goto done;
     unsigned digest_len = 0;
     if (!EVP_DigestFinal_ex(sha, stats->sha256, &digest_len)) {
@@ -269,6 +371,11 @@ done:
             free(p.slots[k]->data);
         free(p.slots[k]);
     }
+    for (size_t k = 0; k < p.njobs; k++) {
+        free(p.jobs[k]->e);
+        free(p.jobs[k]);
+    }
+    free(p.jobs);
     pthread_mutex_destroy(&p.mu);
     pthread_cond_destroy(&p.work);
     pthread_cond_destroy(&p.decoded_cv);

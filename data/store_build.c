@@ -225,75 +225,46 @@ cs_status cs_store_builder_add(cs_store_builder *b, const cs_store_record *d, ui
 
 #define CELL_CHUNK 256
 
-typedef struct cell_worker {
-    cs_store_builder *b;
-    size_t lo, hi;
-    size_t bad;          /* first cell whose hash is wrong, or SIZE_MAX */
-    char bad_hex[33];
-    cs_status st;
-    cs_error err;
-} cell_worker;
-
-static void *check_cells(void *arg)
+cs_status cs_store_check_entries(cs_store_entry *e, size_t n, cs_hasher *h, size_t *bad,
+                                 char bad_hex[33], cs_error *err)
 {
-    cell_worker *w = arg;
-    cs_store_builder *b = w->b;
-    cs_hasher *h;
-    w->bad = SIZE_MAX;
-    if ((w->st = cs_hasher_init(&h, &w->err)))
-        return NULL;
     cs_cell cells[CELL_CHUNK];
     char hex[CELL_CHUNK][33];
-    for (size_t at = w->lo; at < w->hi && !w->st && w->bad == SIZE_MAX; at += CELL_CHUNK) {
-        size_t k = w->hi - at < CELL_CHUNK ? w->hi - at : CELL_CHUNK;
-        for (size_t j = 0; j < k && !w->st; j++) {
-            cs_store_entry *e = &b->entries[at + j];
+    cs_status st = CS_OK;
+    *bad = SIZE_MAX;
+    for (size_t at = 0; at < n && !st; at += CELL_CHUNK) {
+        size_t k = n - at < CELL_CHUNK ? n - at : CELL_CHUNK;
+        for (size_t j = 0; j < k && !st; j++) {
             cs_canon cn;
-            cs_key_cell(&e->cell, &cells[j]);
-            if ((w->st = cs_cell_canon(&cells[j], &cn, &w->err)) == CS_OK)
-                w->st = cs_cell_key(&cn.cell, &e->canon, &w->err);
+            cs_key_cell(&e[at + j].cell, &cells[j]);
+            if ((st = cs_cell_canon(&cells[j], &cn, err)) == CS_OK)
+                st = cs_cell_key(&cn.cell, &e[at + j].canon, err);
         }
-        if (w->st || (w->st = cs_hasher_hash(h, k, cells, hex, &w->err)))
+        if (st || (st = cs_hasher_hash(h, k, cells, hex, err)))
             break;
         for (size_t j = 0; j < k; j++) {
             unsigned char raw[16];
             cs_hash_from_hex(hex[j], 32, raw);
-            if (memcmp(raw, b->entries[at + j].hash, 16) != 0) {
-                w->bad = at + j;
-                memcpy(w->bad_hex, hex[j], 33);
-                break;
+            if (memcmp(raw, e[at + j].hash, 16) != 0) {
+                *bad = at + j;
+                memcpy(bad_hex, hex[j], 33);
+                return CS_OK;
             }
         }
     }
-    cs_hasher_destroy(h);
-    return NULL;
+    return st;
 }
 
-cs_status cs_store_builder_check(cs_store_builder *b, int nthreads, cs_error *err)
+cs_status cs_store_builder_bad_hash(const cs_store_builder *b, size_t i, const char *computed,
+                                    cs_error *err)
 {
-    cell_worker w[CS_MAX_THREADS];
-    for (int t = 0; t < nthreads; t++)
-        w[t] = (cell_worker){.b = b, .lo = b->n * (size_t)t / (size_t)nthreads,
-                             .hi = b->n * (size_t)(t + 1) / (size_t)nthreads};
-    cs_parallel_run(nthreads, check_cells, w, sizeof w[0]);
-    /* The first wrong cell in file order: workers hold consecutive ranges. */
-    for (int t = 0; t < nthreads; t++) {
-        if (w[t].st) {
-            *err = w[t].err;
-            return w[t].st;
-        }
-        if (w[t].bad != SIZE_MAX) {
-            size_t i = w[t].bad;
-            char want[33];
-            cs_hash_to_hex(b->entries[i].hash, want);
-            return cs_error_set(err, CS_ERR_FORMAT,
-                                "%s: record %llu at byte offset %llu: module hash %s does not "
-                                "match its cell, whose hash is %s",
-                                b->path, (unsigned long long)b->first[i].record,
-                                (unsigned long long)b->first[i].offset, want, w[t].bad_hex);
-        }
-    }
-    return CS_OK;
+    char want[33];
+    cs_hash_to_hex(b->entries[i].hash, want);
+    return cs_error_set(err, CS_ERR_FORMAT,
+                        "%s: record %llu at byte offset %llu: module hash %s does not "
+                        "match its cell, whose hash is %s",
+                        b->path, (unsigned long long)b->first[i].record,
+                        (unsigned long long)b->first[i].offset, want, computed);
 }
 
 void cs_store_builder_destroy(cs_store_builder *b)

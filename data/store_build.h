@@ -1,10 +1,11 @@
 /* cellscape internal: building a store from records (import, synth).
  *
  * Records are added in source order (repeats keep that order, as in the
- * reference API); cs_store_builder_check then checks every cell's module
- * hash against its adjacency and ops and computes its canonical form, once
- * per cell and in parallel; cs_store_builder_write lays the store out
- * (store_format.h) and writes it atomically.  Not installed. */
+ * reference API); cs_store_check_entries checks cells' module hashes
+ * against their adjacency and ops and computes their canonical forms, once
+ * per cell (import runs it on the new cells while it reads);
+ * cs_store_builder_write lays the store out (store_format.h) and writes it
+ * atomically.  Not installed. */
 #ifndef CS_STORE_BUILD_H
 #define CS_STORE_BUILD_H
 
@@ -57,8 +58,15 @@ void cs_store_record_metrics(const cs_nb101_row *row, cs_store_record *r);
 cs_status cs_store_builder_add(cs_store_builder *b, const cs_store_record *r, uint64_t record,
                                uint64_t offset, cs_error *err);
 
-/* Check every cell's module hash and compute its canonical form. */
-cs_status cs_store_builder_check(cs_store_builder *b, int nthreads, cs_error *err);
+/* For n entries: compute each canonical form, and check each module hash
+ * against the hash of its cell; *bad is the first whose hash is wrong (then
+ * bad_hex holds the right one), or SIZE_MAX. */
+cs_status cs_store_check_entries(cs_store_entry *e, size_t n, cs_hasher *h, size_t *bad,
+                                 char bad_hex[33], cs_error *err);
+
+/* The error for entry i, whose cell hashes to computed. */
+cs_status cs_store_builder_bad_hash(const cs_store_builder *b, size_t i, const char *computed,
+                                    cs_error *err);
 
 /* Write the store; stats gets cells and budgets (its sha256, bytes and
  * synthetic fields go into the header). */

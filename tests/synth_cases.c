@@ -164,7 +164,8 @@ START_TEST(test_synth_store_is_the_imported_file)
 {
     for (int only108 = 0; only108 < 2; only108++) {
         synth_file f;
-        write_synth(&f, 7, only108, 2, 300);
+        /* more cells than one check job of the import (8192) */
+        write_synth(&f, 7, only108, 2, 9000);
         char imported[4200], direct[4200];
         snprintf(imported, sizeof imported, "%s.imported.nb101", f.path);
         snprintf(direct, sizeof direct, "%s.direct.nb101", f.path);
@@ -177,10 +178,10 @@ START_TEST(test_synth_store_is_the_imported_file)
         opt.seed = 7;
         opt.only108 = only108;
         opt.space = &space;
-        opt.max_cells = 300;
+        opt.max_cells = 9000;
         ck_assert_msg(cs_synth_store(direct, &opt, &ds, &err) == CS_OK, "%s", err.msg);
         ck_assert_uint_eq(ds.records, f.records);
-        ck_assert_uint_eq(ds.cells, 300);
+        ck_assert_uint_eq(ds.cells, 9000);
         ck_assert(ds.synthetic);
         size_t la, lb;
         unsigned char *a = (unsigned char *)cs_test_read_file(imported, &la);
@@ -210,6 +211,46 @@ START_TEST(test_synth_store_is_the_imported_file)
         unlink(direct);
         drop_synth(&f);
     }
+}
+END_TEST
+
+/* Wrong module hashes in two late cells (past the import's first check
+ * job): the error names the first of them in file order. */
+START_TEST(test_import_names_first_wrong_hash)
+{
+    ck_assert(have_space);
+    char path[4096], store[4200];
+    snprintf(path, sizeof path, "%s/synth-badhash.XXXXXX", CS_TEST_TMPDIR);
+    int fd = mkstemp(path);
+    ck_assert(fd >= 0);
+    FILE *f = fdopen(fd, "wb");
+    cs_nb101_row *row = malloc(sizeof *row);
+    cs_error err;
+    for (size_t i = 0; i < 9000; i++) {
+        cs_cell cell;
+        char hex[33];
+        class_hex(&space.classes[i], hex);
+        cs_enum_class_cell(&space, &space.classes[i], &cell);
+        for (int r = 0; r < 3; r++) {
+            ck_assert_int_eq(cs_synth_row(&cell, hex, 108, r, 5, row, &err), CS_OK);
+            if ((i == 8700 || i == 8600) && r == 1)
+                row->hash[31] = row->hash[31] == '0' ? '1' : '0';
+            unsigned char *data;
+            size_t len;
+            ck_assert_int_eq(cs_nb101_row_encode(row, &data, &len, &err), CS_OK);
+            ck_assert_int_eq(cs_tfrecord_write(f, data, len, &err), CS_OK);
+            free(data);
+        }
+    }
+    free(row);
+    ck_assert_int_eq(fclose(f), 0);
+    snprintf(store, sizeof store, "%s.nb101", path);
+    cs_import_stats stats;
+    ck_assert_int_eq(cs_store_import(path, store, NULL, &stats, &err), CS_ERR_FORMAT);
+    ck_assert_msg(strstr(err.msg, "record 25801 ") && strstr(err.msg, "does not match its cell"),
+                  "%s", err.msg);
+    ck_assert(access(store, F_OK) != 0);
+    unlink(path);
 }
 END_TEST
 
@@ -851,6 +892,7 @@ TCase *cs_synth_tcase(void)
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, test_synth_file_reads_back);
     tcase_add_test(tc, test_synth_store_is_the_imported_file);
+    tcase_add_test(tc, test_import_names_first_wrong_hash);
     tcase_add_test(tc, test_synth_row_is_the_record);
     tcase_add_test(tc, test_synth_deterministic);
     tcase_add_test(tc, test_synth_only108_subset);
