@@ -23,6 +23,7 @@ static void usage(FILE *f)
             "  --seed N         seed of every random choice (default 0)\n"
             "  --threads N      worker threads (default: one per core)\n"
             "  --runs N         runs per NAS optimiser (default 500, as in the paper)\n"
+            "  --synthetic      label the data SYNTHETIC even if its file is not marked\n"
             "  --list           list the analyses\n"
             "  -q, --quiet      no progress on standard error\n"
             "  -h, --help       this text\n\n"
@@ -54,16 +55,16 @@ static int make_dir(const char *path)
 
 int cs_cmd_analyze(int argc, char **argv)
 {
-    enum { O_DATA = 256, O_SEED, O_THREADS, O_LIST, O_RUNS };
+    enum { O_DATA = 256, O_SEED, O_THREADS, O_LIST, O_RUNS, O_SYNTH };
     static const struct option longopts[] = {
         {"data", required_argument, NULL, O_DATA}, {"output", required_argument, NULL, 'o'},
         {"seed", required_argument, NULL, O_SEED}, {"threads", required_argument, NULL, O_THREADS},
         {"list", no_argument, NULL, O_LIST},       {"quiet", no_argument, NULL, 'q'},
-        {"runs", required_argument, NULL, O_RUNS},
+        {"runs", required_argument, NULL, O_RUNS}, {"synthetic", no_argument, NULL, O_SYNTH},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     const char *data = NULL, *outdir = "analysis";
     int seed = 0, threads = 0, runs = 0, c;
-    bool quiet = false;
+    bool quiet = false, synthetic = false;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
         switch (c) {
@@ -81,6 +82,7 @@ int cs_cmd_analyze(int argc, char **argv)
             if (!cs_cli_int("analyze", "--runs", optarg, 1, 1000000, &runs))
                 return CS_EXIT_USAGE;
             break;
+        case O_SYNTH: synthetic = true; break;
         case O_LIST: {
             size_t n;
             const cs_analysis_info *list = cs_analysis_list(&n);
@@ -141,6 +143,7 @@ int cs_cmd_analyze(int argc, char **argv)
     ctx.seed = (uint64_t)seed;
     ctx.threads = threads;
     ctx.optimizer_runs = runs;
+    ctx.synthetic = synthetic;
     ctx.progress = cs_progress_report;
     ctx.progress_user = &prog;
     int code = CS_EXIT_OK;

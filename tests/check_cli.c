@@ -430,6 +430,24 @@ START_TEST(test_analyze_on_fixture)
     ck_assert_ptr_nonnull(tsv);
     ck_assert(tsv[0] == '#' && strstr(tsv, "SYNTHETIC"));
     free(tsv);
+    /* a file of made-up values without the marker: --synthetic labels it */
+    char src2[4096];
+    cs_test_shared_path(src2, sizeof src2, "fixtures/nb101-mini-only108.tfrecord");
+    snprintf(args, sizeof args, "analyze noise --data %s -o %s -q", src2, dir);
+    r = run(args, NULL);
+    ck_assert_msg(r.code == 0, "exit %d: %s", r.code, r.err);
+    result_free(&r);
+    tsv = cs_test_read_file(path, &len);
+    ck_assert(tsv && !strstr(tsv, "SYNTHETIC"));
+    free(tsv);
+    snprintf(args, sizeof args, "analyze noise --synthetic --data %s -o %s -q", src2, dir);
+    r = run(args, NULL);
+    ck_assert_msg(r.code == 0, "exit %d: %s", r.code, r.err);
+    ck_assert_msg(r.err[0] == '\0', "-q printed: %s", r.err);
+    result_free(&r);
+    tsv = cs_test_read_file(path, &len);
+    ck_assert(tsv && strstr(tsv, "SYNTHETIC"));
+    free(tsv);
     /* usage errors */
     static const char *const bad[] = {"analyze", "analyze nosuch", "analyze noise"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
