@@ -18,7 +18,8 @@ typedef struct search {
     uint32_t pred[CS_CELL_MAXV]; /* in-neighbour masks */
     int order[CS_CELL_MAXV];     /* position -> vertex */
     int pos[CS_CELL_MAXV];       /* vertex -> position */
-    uint64_t best_bits;
+    /* An edge pattern of CS_KEY_MAXV vertices has 66 bits: two words. */
+    uint64_t best_bits[2];
     uint64_t best_t;
     int best[CS_CELL_MAXV];
     bool found;
@@ -27,17 +28,22 @@ typedef struct search {
 static void consider(search *s)
 {
     int n = s->n;
-    uint64_t bits = 0, t = 0;
+    uint64_t bits[2] = {0, 0}, t = 0;
     for (int v = 0; v < n; v++)
         for (uint32_t r = s->c->adj[v]; r; r &= r - 1) {
             int x = s->pos[v], y = s->pos[__builtin_ctz(r)];
-            bits |= UINT64_C(1) << (x + y * (y - 1) / 2);
+            int b = x + y * (y - 1) / 2;
+            bits[b >> 6] |= UINT64_C(1) << (b & 63);
         }
     for (int p = 1; p < n - 1; p++)
         t = t * CS_NUM_OPS + (uint64_t)s->c->op[s->order[p]];
-    if (!s->found || bits < s->best_bits || (bits == s->best_bits && t < s->best_t)) {
+    int cmp = bits[1] != s->best_bits[1]   ? (bits[1] < s->best_bits[1] ? -1 : 1)
+              : bits[0] != s->best_bits[0] ? (bits[0] < s->best_bits[0] ? -1 : 1)
+                                           : 0;
+    if (!s->found || cmp < 0 || (cmp == 0 && t < s->best_t)) {
         s->found = true;
-        s->best_bits = bits;
+        s->best_bits[0] = bits[0];
+        s->best_bits[1] = bits[1];
         s->best_t = t;
         memcpy(s->best, s->order, sizeof s->best);
     }
