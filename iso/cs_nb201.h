@@ -67,6 +67,43 @@ bool cs_nb201_from_index(uint32_t index, cs_nb201_cell *c);
  * API: 6,466 keys.  Returns the length as snprintf does. */
 int cs_nb201_api_key(const cs_nb201_cell *c, char *buf, size_t size);
 
+/* --- the computation graph -------------------------------------------- */
+
+/* Vertex labels of the labelled-DAG form. */
+enum {
+    CS_NB201_V_INPUT = 0,
+    CS_NB201_V_OUTPUT = 1,
+    CS_NB201_V_SUM = 2,      /* an intermediate node adding two or more inputs */
+    CS_NB201_V_OP = 3        /* + op: skip_connect 4, nor_conv_1x1 5, ... */
+};
+#define CS_NB201_GRAPH_MAXV (2 + CS_NB201_NODES + CS_NB201_EDGES)
+
+/* The cell as the network it computes, as a vertex-labelled DAG: the
+ * input; one vertex per operation edge (label CS_NB201_V_OP + op); one per
+ * intermediate node that adds two or more tensors; the output.  What
+ * cannot change the output is gone: none edges, and every vertex the input
+ * does not reach or that does not reach the output (a node whose inputs
+ * are all none is zero, and so is an operation applied to it, as the API's
+ * rule also assumes).  A node with a single input is that input (skip
+ * edges become plain arcs there).  zero is true when nothing reaches the
+ * output: the cell computes 0.  adj[i] bit j: arc i -> j; vertex 0 is the
+ * input and vertex n-1 the output. */
+typedef struct cs_nb201_graph {
+    int n;
+    uint32_t adj[CS_NB201_GRAPH_MAXV];
+    uint8_t label[CS_NB201_GRAPH_MAXV];
+    bool zero;
+} cs_nb201_graph;
+
+void cs_nb201_graph_of(const cs_nb201_cell *c, cs_nb201_graph *g);
+
+/* A key of the graph's isomorphism class (nauty canonical form of the
+ * labelled DAG): two cells compute the same network, weight for weight,
+ * exactly when their keys are equal.  Returns the key's length (at most
+ * CS_NB201_GRAPH_KEY_MAX). */
+#define CS_NB201_GRAPH_KEY_MAX (1 + 5 * CS_NB201_GRAPH_MAXV)
+size_t cs_nb201_graph_key(const cs_nb201_graph *g, unsigned char key[CS_NB201_GRAPH_KEY_MAX]);
+
 #ifdef __cplusplus
 }
 #endif
