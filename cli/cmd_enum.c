@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cs_nb201_space.h"
 #include "cs_enum.h"
 #include "cs_enum_output.h"
 #include "cs_io.h"
@@ -27,6 +28,10 @@ static const char *const help =
     "  -o, --output FILE  where to write them (- for standard output; written\n"
     "                     to a temporary file and renamed when complete)\n"
     "  --json             print the summary as JSON\n"
+    "  --space S          nb101 (default) or nb201: NAS-Bench-201's 15,625 cells,\n"
+    "                     their classes by the API's rule, by computation graph\n"
+    "                     and by expression (--verify explains every difference;\n"
+    "                     -o FILE or --format tsv lists every cell)\n"
     "  --threads N        worker threads (default: one per core)\n"
     "  -q, --quiet        no progress on standard error\n"
     "  -h, --help         this text\n\n"
@@ -113,9 +118,92 @@ static void print_summary(FILE *f, const cs_enum_result *r, bool json)
         fprintf(f, "NOT CERTIFIED: see the counts above.\n");
 }
 
+static void print_nb201(FILE *f, const cs_nb201_census *c, bool verify, bool json)
+{
+    size_t e = c->expression_classes;
+    if (json) {
+        fprintf(f, "{\"space\": \"nb201\", \"cells\": %zu, \"api_classes\": %zu, "
+                   "\"graph_classes\": %zu, \"expression_classes\": %zu, \"zero_cells\": %zu",
+                c->cells, c->api_classes, c->graph_classes, e, c->zero_cells);
+        if (verify)
+            fprintf(f, ", \"verify\": {\"certified\": %s, \"api_classes_across_expressions\": "
+                       "%zu, \"graph_classes_across_expressions\": %zu, "
+                       "\"api_only_zero_terms\": %zu, \"graph_only_sharing\": %zu}",
+                    cs_nb201_census_certified(c) ? "true" : "false", c->api_across,
+                    c->graph_across, c->api_classes - e, c->graph_classes - e);
+        fputs("}\n", f);
+        return;
+    }
+    fprintf(f, "Space: NAS-Bench-201 (4 nodes, 6 edges, 5 ops)\n\n");
+    fprintf(f, "%6zu cells\n", c->cells);
+    fprintf(f, "%6zu classes by the API's rule (to_unique_str with consider_zero)\n",
+            c->api_classes);
+    fprintf(f, "%6zu classes of computation graphs (nauty, dead parts removed)\n",
+            c->graph_classes);
+    fprintf(f, "%6zu classes of the expression computed (zero terms dropped)\n", e);
+    fprintf(f, "%6zu cells compute 0\n", c->zero_cells);
+    if (!verify)
+        return;
+    fprintf(f, "\nVerification: both the API's classes and the graphs' refine the "
+               "expressions'\n");
+    fprintf(f, "  API classes holding two expressions     %zu\n", c->api_across);
+    fprintf(f, "  graph classes holding two expressions   %zu\n", c->graph_across);
+    if (!cs_nb201_census_certified(c)) {
+        fprintf(f, "NOT CERTIFIED: see the counts above.\n");
+        return;
+    }
+    fprintf(f, "CERTIFIED, every difference explained:\n"
+               "  the API's %zu = %zu expressions + %zu classes that differ only in zero terms\n"
+               "    (its key tells x from x + 0, and keeps a node whose inputs are all none);\n"
+               "  the graphs' %zu = %zu expressions + %zu classes that compute one expression\n"
+               "    with different sharing (one operation used twice, or two copies of it\n"
+               "    with their own weights), which the API's key, written as a tree, cannot "
+               "see.\n",
+            c->api_classes, e, c->api_classes - e, c->graph_classes, e, c->graph_classes - e);
+}
+
+/* enum --space nb201 */
+static int enum_nb201(bool verify, bool json, const char *output, bool quiet)
+{
+    (void)quiet; /* the census takes well under a second */
+    cs_error err;
+    cs_outfile out = {0};
+    cs_status st;
+    if (output && (st = cs_outfile_open(&out, output, &err))) {
+        cs_cli_error("enum", "%s", err.msg);
+        return cs_cli_exit_for(st);
+    }
+    cs_nb201_census *c = malloc(sizeof *c);
+    if (!c) {
+        if (output)
+            cs_outfile_abort(&out);
+        cs_cli_error("enum", "out of memory");
+        return CS_EXIT_INTERNAL;
+    }
+    st = cs_nb201_census_run(c, &err);
+    if (st == CS_OK && output) {
+        st = cs_nb201_census_write_tsv(out.f, c, &err);
+        if (st == CS_OK)
+            st = cs_outfile_commit(&out, &err);
+        else
+            cs_outfile_abort(&out);
+    } else if (output) {
+        cs_outfile_abort(&out);
+    }
+    if (st) {
+        free(c);
+        cs_cli_error("enum", "%s", err.msg);
+        return cs_cli_exit_for(st);
+    }
+    print_nb201(output && !strcmp(output, "-") ? stderr : stdout, c, verify, json);
+    int code = verify && !cs_nb201_census_certified(c) ? CS_EXIT_VERIFY : CS_EXIT_OK;
+    free(c);
+    return code;
+}
+
 int cs_cmd_enum(int argc, char **argv)
 {
-    enum { O_MAXV = 256, O_MAXE, O_OPS, O_VERIFY, O_EXH, O_FMT, O_JSON, O_THR };
+    enum { O_MAXV = 256, O_MAXE, O_OPS, O_VERIFY, O_EXH, O_FMT, O_JSON, O_THR, O_SPACE };
     static const struct option longopts[] = {
         {"max-vertices", required_argument, NULL, O_MAXV},
         {"max-edges", required_argument, NULL, O_MAXE},
@@ -125,6 +213,7 @@ int cs_cmd_enum(int argc, char **argv)
         {"format", required_argument, NULL, O_FMT},
         {"output", required_argument, NULL, 'o'},
         {"json", no_argument, NULL, O_JSON},
+        {"space", required_argument, NULL, O_SPACE},
         {"threads", required_argument, NULL, O_THR},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
@@ -133,7 +222,7 @@ int cs_cmd_enum(int argc, char **argv)
     cs_enum_options_init(&opt);
     out_format fmt = FMT_NONE;
     const char *output = NULL;
-    bool json = false, quiet = false;
+    bool json = false, quiet = false, nb201 = false;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
@@ -164,6 +253,14 @@ int cs_cmd_enum(int argc, char **argv)
             break;
         case 'o': output = optarg; break;
         case O_JSON: json = true; break;
+        case O_SPACE:
+            if (!strcmp(optarg, "nb201"))
+                nb201 = true;
+            else if (strcmp(optarg, "nb101") != 0) {
+                cs_cli_error("enum", "--space takes nb101 or nb201, not '%s'", optarg);
+                return CS_EXIT_USAGE;
+            }
+            break;
         case O_THR:
             if (!cs_cli_int("enum", "--threads", optarg, 1, 64, &opt.threads))
                 return CS_EXIT_USAGE;
@@ -176,6 +273,14 @@ int cs_cmd_enum(int argc, char **argv)
     if (optind < argc) {
         cs_cli_error("enum", "unexpected argument '%s'", argv[optind]);
         return CS_EXIT_USAGE;
+    }
+    if (nb201) {
+        if (fmt != FMT_NONE && fmt != FMT_TSV) {
+            cs_cli_error("enum", "--space nb201 writes its cells as tsv only");
+            return CS_EXIT_USAGE;
+        }
+        return enum_nb201(opt.verify, json, output ? output : fmt == FMT_TSV ? "-" : NULL,
+                          quiet);
     }
     if (opt.exhaustive && !opt.verify) {
         cs_cli_error("enum", "--exhaustive goes with --verify");

@@ -67,6 +67,13 @@ bool cs_nb201_from_index(uint32_t index, cs_nb201_cell *c);
  * API: 6,466 keys.  Returns the length as snprintf does. */
 int cs_nb201_api_key(const cs_nb201_cell *c, char *buf, size_t size);
 
+/* The expression the cell computes, zero terms dropped: the API's rule
+ * except that an edge whose op is none or whose source is zero adds no
+ * term, and a node without terms is zero ("#").  Both the API's key and
+ * the computation graph refine it: the API's key also tells x from x + 0,
+ * the graph also tells a shared operation from two copies of it. */
+int cs_nb201_expression_key(const cs_nb201_cell *c, char *buf, size_t size);
+
 /* --- the computation graph -------------------------------------------- */
 
 /* Vertex labels of the labelled-DAG form. */

@@ -136,7 +136,9 @@ static int cmp_str(const void *a, const void *b)
  * node 3's is well under 512 bytes. */
 #define KEY_MAX 512
 
-int cs_nb201_api_key(const cs_nb201_cell *c, char *buf, size_t size)
+/* The API's rule (zero_terms false) or the expression's (true: zero terms
+ * dropped, a node without terms is zero). */
+static int node_strings(const cs_nb201_cell *c, bool drop_zero, char *buf, size_t size)
 {
     char node[CS_NB201_NODES][KEY_MAX];
     strcpy(node[0], "0");
@@ -149,12 +151,15 @@ int cs_nb201_api_key(const cs_nb201_cell *c, char *buf, size_t size)
                 continue;
             const char *src = node[edge_from[e]];
             int op = c->op[e];
-            if (op == CS_NB201_NONE || strcmp(src, "#") == 0)
+            if (op == CS_NB201_NONE || strcmp(src, "#") == 0) {
+                if (drop_zero)
+                    continue;
                 strcpy(term[nt], "#");
-            else if (op == CS_NB201_SKIP)
+            } else if (op == CS_NB201_SKIP) {
                 snprintf(term[nt], KEY_MAX, "%s", src);
-            else
+            } else {
                 snprintf(term[nt], KEY_MAX, "(%s)@%s", src, op_names[op]);
+            }
             terms[nt] = term[nt];
             nt++;
         }
@@ -162,9 +167,19 @@ int cs_nb201_api_key(const cs_nb201_cell *c, char *buf, size_t size)
          * for these ASCII strings. */
         qsort(terms, (size_t)nt, sizeof terms[0], cmp_str);
         size_t k = 0;
-        node[j][0] = '\0';
+        strcpy(node[j], nt ? "" : "#");
         for (int t = 0; t < nt; t++)
             k += (size_t)snprintf(node[j] + k, KEY_MAX - k, "%s%s", t ? "+" : "", terms[t]);
     }
     return snprintf(buf, size, "%s", node[CS_NB201_NODES - 1]);
+}
+
+int cs_nb201_api_key(const cs_nb201_cell *c, char *buf, size_t size)
+{
+    return node_strings(c, false, buf, size);
+}
+
+int cs_nb201_expression_key(const cs_nb201_cell *c, char *buf, size_t size)
+{
+    return node_strings(c, true, buf, size);
 }

@@ -337,6 +337,8 @@ START_TEST(test_space_raw_classes_sampled)
 }
 END_TEST
 
+TCase *cs_nb201_space_tcase(void);
+
 static Suite *enum_suite(void)
 {
     Suite *s = suite_create("enum");
@@ -352,6 +354,7 @@ static Suite *enum_suite(void)
     tcase_add_test(tc, test_space_raw_classes_exhaustive);
     tcase_add_test(tc, test_space_raw_classes_sampled);
     suite_add_tcase(s, tc);
+    suite_add_tcase(s, cs_nb201_space_tcase());
     return s;
 }
 
