@@ -1,5 +1,6 @@
 /* cellscape analyze: run analyses into a directory of TSV and JSON files. */
 #include <errno.h>
+#include <signal.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,9 +167,17 @@ int cs_cmd_analyze(int argc, char **argv)
     const cs_analysis_info *list = one ? one : cs_analysis_list(&n);
     if (one)
         n = 1;
+    /* An interrupt lets the analysis in progress finish (its files are
+     * written whole or not at all) and stops before the next one. */
+    cs_interrupts ints;
+    cs_interrupts_catch(&ints);
     for (size_t i = 0; i < n; i++) {
         if (list[i].needs_data && !store)
             continue;
+        if (cs_interrupted(NULL)) {
+            code = CS_EXIT_IO;
+            break;
+        }
         if ((st = list[i].run(list[i].needs_data ? &ctx : &sctx, outdir, &err))) {
             cs_progress_done(&prog);
             cs_cli_error("analyze", "%s: %s", list[i].name, err.msg);
@@ -185,8 +194,16 @@ int cs_cmd_analyze(int argc, char **argv)
             fprintf(stderr, "cellscape analyze: %s -> %s/%s%s\n", list[i].name, outdir, json,
                     list[i].needs_data && cs_analysis_synthetic(&ctx) ? " (SYNTHETIC data)" : "");
     }
+    int sig = cs_interrupts_release(&ints);
     cs_analysis_ctx_destroy(&ctx);
     cs_analysis_ctx_destroy(&sctx);
+    if (sig) {
+        cs_cli_error("analyze", "interrupted; the analyses written so far are complete");
+        cs_space_destroy(space);
+        cs_store_close(store);
+        raise(sig);
+        return CS_EXIT_IO;
+    }
 done:
     cs_space_destroy(space);
     cs_store_close(store);

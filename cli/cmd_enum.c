@@ -1,5 +1,6 @@
 /* cellscape enum: regenerate, certify and write the search space. */
 #include <getopt.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -302,9 +303,22 @@ int cs_cmd_enum(int argc, char **argv)
     cs_progress_init(&prog, "enum", quiet);
     opt.progress = cs_progress_report;
     opt.progress_user = &prog;
+    /* An interrupt is acted on once the walk is done (a few seconds): the
+     * listing is then not written, or its temporary file removed. */
+    cs_interrupts ints;
+    cs_interrupts_catch(&ints);
     cs_enum_result res;
     st = cs_enum_run(&opt, &res, &err);
     cs_progress_done(&prog);
+    if (st == CS_OK && cs_interrupted(NULL)) {
+        if (fmt != FMT_NONE)
+            cs_outfile_abort(&out);
+        cs_enum_result_destroy(&res);
+        int sig = cs_interrupts_release(&ints);
+        cs_cli_error("enum", "interrupted%s", fmt != FMT_NONE ? "; nothing written" : "");
+        raise(sig);
+        return CS_EXIT_IO;
+    }
     if (st) {
         if (fmt != FMT_NONE)
             cs_outfile_abort(&out);
@@ -315,16 +329,22 @@ int cs_cmd_enum(int argc, char **argv)
         st = fmt == FMT_TSV     ? cs_enum_write_tsv(out.f, &res, &err)
              : fmt == FMT_JSONL ? cs_enum_write_jsonl(out.f, &res, &err)
                                 : cs_enum_write_nasbench_json(out.f, &res, &err);
+        if (st == CS_OK && cs_interrupted(NULL))
+            st = cs_error_set(&err, CS_ERR_IO, "interrupted; nothing written");
         if (st == CS_OK)
             st = cs_outfile_commit(&out, &err);
         else
             cs_outfile_abort(&out);
         if (st) {
+            int sig = cs_interrupts_release(&ints);
             cs_cli_error("enum", "%s", err.msg);
             cs_enum_result_destroy(&res);
+            if (sig)
+                raise(sig);
             return CS_EXIT_IO;
         }
     }
+    cs_interrupts_release(&ints);
     print_summary(listing_to_stdout ? stderr : stdout, &res, json);
     int code = opt.verify && !cs_enum_certified(&res) ? CS_EXIT_VERIFY : CS_EXIT_OK;
     cs_enum_result_destroy(&res);
