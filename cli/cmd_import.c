@@ -24,7 +24,8 @@ static const char *const help =
     "  -q, --quiet        no progress on standard error\n"
     "  -h, --help         this text\n\n"
     "Exit status: 0 imported, 1 bad input (the message names the file, record\n"
-    "and byte offset), 2 bad usage, 4 the store could not be written.\n";
+    "and byte offset), 2 bad usage, 4 the store could not be written (or\n"
+    "interrupted).\n";
 
 
 static void on_progress(void *user, const char *phase, double done)
@@ -68,12 +69,24 @@ int cs_cmd_import(int argc, char **argv)
     cs_progress_init(&prog, "import", quiet);
     opt.progress = on_progress;
     opt.progress_user = &prog;
+    /* An interrupt stops the import between batches or while the store
+     * is written; the temporary file is removed and the signal then ends
+     * the process as it would have. */
+    cs_interrupts ints;
+    cs_interrupts_catch(&ints);
+    opt.cancelled = cs_interrupted;
     cs_import_stats stats;
     cs_error err;
     cs_status st = cs_store_import(input, output, &opt, &stats, &err);
     cs_progress_done(&prog);
+    int sig = cs_interrupts_release(&ints);
     if (st) {
-        cs_cli_error("import", "%s", err.msg);
+        if (sig) {
+            cs_cli_error("import", "interrupted; %s not written", output);
+            raise(sig);
+        } else {
+            cs_cli_error("import", "%s", err.msg);
+        }
         return cs_cli_exit_for(st);
     }
     char sha[65];

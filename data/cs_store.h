@@ -70,6 +70,11 @@ typedef struct cs_import_options {
     int threads;         /* 0: one per core */
     void (*progress)(void *user, const char *phase, double done);
     void *progress_user;
+    /* Polled from the calling thread between batches of records and while
+     * the store is written; when it returns true the import stops with
+     * CS_ERR_IO ("interrupted") and leaves nothing behind.  May be NULL. */
+    bool (*cancelled)(void *user);
+    void *cancel_user;
 } cs_import_options;
 
 typedef struct cs_import_stats {

@@ -35,6 +35,11 @@ static void sha_bytes(void *sha, const unsigned char *bytes, size_t n)
 /* --- the decoding pipeline ---------------------------------------------- */
 
 #define BATCH_RECORDS 4096
+/* A batch also ends once it holds this many bytes: read-ahead is bounded
+ * by NSLOTS batches, and records may be up to 16 MiB, so a count alone let
+ * a file of large records be held whole.  Official batches (4096 records of
+ * ~450 bytes) stay under it. */
+#define BATCH_BYTES ((size_t)4 << 20)
 #define DECODE_CHUNK 128
 #define NSLOTS 4
 
@@ -147,7 +152,9 @@ static void *decode_worker(void *arg)
 static cs_status batch_add(batch *bt, const unsigned char *data, size_t len, uint64_t rec,
                            uint64_t off, cs_error *err)
 {
-    if (bt->used + len > bt->cap) {
+    /* An empty first record still needs the buffer: decoders take
+     * data + off, and offsetting a null pointer is undefined. */
+    if (!bt->data || bt->used + len > bt->cap) {
         size_t cap = bt->cap ? bt->cap : 1 << 20;
         while (cap < bt->used + len)
             cap *= 2;
@@ -277,6 +284,8 @@ cs_status cs_store_import(const char *tfrecord, const char *store_path,
     cs_store_builder b;
     memset(&b, 0, sizeof b);
     b.path = tfrecord;
+    b.cancelled = opt->cancelled;
+    b.cancel_user = opt->cancel_user;
     int nthreads = cs_threads(opt->threads);
 
     pipeline p;
@@ -315,7 +324,7 @@ cs_status cs_store_import(const char *tfrecord, const char *store_path,
              (st = queue_check(&p, &b, false, err))))
             goto done;
         batch *bt = p.slots[p.filled % NSLOTS];
-        while (bt->n < BATCH_RECORDS) {
+        while (bt->n < BATCH_RECORDS && bt->used < BATCH_BYTES) {
             const unsigned char *data;
             size_t len;
             int at_end;
@@ -334,6 +343,10 @@ cs_status cs_store_import(const char *tfrecord, const char *store_path,
         }
         if (opt->progress)
             opt->progress(opt->progress_user, "import", -1.0);
+        if (opt->cancelled && opt->cancelled(opt->cancel_user)) {
+            st = cs_error_set(err, CS_ERR_IO, "interrupted");
+            goto done;
+        }
         pthread_mutex_lock(&p.mu);
         bt->state = bt->n ? SLOT_FILLED : SLOT_DECODED;
         p.filled++;

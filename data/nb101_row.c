@@ -155,12 +155,17 @@ static cs_status cs_copy_text(char *dst, size_t cap, const char *text, size_t n,
 
 /* A bump allocator over a stack buffer for protobuf-c: one record's message
  * is freed all at once, so per-object malloc/free would be pure overhead.
- * Requests that do not fit fall back to malloc. */
+ * Requests that do not fit fall back to malloc, up to heap_max bytes in
+ * all: protobuf-c takes repeated and unknown field counts on trust, and a
+ * few bytes per field on the wire become tens of bytes of structs (a 2 MB
+ * message of empty evaluation_data entries took 170 MB). */
 typedef struct cs_pb_arena {
     unsigned char *base;
     size_t cap;
     size_t used;
     int spilled;
+    size_t heap, heap_max;
+    int over;
 } cs_pb_arena;
 
 static void *cs_pb_arena_alloc(void *data, size_t size)
@@ -173,6 +178,11 @@ static void *cs_pb_arena_alloc(void *data, size_t size)
         a->used = at + size;
         return a->base + at;
     }
+    if (size > a->heap_max - a->heap) {
+        a->over = 1;
+        return NULL; /* protobuf-c fails the unpack and frees what it took */
+    }
+    a->heap += size;
     a->spilled = 1;
     return malloc(size);
 }
@@ -213,12 +223,22 @@ static cs_status cs_decode_metrics(const char *b64, size_t b64len, cs_nb101_row 
     }
     pblen = (size_t)got - pad;
 
-    cs_pb_arena arena = {arena_stack, sizeof arena_stack, 0, 0};
+    /* A sound message decodes into its stack buffer; the heap allowance
+     * leaves room for large strings and unknown fields, whose bytes are
+     * copied, but not for millions of fields. */
+    cs_pb_arena arena = {arena_stack, sizeof arena_stack, 0, 0, 0, 2 * pblen + 65536, 0};
     ProtobufCAllocator alloc = {cs_pb_arena_alloc, cs_pb_arena_free, &arena};
     Nasbench__ModelMetrics *m = nasbench__model_metrics__unpack(&alloc, pblen, pb);
     if (!m) {
-        st = cs_error_set(err, CS_ERR_FORMAT,
-                          "item 4 (metrics): malformed protobuf ModelMetrics (%zu bytes)", pblen);
+        st = arena.over ? cs_error_set(err, CS_ERR_FORMAT,
+                                       "item 4 (metrics): protobuf ModelMetrics of %zu bytes "
+                                       "holds too many fields (decoding would take over %zu "
+                                       "bytes)",
+                                       pblen, arena.heap_max)
+                        : cs_error_set(err, CS_ERR_FORMAT,
+                                       "item 4 (metrics): malformed protobuf ModelMetrics "
+                                       "(%zu bytes)",
+                                       pblen);
         goto out;
     }
 

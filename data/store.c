@@ -39,6 +39,42 @@ static cs_status corrupt(cs_error *err, const char *path, const char *what)
                         path, what);
 }
 
+/* The checksums say the bytes are those written, not that the writer wrote
+ * a sound store: one made by another program, or made to hurt, must not
+ * send a reader outside the map (index slots naming absent cells, more runs
+ * than an entry holds) or into an endless probe (an index with no empty
+ * slot).  One pass over the indexes and the entries' run counts. */
+static cs_status check_contents(const cs_store *s, const char *path, cs_error *err)
+{
+    const cs_store_header *h = s->h;
+    uint64_t slots = h->index_slots;
+    /* Reductions without early exits: the loops vectorise. */
+    uint32_t hash_min = UINT32_MAX, hash_max = 0, canon_min = UINT32_MAX, canon_max = 0;
+    for (uint64_t k = 0; k < slots; k++) {
+        uint32_t v = s->hash_index[k];
+        hash_min = v < hash_min ? v : hash_min;
+        hash_max = v > hash_max ? v : hash_max;
+    }
+    for (uint64_t k = 0; k < slots; k++) {
+        uint32_t c = s->canon_index[k].entry;
+        canon_min = c < canon_min ? c : canon_min;
+        canon_max = c > canon_max ? c : canon_max;
+    }
+    if (hash_max > h->ncells || canon_max > h->ncells)
+        return corrupt(err, path, "an index slot names a cell the store lacks");
+    if (hash_min != 0 || canon_min != 0)
+        return corrupt(err, path, "an index has no empty slot");
+    unsigned most = 0;
+    for (uint64_t i = 0; i < h->ncells; i++) {
+        const cs_store_entry *e = (const cs_store_entry *)(s->entries + i * h->entry_size);
+        for (uint32_t b = 0; b < h->nbudgets; b++)
+            most = e->repeats[b] > most ? e->repeats[b] : most;
+    }
+    if (most > CS_STORE_REPEATS)
+        return corrupt(err, path, "a cell counts more runs than its entry holds");
+    return CS_OK;
+}
+
 static cs_status check_store(cs_store *s, const char *path, cs_error *err)
 {
     const cs_store_header *h = s->h;
@@ -61,10 +97,12 @@ static cs_status check_store(cs_store *s, const char *path, cs_error *err)
         h->nbudgets > CS_STORE_MAX_BUDGETS || h->repeats != CS_STORE_REPEATS ||
         h->entry_size != sizeof(cs_store_entry) + h->nbudgets * CS_STORE_REPEATS * sizeof(cs_run) ||
         slots == 0 || (slots & (slots - 1)) || slots < h->ncells || h->ncells > UINT32_MAX - 1 ||
+        slots > s->size || /* before slots * sizeof(cs_canon_slot) can wrap around */
         h->entries_offset != CS_STORE_HEADER_SIZE ||
         h->hash_index_offset != h->entries_offset + h->ncells * h->entry_size ||
         h->canon_index_offset != h->hash_index_offset + slots * 4 ||
-        h->file_size != h->canon_index_offset + slots * sizeof(cs_canon_slot))
+        h->file_size != h->canon_index_offset + slots * sizeof(cs_canon_slot) ||
+        h->canon_index_offset % sizeof(uint64_t) != 0)
         return corrupt(err, path, "inconsistent header");
     if (h->file_size != s->size)
         return corrupt(err, path, "file size differs from the header's (truncated?)");
@@ -75,7 +113,7 @@ static cs_status check_store(cs_store *s, const char *path, cs_error *err)
     if (cs_crc32c(s->hash_index, slots * 4) != h->crc_hash_index ||
         cs_crc32c(s->canon_index, slots * sizeof(cs_canon_slot)) != h->crc_canon_index)
         return corrupt(err, path, "index checksum mismatch");
-    return CS_OK;
+    return check_contents(s, path, err);
 }
 
 cs_status cs_store_open(cs_store **out, const char *path, cs_error *err)

@@ -7,8 +7,10 @@
 #include "cs_tfrecord.h"
 #include "store_format.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 uint64_t cs_store_hash_slot(const unsigned char hash[16], uint64_t slots)
 {
     uint64_t x;
@@ -275,6 +277,11 @@ void cs_store_builder_destroy(cs_store_builder *b)
     free(b->first);
     free(b->slots);
 }
+static bool builder_cancelled(const cs_store_builder *b)
+{
+    return b->cancelled && b->cancelled(b->cancel_user);
+}
+
 static int cmp_budget(const void *a, const void *b)
 {
     return *(const int *)a - *(const int *)b;
@@ -399,7 +406,7 @@ cs_status cs_store_builder_write(cs_store_builder *b, cs_import_stats *stats, co
                 e->repeats[kb] = 0;
         }
         crc = cs_crc32c_extend(crc, ebuf, m * entry_size);
-        if (fwrite(ebuf, entry_size, m, out.f) != m)
+        if (fwrite(ebuf, entry_size, m, out.f) != m || builder_cancelled(b))
             break;
     }
     h.crc_entries = crc;
@@ -410,6 +417,17 @@ cs_status cs_store_builder_write(cs_store_builder *b, cs_import_stats *stats, co
     fwrite(cidx, sizeof *cidx, slots, out.f);
     if (fseek(out.f, 0, SEEK_SET) != 0 || fwrite(&h, sizeof h, 1, out.f) != 1 || ferror(out.f)) {
         st = cs_error_set(err, CS_ERR_IO, "%s: write failed", store_path);
+        goto fail;
+    }
+    /* The bytes reach the disk before the last look for an interrupt, so
+     * that one arriving in the slow part still finds the store unnamed;
+     * after the look only the rename is left. */
+    if (fflush(out.f) != 0 || fsync(fileno(out.f)) != 0) {
+        st = cs_error_set(err, CS_ERR_IO, "%s: write failed: %s", store_path, strerror(errno));
+        goto fail;
+    }
+    if (builder_cancelled(b)) {
+        st = cs_error_set(err, CS_ERR_IO, "interrupted");
         goto fail;
     }
     if ((st = cs_outfile_commit(&out, err)))

@@ -7,6 +7,7 @@
 #include "cs_nb101_row.h"
 #include "cs_store.h"
 #include "cs_tfrecord.h"
+#include "store_format.h"
 #include "testutil.h"
 
 TCase *cs_store_tcase(void);
@@ -338,6 +339,77 @@ START_TEST(test_bad_records)
 }
 END_TEST
 
+/* --- stores whose checksums hold but whose contents lie (fuzz_store) ---- */
+
+static void lie_bad_hash_slot(unsigned char *f, size_t *len)
+{
+    cs_store_header h;
+    memcpy(&h, f, sizeof h);
+    (void)len;
+    uint32_t v = (uint32_t)h.ncells + 5;
+    memcpy(f + h.hash_index_offset, &v, 4);
+}
+
+static void lie_full_canon_index(unsigned char *f, size_t *len)
+{
+    cs_store_header h;
+    memcpy(&h, f, sizeof h);
+    (void)len;
+    for (uint64_t k = 0; k < h.index_slots; k++) {
+        cs_canon_slot *c = (cs_canon_slot *)(f + h.canon_index_offset) + k;
+        c->entry = 1;
+    }
+}
+
+static void lie_repeats(unsigned char *f, size_t *len)
+{
+    cs_store_header h;
+    memcpy(&h, f, sizeof h);
+    (void)len;
+    ((cs_store_entry *)(f + h.entries_offset))->repeats[0] = 200;
+}
+
+/* 2^62 slots: slots * 4 and slots * 24 wrap around to a file that ends
+ * where the hash index would begin. */
+static void lie_wrapping_slots(unsigned char *f, size_t *len)
+{
+    cs_store_header h;
+    memcpy(&h, f, sizeof h);
+    h.index_slots = UINT64_C(1) << 62;
+    h.canon_index_offset = h.hash_index_offset + h.index_slots * 4;
+    h.file_size = h.canon_index_offset + h.index_slots * sizeof(cs_canon_slot);
+    ck_assert_uint_eq(h.file_size, h.hash_index_offset);
+    memcpy(f, &h, sizeof h);
+    *len = h.file_size;
+}
+
+/* Write from's store to `to` changed by edit, with every checksum made
+ * right again. */
+static void lying_copy(const char *from, const char *to, void (*edit)(unsigned char *, size_t *))
+{
+    size_t len;
+    unsigned char *f = (unsigned char *)cs_test_read_file(from, &len);
+    ck_assert_ptr_nonnull(f);
+    edit(f, &len);
+    cs_store_header h;
+    memcpy(&h, f, sizeof h);
+    if (h.entries_offset + h.ncells * h.entry_size <= len)
+        h.crc_entries = cs_crc32c(f + h.entries_offset, h.ncells * h.entry_size);
+    if (h.file_size == len) {
+        h.crc_hash_index = cs_crc32c(f + h.hash_index_offset, h.index_slots * 4);
+        h.crc_canon_index = cs_crc32c(f + h.canon_index_offset,
+                                      h.index_slots * sizeof(cs_canon_slot));
+    }
+    h.crc_header = 0;
+    h.crc_header = cs_crc32c(&h, sizeof h);
+    memcpy(f, &h, sizeof h);
+    FILE *o = fopen(to, "wb");
+    ck_assert_ptr_nonnull(o);
+    ck_assert_uint_eq(fwrite(f, 1, len, o), len);
+    fclose(o);
+    free(f);
+}
+
 static void corrupt_copy(const char *from, const char *to, long at, int delta)
 {
     size_t len;
@@ -376,8 +448,61 @@ START_TEST(test_damaged_store)
         ck_assert_msg(strstr(err.msg, cases[c].needle), "case %zu: %s", c, err.msg);
         ck_assert_msg(strstr(err.msg, bad), "case %zu names no file: %s", c, err.msg);
     }
+    /* Checksums made right again: the contents themselves must be checked. */
+    struct {
+        void (*edit)(unsigned char *, size_t *);
+        const char *needle;
+    } lies[] = {
+        {lie_bad_hash_slot, "names a cell the store lacks"},
+        {lie_full_canon_index, "no empty slot"},
+        {lie_repeats, "more runs than its entry holds"},
+        {lie_wrapping_slots, "inconsistent header"},
+    };
+    for (size_t c = 0; c < sizeof lies / sizeof lies[0]; c++) {
+        lying_copy(store, bad, lies[c].edit);
+        cs_error err;
+        ck_assert_int_eq(cs_store_open(&s, bad, &err), CS_ERR_FORMAT);
+        ck_assert_msg(strstr(err.msg, lies[c].needle), "lie %zu: %s", c, err.msg);
+        ck_assert_msg(strstr(err.msg, bad), "lie %zu names no file: %s", c, err.msg);
+    }
     unlink(bad);
     unlink(store);
+}
+END_TEST
+
+/* An empty first record: its batch had no buffer yet, and decoding took
+ * an offset of a null pointer (UBSan; found by fuzz_import). */
+START_TEST(test_empty_first_record)
+{
+    char src[4096], in[4096], out[4096];
+    cs_test_shared_path(src, sizeof src, "fixtures/nb101-real30-only108.tfrecord");
+    temp_path(in, sizeof in, "empty");
+    temp_path(out, sizeof out, "out");
+    unlink(out);
+    cs_tfrecord_reader *rd;
+    ck_assert_int_eq(cs_tfrecord_reader_open(&rd, src, NULL), CS_OK);
+    const unsigned char *data;
+    size_t len;
+    int eof;
+    ck_assert_int_eq(cs_tfrecord_reader_next(rd, &data, &len, &eof, NULL), CS_OK);
+    FILE *f = fopen(in, "wb");
+    ck_assert_int_eq(cs_tfrecord_write(f, "", 0, NULL), CS_OK);
+    ck_assert_int_eq(cs_tfrecord_write(f, data, len, NULL), CS_OK);
+    fclose(f);
+    cs_tfrecord_reader_close(rd);
+    cs_import_stats stats;
+    cs_error err;
+    ck_assert_int_eq(cs_store_import(in, out, NULL, &stats, &err), CS_ERR_FORMAT);
+    ck_assert_msg(strstr(err.msg, "record 0 at byte offset 0"), "%s", err.msg);
+    ck_assert(access(out, F_OK) != 0);
+    cs_import_options opt;
+    cs_import_options_init(&opt);
+    opt.keep_going = true;
+    ck_assert_msg(cs_store_import(in, out, &opt, &stats, &err) == CS_OK, "%s", err.msg);
+    ck_assert_uint_eq(stats.skipped, 1);
+    ck_assert_uint_eq(stats.cells, 1);
+    unlink(out);
+    unlink(in);
 }
 END_TEST
 
@@ -404,6 +529,7 @@ TCase *cs_store_tcase(void)
     tcase_add_test(tc, test_query_semantics);
     tcase_add_test(tc, test_bad_records);
     tcase_add_test(tc, test_damaged_store);
+    tcase_add_test(tc, test_empty_first_record);
     tcase_add_test(tc, test_open_any_tfrecord);
     return tc;
 }
