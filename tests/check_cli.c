@@ -15,45 +15,16 @@
 #define CS_TEST_TMPDIR "/tmp"
 #endif
 
-typedef struct result {
-    int code;
-    char *out;
-    size_t out_len;
-    char *err;
-} result;
+typedef cs_test_cli_result result;
 
-/* Run `cellscape ARGS` with the file `input` (may be NULL) on stdin. */
 static result run(const char *args, const char *input)
 {
-    char outp[4096], errp[4096], cmd[16384];
-    snprintf(outp, sizeof outp, "%s/cli-out-XXXXXX", CS_TEST_TMPDIR);
-    snprintf(errp, sizeof errp, "%s/cli-err-XXXXXX", CS_TEST_TMPDIR);
-    int fo = mkstemp(outp), fe = mkstemp(errp);
-    ck_assert(fo >= 0 && fe >= 0);
-    close(fo);
-    close(fe);
-    /* CS_TEST_WRAPPER runs the command under a tool, e.g. valgrind
-     * (tests/valgrind.sh); the tool must keep its own report off stderr. */
-    const char *wrapper = getenv("CS_TEST_WRAPPER");
-    snprintf(cmd, sizeof cmd, "CELLSCAPE_PROGRESS=0 %s %s %s < %s > %s 2> %s",
-             wrapper ? wrapper : "", CS_TEST_BINARY, args, input ? input : "/dev/null", outp,
-             errp);
-    int status = system(cmd);
-    result r;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-    size_t n;
-    r.out = cs_test_read_file(outp, &r.out_len);
-    r.err = cs_test_read_file(errp, &n);
-    unlink(outp);
-    unlink(errp);
-    ck_assert(r.out && r.err);
-    return r;
+    return cs_test_cli(NULL, args, input);
 }
 
 static void result_free(result *r)
 {
-    free(r->out);
-    free(r->err);
+    cs_test_cli_free(r);
 }
 
 static void write_temp(char *path, size_t size, const char *text)

@@ -29,39 +29,18 @@
 
 /* --- running the command ---------------------------------------------------- */
 
-typedef struct result {
-    int code;
-    char *out, *err;
-} result;
+typedef cs_test_cli_result result;
 
 static result run(const char *args)
 {
-    char outp[4096], errp[4096], cmd[16384];
-    snprintf(outp, sizeof outp, "%s/rep-out-XXXXXX", CS_TEST_TMPDIR);
-    snprintf(errp, sizeof errp, "%s/rep-err-XXXXXX", CS_TEST_TMPDIR);
-    int fo = mkstemp(outp), fe = mkstemp(errp);
-    ck_assert(fo >= 0 && fe >= 0);
-    close(fo);
-    close(fe);
-    snprintf(cmd, sizeof cmd,
-             "CELLSCAPE_PROGRESS=0 CELLSCAPE_REPORTS='%s' %s %s < /dev/null > %s 2> %s",
-             CS_TEST_REPORTS_DIR, CS_TEST_BINARY, args, outp, errp);
-    int status = system(cmd);
-    result r;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-    size_t n;
-    r.out = cs_test_read_file(outp, &n);
-    r.err = cs_test_read_file(errp, &n);
-    unlink(outp);
-    unlink(errp);
-    ck_assert(r.out && r.err);
-    return r;
+    char env[4200];
+    snprintf(env, sizeof env, "CELLSCAPE_REPORTS='%s'", CS_TEST_REPORTS_DIR);
+    return cs_test_cli(env, args, NULL);
 }
 
 static void result_free(result *r)
 {
-    free(r->out);
-    free(r->err);
+    cs_test_cli_free(r);
 }
 
 static bool exists(const char *path)

@@ -1,6 +1,7 @@
 #include "testutil.h"
 
 #include <stdio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cs_nb101_row.h"
@@ -154,4 +155,39 @@ void cs_test_write_store(const cs_space *sp, int epochs,
     ck_assert_msg(cs_store_import(tf, path, &io, &stats, &err) == CS_OK, "%s", err.msg);
     ck_assert(stats.synthetic);
     unlink(tf);
+}
+
+#ifndef CS_TEST_BINARY
+#define CS_TEST_BINARY "./cellscape"
+#endif
+
+cs_test_cli_result cs_test_cli(const char *env, const char *args, const char *input)
+{
+    char outp[4096], errp[4096], cmd[16384];
+    snprintf(outp, sizeof outp, "%s/cli-out-XXXXXX", CS_TEST_TMPDIR);
+    snprintf(errp, sizeof errp, "%s/cli-err-XXXXXX", CS_TEST_TMPDIR);
+    int fo = mkstemp(outp), fe = mkstemp(errp);
+    ck_assert(fo >= 0 && fe >= 0);
+    close(fo);
+    close(fe);
+    const char *wrapper = getenv("CS_TEST_WRAPPER");
+    snprintf(cmd, sizeof cmd, "CELLSCAPE_PROGRESS=0 %s %s %s %s < %s > %s 2> %s",
+             env ? env : "", wrapper ? wrapper : "", CS_TEST_BINARY, args,
+             input ? input : "/dev/null", outp, errp);
+    int status = system(cmd);
+    cs_test_cli_result r;
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+    size_t n;
+    r.out = cs_test_read_file(outp, &r.out_len);
+    r.err = cs_test_read_file(errp, &n);
+    unlink(outp);
+    unlink(errp);
+    ck_assert(r.out && r.err);
+    return r;
+}
+
+void cs_test_cli_free(cs_test_cli_result *r)
+{
+    free(r->out);
+    free(r->err);
 }

@@ -42,4 +42,18 @@ void cs_test_write_store(const struct cs_space *sp, int epochs,
 /* Deterministic PRNG for property tests. */
 unsigned long long cs_test_rand(unsigned long long *state);
 
+/* Run `cellscape ARGS` (CS_TEST_BINARY) with the file `input` (may be NULL)
+ * on stdin and `env` (may be NULL: "VAR=value ..." words) in its
+ * environment; progress is off.  CS_TEST_WRAPPER, if set, runs the command
+ * under a tool, e.g. valgrind (tests/valgrind.sh), which must keep its own
+ * report off stderr. */
+typedef struct cs_test_cli_result {
+    int code; /* exit status, or 128 if killed */
+    char *out;
+    size_t out_len;
+    char *err;
+} cs_test_cli_result;
+cs_test_cli_result cs_test_cli(const char *env, const char *args, const char *input);
+void cs_test_cli_free(cs_test_cli_result *r);
+
 #endif
