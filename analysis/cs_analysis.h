@@ -64,6 +64,8 @@ typedef struct cs_analysis_info {
 /* The registry, in the order a report runs them. */
 const cs_analysis_info *cs_analysis_list(size_t *count);
 const cs_analysis_info *cs_analysis_find(const char *name);
+/* The JSON file an analysis writes: its name with '-' as '_', ".json". */
+void cs_analysis_json_file(const cs_analysis_info *a, char *buf, size_t size);
 
 /* --- writing results ------------------------------------------------------ */
 

@@ -5,6 +5,7 @@
 #include "cs_optimizers.h"
 #include "cs_structure_analyses.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const cs_analysis_info analyses[] = {
@@ -48,4 +49,12 @@ const cs_analysis_info *cs_analysis_find(const char *name)
         if (strcmp(analyses[i].name, name) == 0)
             return &analyses[i];
     return NULL;
+}
+
+void cs_analysis_json_file(const cs_analysis_info *a, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s.json", a->name);
+    for (char *p = buf; *p; p++)
+        if (*p == '-')
+            *p = '_';
 }

@@ -186,10 +186,7 @@ int cs_cmd_analyze(int argc, char **argv)
         }
         cs_progress_done(&prog);
         char json[64];
-        snprintf(json, sizeof json, "%s.json", list[i].name);
-        for (char *p = json; *p; p++)
-            if (*p == '-')
-                *p = '_';
+        cs_analysis_json_file(&list[i], json, sizeof json);
         if (!quiet)
             fprintf(stderr, "cellscape analyze: %s -> %s/%s%s\n", list[i].name, outdir, json,
                     list[i].needs_data && cs_analysis_synthetic(&ctx) ? " (SYNTHETIC data)" : "");

@@ -209,15 +209,6 @@ static void describe_data(const cs_report_options *opt, const cs_store *s, cs_re
 
 /* --- analyses ------------------------------------------------------------ */
 
-/* The JSON file an analysis writes: its name with '-' as '_'. */
-static void json_name(const char *analysis, char *out, size_t cap)
-{
-    snprintf(out, cap, "%s.json", analysis);
-    for (char *p = out; *p; p++)
-        if (*p == '-')
-            *p = '_';
-}
-
 static cs_status run_analyses(const cs_report_options *opt, const cs_space *space,
                               const cs_store *store, const char *data_key, const char *data_name,
                               cs_report_result *res, cs_error *err)
@@ -257,7 +248,7 @@ static cs_status run_analyses(const cs_report_options *opt, const cs_space *spac
                  PACKAGE_VERSION, a->name, a->needs_data ? data_key : "none",
                  (unsigned long long)opt->seed,
                  strcmp(a->name, "optimizers") == 0 ? opt->optimizer_runs : 0);
-        json_name(a->name, json, sizeof json);
+        cs_analysis_json_file(a, json, sizeof json);
         snprintf(jpath, sizeof jpath, "%s/%s", datadir, json);
         if (!opt->force && stamp_matches(opt->outdir, a->name, key) && file_exists(jpath)) {
             res->analyses_reused++;
