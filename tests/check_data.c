@@ -6,6 +6,7 @@ TCase *cs_nb101_row_tcase(void);
 TCase *cs_store_tcase(void);
 TCase *cs_synth_tcase(void);
 TCase *cs_export_tcase(void);
+TCase *cs_nb201_data_tcase(void);
 
 static Suite *data_suite(void)
 {
@@ -15,6 +16,7 @@ static Suite *data_suite(void)
     suite_add_tcase(s, cs_store_tcase());
     suite_add_tcase(s, cs_synth_tcase());
     suite_add_tcase(s, cs_export_tcase());
+    suite_add_tcase(s, cs_nb201_data_tcase());
     return s;
 }
 
