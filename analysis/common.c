@@ -1,6 +1,7 @@
 /* The analysis context and the writers every analysis uses. */
 #include "cs_analysis.h"
 #include "cs_export.h"
+#include "cs_nb201_data.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,8 @@ void cs_analysis_ctx_destroy(cs_analysis_ctx *ctx)
 
 bool cs_analysis_synthetic(const cs_analysis_ctx *ctx)
 {
+    if (ctx->nb201)
+        return ctx->synthetic || cs_nb201_data_synthetic(ctx->nb201);
     return ctx->store && (ctx->synthetic || cs_store_synthetic(ctx->store));
 }
 
@@ -69,11 +72,11 @@ cs_status cs_analysis_tsv_open(const cs_analysis_ctx *ctx, const char *outdir,
     if (st || (st = cs_outfile_open(out, path, err)))
         return st;
     fprintf(out->f, "# %s\n", what);
-    if (ctx->store)
-        fprintf(out->f, "# data: %s (%s)\n", ctx->data_name,
-                cs_analysis_synthetic(ctx) ? "SYNTHETIC data, not NAS-Bench-101 results"
-                                           : "NAS-Bench-101 results");
-    else
+    if (ctx->store || ctx->nb201) {
+        const char *bench = ctx->nb201 ? "NAS-Bench-201" : "NAS-Bench-101";
+        fprintf(out->f, "# data: %s (%s%s results)\n", ctx->data_name,
+                cs_analysis_synthetic(ctx) ? "SYNTHETIC data, not " : "", bench);
+    } else
         fprintf(out->f, "# data: none: the search space's structure, exact\n");
     fprintf(out->f, "# seed: %llu\n%s\n", (unsigned long long)ctx->seed, columns);
     return CS_OK;

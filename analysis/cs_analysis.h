@@ -27,8 +27,10 @@
 extern "C" {
 #endif
 
+struct cs_nb201_data;
+
 typedef struct cs_analysis_ctx {
-    const cs_space *space;       /* required */
+    const cs_space *space;       /* required by the NAS-Bench-101 analyses */
     const cs_store *store;       /* NULL: structure-only analyses */
     const char *data_name;       /* how outputs name the data source */
     uint64_t seed;               /* every random choice derives from it */
@@ -40,6 +42,11 @@ typedef struct cs_analysis_ctx {
      * of every class of the space (-1 if the dataset lacks it), and back. */
     int64_t *class_entry;
     int64_t *entry_class;
+    /* The NAS-Bench-201 analyses (cs_nb201_analysis.h): their data (NULL:
+     * structure only) and which of its columns they read (NULL: the
+     * defaults there). */
+    const struct cs_nb201_data *nb201;
+    const char *nb201_dataset, *nb201_fitness, *nb201_score, *nb201_cost;
     void (*progress)(void *user, const char *phase, double done);
     void *progress_user;
 } cs_analysis_ctx;
@@ -64,6 +71,9 @@ typedef struct cs_analysis_info {
 /* The registry, in the order a report runs them. */
 const cs_analysis_info *cs_analysis_list(size_t *count);
 const cs_analysis_info *cs_analysis_find(const char *name);
+/* The NAS-Bench-201 registry (cs_nb201_analysis.h), in report order. */
+const cs_analysis_info *cs_analysis_nb201_list(size_t *count);
+const cs_analysis_info *cs_analysis_nb201_find(const char *name);
 /* The JSON file an analysis writes: its name with '-' as '_', ".json". */
 void cs_analysis_json_file(const cs_analysis_info *a, char *buf, size_t size);
 

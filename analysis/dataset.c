@@ -14,12 +14,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "analysis_writers.h"
 #include "cs_params.h"
 #include "cs_stats.h"
 #include "cs_structure.h"
 
-/* Points of an ECDF file (the header's f_k grid). */
-#define ECDF_MAX_POINTS 2001
 /* The budget the paper's figures use. */
 #define PAPER_EPOCHS 108
 /* Rows of accuracy_best.tsv. */
@@ -89,216 +88,6 @@ static void run_jobs(int threads, size_t njobs, void (*job)(void *, size_t), voi
     for (long t = 1; t < nt; t++)
         if (started[t])
             pthread_join(tid[t], NULL);
-}
-
-/* --- JSON bodies -------------------------------------------------------------------
- * A body is the inside of the top-level object that cs_analysis_json_write
- * wraps.  Numbers go through cs_analysis_put_double (shortest round trip);
- * non-finite ones become null. */
-
-typedef struct jb {
-    FILE *f;
-    char *buf;
-    size_t size;
-    int depth;
-    bool comma[16];
-    bool after_key;
-} jb;
-
-static cs_status jb_init(jb *b, cs_error *err)
-{
-    memset(b, 0, sizeof *b);
-    b->f = open_memstream(&b->buf, &b->size);
-    return b->f ? CS_OK : cs_error_set(err, CS_ERR_NOMEM, "out of memory (JSON)");
-}
-
-/* Close the stream; the body is b->buf (free it with jb_free). */
-static cs_status jb_finish(jb *b, cs_error *err)
-{
-    bool bad = ferror(b->f) != 0;
-    if (fclose(b->f) != 0 || bad) {
-        b->f = NULL;
-        return cs_error_set(err, CS_ERR_NOMEM, "out of memory (JSON)");
-    }
-    b->f = NULL;
-    return CS_OK;
-}
-
-static void jb_free(jb *b)
-{
-    if (b->f)
-        fclose(b->f);
-    free(b->buf);
-    b->f = NULL;
-    b->buf = NULL;
-}
-
-static void jb_sep(jb *b)
-{
-    if (b->after_key) {
-        b->after_key = false;
-        return;
-    }
-    if (b->comma[b->depth])
-        fputs(", ", b->f);
-    b->comma[b->depth] = true;
-}
-
-static void jb_strval(jb *b, const char *s)
-{
-    fputc('"', b->f);
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            fputc('\\', b->f);
-        if ((unsigned char)*s >= 0x20)
-            fputc(*s, b->f);
-    }
-    fputc('"', b->f);
-}
-
-static void jb_key(jb *b, const char *k)
-{
-    jb_sep(b);
-    jb_strval(b, k);
-    fputs(": ", b->f);
-    b->after_key = true;
-}
-
-static void jb_num(jb *b, double d)
-{
-    jb_sep(b);
-    if (isfinite(d))
-        cs_analysis_put_double(b->f, d);
-    else
-        fputs("null", b->f);
-}
-
-static void jb_int(jb *b, long long v)
-{
-    jb_sep(b);
-    fprintf(b->f, "%lld", v);
-}
-
-static void jb_str(jb *b, const char *s)
-{
-    jb_sep(b);
-    jb_strval(b, s);
-}
-
-static void jb_bool(jb *b, bool v)
-{
-    jb_sep(b);
-    fputs(v ? "true" : "false", b->f);
-}
-
-static void jb_open(jb *b, char c)
-{
-    jb_sep(b);
-    fputc(c, b->f);
-    if (b->depth < 15)
-        b->depth++;
-    b->comma[b->depth] = false;
-}
-
-static void jb_close(jb *b, char c)
-{
-    if (b->depth > 0)
-        b->depth--;
-    fputc(c, b->f);
-}
-
-static void jb_kn(jb *b, const char *k, double d)
-{
-    jb_key(b, k);
-    jb_num(b, d);
-}
-
-static void jb_ki(jb *b, const char *k, long long v)
-{
-    jb_key(b, k);
-    jb_int(b, v);
-}
-
-static void jb_ks(jb *b, const char *k, const char *s)
-{
-    jb_key(b, k);
-    jb_str(b, s);
-}
-
-static const double summary_q[] = {0.01, 0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.99};
-static const char *const summary_qname[] = {"q01", "q05", "q10", "q25", "q50",
-                                            "q75", "q90", "q95", "q99"};
-
-/* {"n", "mean", "stddev", "min", q01..q99, "max"} of n sorted values. */
-static void jb_summary(jb *b, const char *key, const double *sorted, size_t n)
-{
-    jb_key(b, key);
-    jb_open(b, '{');
-    jb_ki(b, "n", (long long)n);
-    jb_kn(b, "mean", cs_mean(sorted, n));
-    jb_kn(b, "stddev", n ? cs_stddev(sorted, n) : NAN);
-    jb_kn(b, "min", n ? sorted[0] : NAN);
-    for (size_t i = 0; i < sizeof summary_q / sizeof *summary_q; i++)
-        jb_kn(b, summary_qname[i], cs_quantile(sorted, n, summary_q[i]));
-    jb_kn(b, "max", n ? sorted[n - 1] : NAN);
-    jb_close(b, '}');
-}
-
-static cs_status json_commit(const cs_analysis_ctx *ctx, const char *outdir, const char *file,
-                             const char *analysis, jb *b, cs_error *err)
-{
-    cs_status st = jb_finish(b, err);
-    if (!st)
-        st = cs_analysis_json_write(ctx, outdir, file, analysis, b->buf, err);
-    jb_free(b);
-    return st;
-}
-
-/* --- TSV helpers -------------------------------------------------------------------- */
-
-static void tsv_num(FILE *f, double d, bool first)
-{
-    if (!first)
-        fputc('\t', f);
-    cs_analysis_put_double(f, d);
-}
-
-/* The header's ECDF file: `ncurves` columns after "fraction", curve j being
- * the n[j] ascending values sorted[j] (a curve without values prints NaN). */
-static cs_status write_ecdf(const cs_analysis_ctx *ctx, const char *outdir, const char *file,
-                            const char *what, size_t ncurves, const char *const *names,
-                            const double *const *sorted, const size_t *n, cs_error *err)
-{
-    char columns[1024] = "fraction";
-    size_t m = 0;
-    for (size_t j = 0; j < ncurves; j++) {
-        size_t len = strlen(columns);
-        if ((size_t)snprintf(columns + len, sizeof columns - len, "\t%s", names[j]) >=
-            sizeof columns - len)
-            return cs_error_set(err, CS_ERR_ARG, "too many ECDF columns in %s", file);
-        if (n[j] > m)
-            m = n[j];
-    }
-    if (m > ECDF_MAX_POINTS)
-        m = ECDF_MAX_POINTS;
-    cs_outfile out;
-    cs_status st = cs_analysis_tsv_open(ctx, outdir, file, what, columns, &out, err);
-    if (st)
-        return st;
-    for (size_t k = 0; k < m; k++) {
-        double frac = m > 1 ? (double)k / (double)(m - 1) : 1.0;
-        tsv_num(out.f, frac, true);
-        for (size_t j = 0; j < ncurves; j++) {
-            double v = NAN;
-            if (n[j]) {
-                size_t r = (size_t)llround(frac * (double)(n[j] - 1));
-                v = sorted[j][r < n[j] ? r : n[j] - 1];
-            }
-            tsv_num(out.f, v, false);
-        }
-        fputc('\n', out.f);
-    }
-    return cs_analysis_close(&out, err);
 }
 
 /* --- the dataset's cells -------------------------------------------------------------- */
@@ -419,29 +208,29 @@ static void free_columns(double *col[4])
 }
 
 /* Budgets of 4, 12, 36, 108 the dataset lacks. */
-static void jb_budgets(jb *b, const ds_cells *d)
+static void cs_jb_budgets(cs_jb *b, const ds_cells *d)
 {
     static const int official[] = {4, 12, 36, 108};
-    jb_key(b, "budgets");
-    jb_open(b, '[');
+    cs_jb_key(b, "budgets");
+    cs_jb_open(b, '[');
     for (int i = 0; i < d->nb; i++)
-        jb_int(b, d->epochs[i]);
-    jb_close(b, ']');
-    jb_key(b, "budgets_missing");
-    jb_open(b, '[');
+        cs_jb_int(b, d->epochs[i]);
+    cs_jb_close(b, ']');
+    cs_jb_key(b, "budgets_missing");
+    cs_jb_open(b, '[');
     for (size_t k = 0; k < sizeof official / sizeof *official; k++) {
         bool have = false;
         for (int i = 0; i < d->nb; i++)
             have |= d->epochs[i] == official[k];
         if (!have)
-            jb_int(b, official[k]);
+            cs_jb_int(b, official[k]);
     }
-    jb_close(b, ']');
-    jb_ki(b, "epochs", d->epochs[d->main_b]);
+    cs_jb_close(b, ']');
+    cs_jb_ki(b, "epochs", d->epochs[d->main_b]);
     if (d->epochs[d->main_b] != PAPER_EPOCHS)
-        jb_ks(b, "epochs_note",
+        cs_jb_ks(b, "epochs_note",
               "the dataset has no 108-epoch runs: its largest budget stands in for 108");
-    jb_ki(b, "cells", (long long)d->n);
+    cs_jb_ki(b, "cells", (long long)d->n);
 }
 
 /* Hash and compact form of dataset cell i, as stored. */
@@ -501,7 +290,7 @@ cs_status cs_analysis_accuracy(const cs_analysis_ctx *ctx, const char *outdir, c
     double *col[4] = {NULL, NULL, NULL, NULL}, *sorted[3] = {NULL, NULL, NULL};
     size_t count[3] = {0, 0, 0};
     keyed *order = NULL;
-    jb j = {0};
+    cs_jb j = {0};
     st = ds_columns(&d, b, ALL_FIELDS, col, err);
     for (int f = 0; f < 3 && !st; f++)
         st = sorted_finite(col[f], d.n, &sorted[f], &count[f], err);
@@ -516,7 +305,7 @@ cs_status cs_analysis_accuracy(const cs_analysis_ctx *ctx, const char *outdir, c
              "fraction: cumulative fraction of cells",
              d.epochs[b], ACCURACY_DEF);
     const double *const sp[3] = {sorted[0], sorted[1], sorted[2]};
-    if ((st = write_ecdf(ctx, outdir, "accuracy_ecdf.tsv", what, 3, names, sp, count, err)))
+    if ((st = cs_analysis_ecdf_write(ctx, outdir, "accuracy_ecdf.tsv", what, 3, names, sp, count, err)))
         goto done;
 
     /* the best cells by validation accuracy (what a search would pick) */
@@ -545,24 +334,24 @@ cs_status cs_analysis_accuracy(const cs_analysis_ctx *ctx, const char *outdir, c
         ds_names(&d, i, hex, compact, sizeof compact);
         fprintf(out.f, "%zu\t%lld\t%s\t%s\t%d", r + 1, (long long)d.cls[i], hex, compact,
                 (int)cs_store_entry_at(d.store, d.entry[i])->trainable_parameters);
-        tsv_num(out.f, col[F_TIME][i], false);
-        tsv_num(out.f, col[F_TRAIN][i], false);
-        tsv_num(out.f, col[F_VALID][i], false);
-        tsv_num(out.f, col[F_TEST][i], false);
+        cs_analysis_tsv_num(out.f, col[F_TIME][i], false);
+        cs_analysis_tsv_num(out.f, col[F_TRAIN][i], false);
+        cs_analysis_tsv_num(out.f, col[F_VALID][i], false);
+        cs_analysis_tsv_num(out.f, col[F_TEST][i], false);
         fputc('\n', out.f);
     }
     if ((st = cs_analysis_close(&out, err)))
         goto done;
 
     /* JSON */
-    if ((st = jb_init(&j, err)))
+    if ((st = cs_jb_init(&j, err)))
         goto done;
-    jb_ks(&j, "accuracy_definition", ACCURACY_DEF);
-    jb_budgets(&j, &d);
-    jb_ks(&j, "ecdf_format",
+    cs_jb_ks(&j, "accuracy_definition", ACCURACY_DEF);
+    cs_jb_budgets(&j, &d);
+    cs_jb_ks(&j, "ecdf_format",
           "fraction k/(m-1), each column the order statistic of rank round(fraction*(n-1))");
     for (int f = 0; f < 3; f++)
-        jb_summary(&j, names[f], sorted[f], count[f]);
+        cs_jb_summary(&j, names[f], sorted[f], count[f]);
     size_t best_test = SIZE_MAX;
     for (size_t i = 0; i < d.n; i++)
         if (!isnan(col[F_TEST][i]) &&
@@ -570,30 +359,30 @@ cs_status cs_analysis_accuracy(const cs_analysis_ctx *ctx, const char *outdir, c
             best_test = i;
     for (int which = 0; which < 2; which++) {
         size_t i = which == 0 ? (have ? order[0].i : SIZE_MAX) : best_test;
-        jb_key(&j, which == 0 ? "best_by_validation" : "best_by_test");
+        cs_jb_key(&j, which == 0 ? "best_by_validation" : "best_by_test");
         if (i == SIZE_MAX) {
-            jb_sep(&j);
+            cs_jb_sep(&j);
             fputs("null", j.f);
             continue;
         }
         char hex[33], compact[128];
         ds_names(&d, i, hex, compact, sizeof compact);
-        jb_open(&j, '{');
-        jb_ks(&j, "hash", hex);
-        jb_ks(&j, "cell", compact);
-        jb_ki(&j, "class", d.cls[i]);
-        jb_kn(&j, "train", col[F_TRAIN][i]);
-        jb_kn(&j, "validation", col[F_VALID][i]);
-        jb_kn(&j, "test", col[F_TEST][i]);
-        jb_ki(&j, "trainable_parameters",
+        cs_jb_open(&j, '{');
+        cs_jb_ks(&j, "hash", hex);
+        cs_jb_ks(&j, "cell", compact);
+        cs_jb_ki(&j, "class", d.cls[i]);
+        cs_jb_kn(&j, "train", col[F_TRAIN][i]);
+        cs_jb_kn(&j, "validation", col[F_VALID][i]);
+        cs_jb_kn(&j, "test", col[F_TEST][i]);
+        cs_jb_ki(&j, "trainable_parameters",
               cs_store_entry_at(d.store, d.entry[i])->trainable_parameters);
-        jb_kn(&j, "training_time", col[F_TIME][i]);
-        jb_close(&j, '}');
+        cs_jb_kn(&j, "training_time", col[F_TIME][i]);
+        cs_jb_close(&j, '}');
     }
-    st = json_commit(ctx, outdir, "accuracy.json", "accuracy", &j, err);
+    st = cs_jb_commit(ctx, outdir, "accuracy.json", "accuracy", &j, err);
     progress(ctx, "accuracy", 1.0);
 done:
-    jb_free(&j);
+    cs_jb_free(&j);
     free_columns(col);
     for (int f = 0; f < 3; f++)
         free(sorted[f]);
@@ -617,7 +406,7 @@ cs_status cs_analysis_noise(const cs_analysis_ctx *ctx, const char *outdir, cs_e
     size_t nsd[CS_STORE_MAX_BUDGETS] = {0};
     double r_means[CS_STORE_MAX_BUDGETS], r_runs[CS_STORE_MAX_BUDGETS];
     size_t n_means[CS_STORE_MAX_BUDGETS], n_runs[CS_STORE_MAX_BUDGETS];
-    jb j = {0};
+    cs_jb j = {0};
     xv = xcalloc(d.n, sizeof *xv);
     yt = xcalloc(d.n, sizeof *yt);
     rv = xcalloc(d.n * CS_STORE_REPEATS, sizeof *rv);
@@ -668,46 +457,46 @@ cs_status cs_analysis_noise(const cs_analysis_ctx *ctx, const char *outdir, cs_e
         names[b] = names_buf[b];
         sp[b] = sd[b];
     }
-    if ((st = write_ecdf(ctx, outdir, "noise_ecdf.tsv",
+    if ((st = cs_analysis_ecdf_write(ctx, outdir, "noise_ecdf.tsv",
                          "ECDF of the per-cell sample standard deviation (n-1) of final test "
                          "accuracy over the repeats, one column per budget (eEPOCHS)",
                          (size_t)d.nb, names, sp, nsd, err)))
         goto done;
 
-    if ((st = jb_init(&j, err)))
+    if ((st = cs_jb_init(&j, err)))
         goto done;
-    jb_ks(&j, "noise_definition",
+    cs_jb_ks(&j, "noise_definition",
           "per cell and budget: sample standard deviation (n-1 denominator) of the final test "
           "accuracy over the cell's repeats (cells with at least 2 repeats); multiply by "
           "sqrt(2/3) for numpy's default ddof=0 over 3 repeats");
-    jb_ks(&j, "pearson_definition",
+    cs_jb_ks(&j, "pearson_definition",
           "Pearson r between validation and test accuracy: over cells (means over repeats, the "
           "accuracy definition of every analysis) and over single runs");
-    jb_ks(&j, "accuracy_definition", ACCURACY_DEF);
-    jb_budgets(&j, &d);
-    jb_key(&j, "per_budget");
-    jb_open(&j, '[');
+    cs_jb_ks(&j, "accuracy_definition", ACCURACY_DEF);
+    cs_jb_budgets(&j, &d);
+    cs_jb_key(&j, "per_budget");
+    cs_jb_open(&j, '[');
     for (int b = 0; b < d.nb; b++) {
-        jb_open(&j, '{');
-        jb_ki(&j, "epochs", d.epochs[b]);
-        jb_summary(&j, "test_stddev", sd[b], nsd[b]);
-        jb_kn(&j, "pearson_validation_test_cells", r_means[b]);
-        jb_ki(&j, "cells", (long long)n_means[b]);
-        jb_kn(&j, "pearson_validation_test_runs", r_runs[b]);
-        jb_ki(&j, "runs", (long long)n_runs[b]);
-        jb_close(&j, '}');
+        cs_jb_open(&j, '{');
+        cs_jb_ki(&j, "epochs", d.epochs[b]);
+        cs_jb_summary(&j, "test_stddev", sd[b], nsd[b]);
+        cs_jb_kn(&j, "pearson_validation_test_cells", r_means[b]);
+        cs_jb_ki(&j, "cells", (long long)n_means[b]);
+        cs_jb_kn(&j, "pearson_validation_test_runs", r_runs[b]);
+        cs_jb_ki(&j, "runs", (long long)n_runs[b]);
+        cs_jb_close(&j, '}');
     }
-    jb_close(&j, ']');
-    jb_kn(&j, "pearson_validation_test", r_means[d.main_b]);
-    jb_key(&j, "paper");
-    jb_open(&j, '{');
-    jb_kn(&j, "pearson_validation_test", 0.999);
-    jb_ks(&j, "source", "Ying et al. 2019, section 5.1 (Fig. 2)");
-    jb_close(&j, '}');
-    st = json_commit(ctx, outdir, "noise.json", "noise", &j, err);
+    cs_jb_close(&j, ']');
+    cs_jb_kn(&j, "pearson_validation_test", r_means[d.main_b]);
+    cs_jb_key(&j, "paper");
+    cs_jb_open(&j, '{');
+    cs_jb_kn(&j, "pearson_validation_test", 0.999);
+    cs_jb_ks(&j, "source", "Ying et al. 2019, section 5.1 (Fig. 2)");
+    cs_jb_close(&j, '}');
+    st = cs_jb_commit(ctx, outdir, "noise.json", "noise", &j, err);
     progress(ctx, "noise", 1.0);
 done:
-    jb_free(&j);
+    cs_jb_free(&j);
     for (int b = 0; b < CS_STORE_MAX_BUDGETS; b++)
         free(sd[b]);
     free(xv);
@@ -840,7 +629,7 @@ typedef struct grid_bin {
 static cs_status write_grid(const cs_analysis_ctx *ctx, const char *outdir, const char *file,
                             const char *what, const char *columns, const double *x,
                             const double *y, const double *val, size_t n, bool with_val,
-                            bool y_floor, jb *j, const char *key, cs_error *err)
+                            bool y_floor, cs_jb *j, const char *key, cs_error *err)
 {
     double xmin = INFINITY, xmax = -INFINITY, ymin = INFINITY, ymax = -INFINITY;
     size_t below = 0;
@@ -892,37 +681,37 @@ static cs_status write_grid(const cs_analysis_ctx *ctx, const char *outdir, cons
                 const grid_bin *c = &g[bx * COST_BINS + by];
                 if (!c->cells)
                     continue;
-                tsv_num(out.f, xmin + (bx + 0.5) * wx, true);
-                tsv_num(out.f, ymin + (by + 0.5) * wy, false);
+                cs_analysis_tsv_num(out.f, xmin + (bx + 0.5) * wx, true);
+                cs_analysis_tsv_num(out.f, ymin + (by + 0.5) * wy, false);
                 fprintf(out.f, "\t%zu", c->cells);
                 if (with_val) {
-                    tsv_num(out.f, c->sum / (double)c->cells, false);
-                    tsv_num(out.f, c->max, false);
+                    cs_analysis_tsv_num(out.f, c->sum / (double)c->cells, false);
+                    cs_analysis_tsv_num(out.f, c->max, false);
                 }
                 fputc('\n', out.f);
             }
         st = cs_analysis_close(&out, err);
     }
     free(g);
-    jb_key(j, key);
-    jb_open(j, '{');
-    jb_ki(j, "bins_per_axis", COST_BINS);
-    jb_kn(j, "x_min", xmin);
-    jb_kn(j, "x_bin_width", wx);
-    jb_kn(j, "y_min", ymin);
-    jb_kn(j, "y_bin_width", wy);
+    cs_jb_key(j, key);
+    cs_jb_open(j, '{');
+    cs_jb_ki(j, "bins_per_axis", COST_BINS);
+    cs_jb_kn(j, "x_min", xmin);
+    cs_jb_kn(j, "x_bin_width", wx);
+    cs_jb_kn(j, "y_min", ymin);
+    cs_jb_kn(j, "y_bin_width", wy);
     if (y_floor) {
-        jb_ks(j, "y_range", "from the 1st percentile of y; cells below it are left out");
-        jb_ki(j, "cells_below_y_range", (long long)below);
+        cs_jb_ks(j, "y_range", "from the 1st percentile of y; cells below it are left out");
+        cs_jb_ki(j, "cells_below_y_range", (long long)below);
     }
-    jb_close(j, '}');
+    cs_jb_close(j, '}');
     return st;
 }
 
 static cs_status write_front(const cs_analysis_ctx *ctx, const char *outdir, const char *file,
                              const char *what, const char *xname, const ds_cells *d,
                              const double *x, const double *val, const double *test,
-                             const size_t *front, size_t nf, jb *j, const char *key,
+                             const size_t *front, size_t nf, cs_jb *j, const char *key,
                              cs_error *err)
 {
     char columns[256];
@@ -935,22 +724,22 @@ static cs_status write_front(const cs_analysis_ctx *ctx, const char *outdir, con
         size_t i = front[k];
         char hex[33], compact[128];
         ds_names(d, i, hex, compact, sizeof compact);
-        tsv_num(out.f, x[i], true);
-        tsv_num(out.f, val[i], false);
-        tsv_num(out.f, test[i], false);
+        cs_analysis_tsv_num(out.f, x[i], true);
+        cs_analysis_tsv_num(out.f, val[i], false);
+        cs_analysis_tsv_num(out.f, test[i], false);
         fprintf(out.f, "\t%lld\t%s\t%s\n", (long long)d->cls[i], hex, compact);
     }
     st = cs_analysis_close(&out, err);
-    jb_key(j, key);
-    jb_open(j, '{');
-    jb_ki(j, "cells", (long long)nf);
+    cs_jb_key(j, key);
+    cs_jb_open(j, '{');
+    cs_jb_ki(j, "cells", (long long)nf);
     if (nf) {
-        jb_kn(j, "cheapest_x", x[front[0]]);
-        jb_kn(j, "cheapest_validation", val[front[0]]);
-        jb_kn(j, "best_x", x[front[nf - 1]]);
-        jb_kn(j, "best_validation", val[front[nf - 1]]);
+        cs_jb_kn(j, "cheapest_x", x[front[0]]);
+        cs_jb_kn(j, "cheapest_validation", val[front[0]]);
+        cs_jb_kn(j, "best_x", x[front[nf - 1]]);
+        cs_jb_kn(j, "best_validation", val[front[nf - 1]]);
     }
-    jb_close(j, '}');
+    cs_jb_close(j, '}');
     return st;
 }
 
@@ -985,7 +774,7 @@ cs_status cs_analysis_cost(const cs_analysis_ctx *ctx, const char *outdir, cs_er
     double *params = NULL, *col[4] = {NULL, NULL, NULL, NULL};
     xvi *tmp = NULL;
     size_t *front = NULL;
-    jb j = {0};
+    cs_jb j = {0};
     if ((st = ds_columns(&d, b, ALL_FIELDS, col, err)))
         goto done;
     params = xcalloc(d.n, sizeof *params);
@@ -999,12 +788,12 @@ cs_status cs_analysis_cost(const cs_analysis_ctx *ctx, const char *outdir, cs_er
         params[i] = cs_store_entry_at(d.store, d.entry[i])->trainable_parameters;
     const double *val = col[F_VALID], *time = col[F_TIME], *test = col[F_TEST];
 
-    if ((st = jb_init(&j, err)))
+    if ((st = cs_jb_init(&j, err)))
         goto done;
-    jb_ks(&j, "accuracy_definition", ACCURACY_DEF);
-    jb_ks(&j, "training_time_definition",
+    cs_jb_ks(&j, "accuracy_definition", ACCURACY_DEF);
+    cs_jb_ks(&j, "training_time_definition",
           "mean over a cell's repeats of final_training_time (seconds) at the budget");
-    jb_budgets(&j, &d);
+    cs_jb_budgets(&j, &d);
     char what[320];
     snprintf(what, sizeof what,
              "Fig. 3 left: cells binned by trainable parameters and training time at %d "
@@ -1058,16 +847,16 @@ cs_status cs_analysis_cost(const cs_analysis_ctx *ctx, const char *outdir, cs_er
                 zs[m++] = val[i];
             }
         double r1, r2;
-        jb_key(&j, "correlation");
-        jb_open(&j, '{');
-        jb_kn(&j, "pearson_params_validation", cs_pearson(xs, zs, m));
-        jb_kn(&j, "pearson_time_validation", cs_pearson(ys, zs, m));
-        jb_kn(&j, "pearson_params_time", cs_pearson(xs, ys, m));
+        cs_jb_key(&j, "correlation");
+        cs_jb_open(&j, '{');
+        cs_jb_kn(&j, "pearson_params_validation", cs_pearson(xs, zs, m));
+        cs_jb_kn(&j, "pearson_time_validation", cs_pearson(ys, zs, m));
+        cs_jb_kn(&j, "pearson_params_time", cs_pearson(xs, ys, m));
         if (!(st = cs_spearman(xs, zs, m, &r1, err)) && !(st = cs_spearman(ys, zs, m, &r2, err))) {
-            jb_kn(&j, "spearman_params_validation", r1);
-            jb_kn(&j, "spearman_time_validation", r2);
+            cs_jb_kn(&j, "spearman_params_validation", r1);
+            cs_jb_kn(&j, "spearman_time_validation", r2);
         }
-        jb_close(&j, '}');
+        cs_jb_close(&j, '}');
         free(xs);
         free(ys);
         free(zs);
@@ -1108,32 +897,32 @@ cs_status cs_analysis_cost(const cs_analysis_ctx *ctx, const char *outdir, cs_er
         ds_names(&d, i, hex, compact, sizeof compact);
         fprintf(out.f, "%s\t%lld\t%s\t%s\t%.0f", mk[k].label, (long long)mk[k].cls, hex,
                 compact, params[i]);
-        tsv_num(out.f, time[i], false);
-        tsv_num(out.f, val[i], false);
-        tsv_num(out.f, test[i], false);
+        cs_analysis_tsv_num(out.f, time[i], false);
+        cs_analysis_tsv_num(out.f, val[i], false);
+        cs_analysis_tsv_num(out.f, test[i], false);
         fputc('\n', out.f);
         in_data += k >= 2;
     }
     if ((st = cs_analysis_close(&out, err)))
         goto done;
-    jb_ks(&j, "resnet_like_definition",
+    cs_jb_ks(&j, "resnet_like_definition",
           "input -> conv3x3 -> conv3x3 -> output plus input -> output (I33O:101101): our "
           "reading of the paper's ResNet-like cell (Fig. 3), whose matrix the sources we "
           "consulted do not give");
-    jb_ks(&j, "inception_like_source",
+    cs_jb_ks(&j, "inception_like_source",
           "google-research/nasbench NASBench.ipynb (facts sheet section 7)");
-    jb_ks(&j, "neighbour_definition",
+    cs_jb_ks(&j, "neighbour_definition",
           "classes one edit away: one interior op changed, or one edge added or removed, "
           "then pruned; results outside the space do not count");
-    jb_ki(&j, "inception_neighbours_in_space", (long long)nnb);
-    jb_ki(&j, "inception_neighbours_in_dataset", (long long)in_data);
-    jb_key(&j, "marked");
-    jb_open(&j, '[');
+    cs_jb_ki(&j, "inception_neighbours_in_space", (long long)nnb);
+    cs_jb_ki(&j, "inception_neighbours_in_dataset", (long long)in_data);
+    cs_jb_key(&j, "marked");
+    cs_jb_open(&j, '[');
     const cs_enum_result *er = cs_space_result(ctx->space);
     for (size_t k = 0; k < nmk; k++) {
-        jb_open(&j, '{');
-        jb_ks(&j, "label", mk[k].label);
-        jb_ki(&j, "class", mk[k].cls);
+        cs_jb_open(&j, '{');
+        cs_jb_ks(&j, "label", mk[k].label);
+        cs_jb_ki(&j, "class", mk[k].cls);
         size_t i = mk[k].cls >= 0 ? ds_find_class(&d, mk[k].cls) : SIZE_MAX;
         if (mk[k].cls >= 0) {
             cs_cell rep;
@@ -1143,27 +932,27 @@ cs_status cs_analysis_cost(const cs_analysis_ctx *ctx, const char *outdir, cs_er
             cs_cell_format_compact(&rep, compact, sizeof compact);
             char hex[33];
             cs_hash_to_hex(er->classes[mk[k].cls].hash, hex);
-            jb_ks(&j, "hash", hex);
-            jb_ks(&j, "cell", compact);
+            cs_jb_ks(&j, "hash", hex);
+            cs_jb_ks(&j, "cell", compact);
             /* what the facts sheet's rule gives, beside the dataset's value */
             if (cs_cell_trainable_parameters(&rep, &p, NULL) == CS_OK)
-                jb_ki(&j, "trainable_parameters_computed", p);
+                cs_jb_ki(&j, "trainable_parameters_computed", p);
         }
-        jb_key(&j, "in_dataset");
-        jb_bool(&j, i != SIZE_MAX && !isnan(val[i]));
+        cs_jb_key(&j, "in_dataset");
+        cs_jb_bool(&j, i != SIZE_MAX && !isnan(val[i]));
         if (i != SIZE_MAX && !isnan(val[i])) {
-            jb_kn(&j, "trainable_parameters", params[i]);
-            jb_kn(&j, "training_time", time[i]);
-            jb_kn(&j, "validation", val[i]);
-            jb_kn(&j, "test", test[i]);
+            cs_jb_kn(&j, "trainable_parameters", params[i]);
+            cs_jb_kn(&j, "training_time", time[i]);
+            cs_jb_kn(&j, "validation", val[i]);
+            cs_jb_kn(&j, "test", test[i]);
         }
-        jb_close(&j, '}');
+        cs_jb_close(&j, '}');
     }
-    jb_close(&j, ']');
-    st = json_commit(ctx, outdir, "cost.json", "cost", &j, err);
+    cs_jb_close(&j, ']');
+    st = cs_jb_commit(ctx, outdir, "cost.json", "cost", &j, err);
     progress(ctx, "cost", 1.0);
 done:
-    jb_free(&j);
+    cs_jb_free(&j);
     free_columns(col);
     free(params);
     free(tmp);
@@ -1234,7 +1023,7 @@ cs_status cs_analysis_budget_correlation(const cs_analysis_ctx *ctx, const char 
     keyed *rank = NULL;
     size_t *order = NULL;
     corr_work *w = NULL;
-    jb j = {0};
+    cs_jb j = {0};
     for (int b = 0; b < d.nb && !st; b++) {
         double *c[4];
         st = ds_columns(&d, b, 1u << F_VALID, c, err);
@@ -1307,70 +1096,70 @@ cs_status cs_analysis_budget_correlation(const cs_analysis_ctx *ctx, const char 
                 }
                 fprintf(out.f, "%d\t%zu\t%d\t%d\t%d\t%d", top_percent[s], w->k[s], x, y,
                         d.epochs[x], d.epochs[y]);
-                tsv_num(out.f, rho, false);
-                tsv_num(out.f, tau, false);
+                cs_analysis_tsv_num(out.f, rho, false);
+                cs_analysis_tsv_num(out.f, tau, false);
                 fputc('\n', out.f);
             }
     if ((st = cs_analysis_close(&out, err)))
         goto done;
 
-    if ((st = jb_init(&j, err)))
+    if ((st = cs_jb_init(&j, err)))
         goto done;
-    jb_ks(&j, "accuracy_definition", ACCURACY_DEF);
-    jb_ks(&j, "top_definition",
+    cs_jb_ks(&j, "accuracy_definition", ACCURACY_DEF);
+    cs_jb_ks(&j, "top_definition",
           "top x %: the ceil(x/100 * N) cells with the highest mean validation accuracy at the "
           "ranking budget among the N cells with every budget of the dataset, ties broken by "
           "class order; each pair of budgets is correlated over that same set");
-    jb_ki(&j, "ranking_epochs", d.epochs[d.main_b]);
-    jb_budgets(&j, &d);
-    jb_ki(&j, "cells_with_every_budget", (long long)n);
+    cs_jb_ki(&j, "ranking_epochs", d.epochs[d.main_b]);
+    cs_jb_budgets(&j, &d);
+    cs_jb_ki(&j, "cells_with_every_budget", (long long)n);
     if (d.nb < 2)
-        jb_ks(&j, "note", "the dataset has one budget: there is no pair to correlate");
-    jb_key(&j, "subsets");
-    jb_open(&j, '[');
+        cs_jb_ks(&j, "note", "the dataset has one budget: there is no pair to correlate");
+    cs_jb_key(&j, "subsets");
+    cs_jb_open(&j, '[');
     for (size_t s = 0; s < NSUB; s++) {
-        jb_open(&j, '{');
-        jb_ki(&j, "top_percent", top_percent[s]);
-        jb_ki(&j, "cells", (long long)w->k[s]);
-        jb_kn(&j, "threshold_validation", w->k[s] ? vcol[d.main_b][order[w->k[s] - 1]] : NAN);
-        jb_key(&j, "pairs");
-        jb_open(&j, '[');
+        cs_jb_open(&j, '{');
+        cs_jb_ki(&j, "top_percent", top_percent[s]);
+        cs_jb_ki(&j, "cells", (long long)w->k[s]);
+        cs_jb_kn(&j, "threshold_validation", w->k[s] ? vcol[d.main_b][order[w->k[s] - 1]] : NAN);
+        cs_jb_key(&j, "pairs");
+        cs_jb_open(&j, '[');
         for (size_t p = 0; p < w->npairs; p++) {
-            jb_open(&j, '{');
-            jb_key(&j, "epochs");
-            jb_open(&j, '[');
-            jb_int(&j, d.epochs[w->pa[p]]);
-            jb_int(&j, d.epochs[w->pb[p]]);
-            jb_close(&j, ']');
-            jb_kn(&j, "spearman", w->rho[s * w->npairs + p]);
-            jb_kn(&j, "kendall_tau_b", w->tau[s * w->npairs + p]);
-            jb_close(&j, '}');
+            cs_jb_open(&j, '{');
+            cs_jb_key(&j, "epochs");
+            cs_jb_open(&j, '[');
+            cs_jb_int(&j, d.epochs[w->pa[p]]);
+            cs_jb_int(&j, d.epochs[w->pb[p]]);
+            cs_jb_close(&j, ']');
+            cs_jb_kn(&j, "spearman", w->rho[s * w->npairs + p]);
+            cs_jb_kn(&j, "kendall_tau_b", w->tau[s * w->npairs + p]);
+            cs_jb_close(&j, '}');
         }
-        jb_close(&j, ']');
-        jb_close(&j, '}');
+        cs_jb_close(&j, ']');
+        cs_jb_close(&j, '}');
     }
-    jb_close(&j, ']');
-    jb_key(&j, "paper");
-    jb_open(&j, '{');
-    jb_ki(&j, "top_percent", 10);
-    jb_key(&j, "epochs");
-    jb_open(&j, '[');
-    jb_int(&j, 36);
-    jb_int(&j, 108);
-    jb_close(&j, ']');
-    jb_kn(&j, "value", 0.365);
-    jb_ks(&j, "source",
+    cs_jb_close(&j, ']');
+    cs_jb_key(&j, "paper");
+    cs_jb_open(&j, '{');
+    cs_jb_ki(&j, "top_percent", 10);
+    cs_jb_key(&j, "epochs");
+    cs_jb_open(&j, '[');
+    cs_jb_int(&j, 36);
+    cs_jb_int(&j, 108);
+    cs_jb_close(&j, ']');
+    cs_jb_kn(&j, "value", 0.365);
+    cs_jb_ks(&j, "source",
           "Ying et al. 2019, supplement: rank correlation heat map between budgets");
     for (size_t p = 0; p < w->npairs; p++)
         if (d.epochs[w->pa[p]] == 36 && d.epochs[w->pb[p]] == 108) {
-            jb_kn(&j, "ours_spearman", w->rho[2 * w->npairs + p]);
-            jb_kn(&j, "ours_kendall_tau_b", w->tau[2 * w->npairs + p]);
+            cs_jb_kn(&j, "ours_spearman", w->rho[2 * w->npairs + p]);
+            cs_jb_kn(&j, "ours_kendall_tau_b", w->tau[2 * w->npairs + p]);
         }
-    jb_close(&j, '}');
-    st = json_commit(ctx, outdir, "budget_correlation.json", "budget-correlation", &j, err);
+    cs_jb_close(&j, '}');
+    st = cs_jb_commit(ctx, outdir, "budget_correlation.json", "budget-correlation", &j, err);
     progress(ctx, "budget correlation", 1.0);
 done:
-    jb_free(&j);
+    cs_jb_free(&j);
     for (int b = 0; b < CS_STORE_MAX_BUDGETS; b++)
         free(vcol[b]);
     free(rank);
@@ -1495,10 +1284,7 @@ static void sort_job(void *arg, size_t jx)
     cs_sorted_copy(v, pd[jx / 2].n, v);
 }
 
-static int pair_index(int x, int y)
-{
-    return x * (CS_NUM_OPS - 1) + (y > x ? y - 1 : y);
-}
+static int pair_index(int x, int y) { return cs_op_pair_index(CS_NUM_OPS, x, y); }
 
 cs_status cs_analysis_op_importance(const cs_analysis_ctx *ctx, const char *outdir,
                                     cs_error *err)
@@ -1520,7 +1306,7 @@ cs_status cs_analysis_op_importance(const cs_analysis_ctx *ctx, const char *outd
     raw_index ri = {0};
     op_pair_data pd[NOPPAIRS];
     memset(pd, 0, sizeof pd);
-    jb j = {0};
+    cs_jb j = {0};
     val_e = xcalloc(ne, sizeof *val_e);
     time_e = xcalloc(ne, sizeof *time_e);
     if (!val_e || !time_e) {
@@ -1600,109 +1386,63 @@ cs_status cs_analysis_op_importance(const cs_analysis_ctx *ctx, const char *outd
     progress(ctx, "op importance", 0.6);
     run_jobs(ctx->threads, 2 * NOPPAIRS, sort_job, pd);
 
-    char names_buf[NOPPAIRS][32];
-    const char *names[NOPPAIRS];
     const double *sv[NOPPAIRS], *stt[NOPPAIRS];
     size_t cnt[NOPPAIRS];
-    for (int x = 0; x < CS_NUM_OPS; x++)
-        for (int y = 0; y < CS_NUM_OPS; y++)
-            if (x != y) {
-                int p = pair_index(x, y);
-                snprintf(names_buf[p], sizeof names_buf[p], "%s_to_%s", op_short[x], op_short[y]);
-                names[p] = names_buf[p];
-                sv[p] = pd[p].dval;
-                stt[p] = pd[p].dtime;
-                cnt[p] = pd[p].n;
-            }
-    char what[400];
-    snprintf(what, sizeof what,
+    for (int p = 0; p < NOPPAIRS; p++) {
+        sv[p] = pd[p].dval;
+        stt[p] = pd[p].dtime;
+        cnt[p] = pd[p].n;
+    }
+    char dwhat[400], cwhat[400];
+    snprintf(dwhat, sizeof dwhat,
              "ECDF of the change in validation accuracy at %d epochs when one interior "
              "vertex's op X is replaced by Y (column X_to_Y; graph kept)",
              d.epochs[b]);
-    if ((st = write_ecdf(ctx, outdir, "op_importance_ecdf.tsv", what, NOPPAIRS, names, sv,
-                         cnt, err)))
-        goto done;
-    snprintf(what, sizeof what,
+    snprintf(cwhat, sizeof cwhat,
              "ECDF of the relative change in training time at %d epochs, (t_after - "
              "t_before) / t_before, when an op X is replaced by Y (column X_to_Y)",
              d.epochs[b]);
-    if ((st = write_ecdf(ctx, outdir, "op_importance_time_ecdf.tsv", what, NOPPAIRS, names,
-                         stt, cnt, err)))
-        goto done;
-    cs_outfile out;
-    if ((st = cs_analysis_tsv_open(
-             ctx, outdir, "op_importance.tsv",
-             "per op replacement X -> Y: change in validation accuracy (fraction, not percent) "
-             "and relative change in training time",
-             "from\tto\tpairs\tdelta_validation_mean\tdelta_validation_sd\t"
-             "delta_validation_q05\tdelta_validation_q25\tdelta_validation_q50\t"
-             "delta_validation_q75\tdelta_validation_q95\trelative_time_mean\t"
-             "relative_time_q05\trelative_time_q25\trelative_time_q50\trelative_time_q75\t"
-             "relative_time_q95",
-             &out, err)))
-        goto done;
-    static const double qs[] = {0.05, 0.25, 0.5, 0.75, 0.95};
-    for (int x = 0; x < CS_NUM_OPS; x++)
-        for (int y = 0; y < CS_NUM_OPS; y++) {
-            if (x == y)
-                continue;
-            const op_pair_data *q = &pd[pair_index(x, y)];
-            fprintf(out.f, "%s\t%s\t%zu", op_short[x], op_short[y], q->n);
-            tsv_num(out.f, cs_mean(q->dval, q->n), false);
-            /* no pairs: no spread either (cs_stddev says 0 below two values) */
-            tsv_num(out.f, q->n ? cs_stddev(q->dval, q->n) : NAN, false);
-            for (size_t k = 0; k < 5; k++)
-                tsv_num(out.f, cs_quantile(q->dval, q->n, qs[k]), false);
-            tsv_num(out.f, cs_mean(q->dtime, q->n), false);
-            for (size_t k = 0; k < 5; k++)
-                tsv_num(out.f, cs_quantile(q->dtime, q->n, qs[k]), false);
-            fputc('\n', out.f);
-        }
-    if ((st = cs_analysis_close(&out, err)))
+    const cs_op_pairs opp = {.nops = CS_NUM_OPS,
+                             .op_names = op_short,
+                             .delta = sv,
+                             .rel_cost = stt,
+                             .n = cnt,
+                             .delta_name = "validation",
+                             .cost_name = "time",
+                             .percent = 100.0,
+                             .delta_what = dwhat,
+                             .cost_what = cwhat,
+                             .tsv_what = "per op replacement X -> Y: change in validation "
+                                         "accuracy (fraction, not percent) and relative change "
+                                         "in training time"};
+    if ((st = cs_analysis_op_pairs_files(ctx, outdir, &opp, err)))
         goto done;
 
-    if ((st = jb_init(&j, err)))
+    if ((st = cs_jb_init(&j, err)))
         goto done;
-    jb_ks(&j, "definition",
+    cs_jb_ks(&j, "definition",
           "for every cell of the dataset and every interior vertex with op X, and every other "
           "op Y: the same graph with Y at that vertex is looked up; when the dataset holds "
           "both, delta_validation = accuracy(after) - accuracy(before) (fractions) and "
           "relative_time = (time(after) - time(before)) / time(before); vertices are counted "
           "separately even when symmetric");
-    jb_ks(&j, "accuracy_definition", ACCURACY_DEF);
-    jb_budgets(&j, &d);
-    jb_ki(&j, "replacements_counted", (long long)counted);
-    jb_ki(&j, "replacements_missing", (long long)missing);
-    jb_ks(&j, "replacements_missing_note",
+    cs_jb_ks(&j, "accuracy_definition", ACCURACY_DEF);
+    cs_jb_budgets(&j, &d);
+    cs_jb_ki(&j, "replacements_counted", (long long)counted);
+    cs_jb_ki(&j, "replacements_missing", (long long)missing);
+    cs_jb_ks(&j, "replacements_missing_note",
           "replacements whose resulting class the dataset lacks, left out");
-    jb_key(&j, "pairs");
-    jb_open(&j, '[');
-    for (int x = 0; x < CS_NUM_OPS; x++)
-        for (int y = 0; y < CS_NUM_OPS; y++) {
-            if (x == y)
-                continue;
-            const op_pair_data *q = &pd[pair_index(x, y)];
-            jb_open(&j, '{');
-            jb_ks(&j, "from", op_short[x]);
-            jb_ks(&j, "to", op_short[y]);
-            jb_kn(&j, "mean_delta_validation_percent", 100.0 * cs_mean(q->dval, q->n));
-            jb_kn(&j, "median_delta_validation_percent",
-                  100.0 * cs_quantile(q->dval, q->n, 0.5));
-            jb_summary(&j, "delta_validation", q->dval, q->n);
-            jb_summary(&j, "relative_time", q->dtime, q->n);
-            jb_close(&j, '}');
-        }
-    jb_close(&j, ']');
-    jb_key(&j, "paper");
-    jb_open(&j, '{');
-    jb_kn(&j, "conv3x3_to_conv1x1_percent", -1.16);
-    jb_kn(&j, "conv3x3_to_maxpool3x3_percent", -1.99);
-    jb_ks(&j, "source", "Ying et al. 2019, section 5.2 (Fig. 4): change in validation accuracy");
-    jb_close(&j, '}');
-    st = json_commit(ctx, outdir, "op_importance.json", "op-importance", &j, err);
+    cs_jb_op_pairs(&j, &opp);
+    cs_jb_key(&j, "paper");
+    cs_jb_open(&j, '{');
+    cs_jb_kn(&j, "conv3x3_to_conv1x1_percent", -1.16);
+    cs_jb_kn(&j, "conv3x3_to_maxpool3x3_percent", -1.99);
+    cs_jb_ks(&j, "source", "Ying et al. 2019, section 5.2 (Fig. 4): change in validation accuracy");
+    cs_jb_close(&j, '}');
+    st = cs_jb_commit(ctx, outdir, "op_importance.json", "op-importance", &j, err);
     progress(ctx, "op importance", 1.0);
 done:
-    jb_free(&j);
+    cs_jb_free(&j);
     for (int p = 0; p < NOPPAIRS; p++) {
         free(pd[p].dval);
         free(pd[p].dtime);
@@ -1727,7 +1467,7 @@ typedef struct group_stats {
 
 static cs_status write_groups(const cs_analysis_ctx *ctx, const char *outdir, const char *file,
                               const char *measure, const char *what, const group_stats *g,
-                              jb *j, cs_error *err)
+                              cs_jb *j, cs_error *err)
 {
     char columns[512];
     snprintf(columns, sizeof columns,
@@ -1739,32 +1479,32 @@ static cs_status write_groups(const cs_analysis_ctx *ctx, const char *outdir, co
     cs_status st = cs_analysis_tsv_open(ctx, outdir, file, what, columns, &out, err);
     if (st)
         return st;
-    jb_key(j, measure);
-    jb_open(j, '[');
+    cs_jb_key(j, measure);
+    cs_jb_open(j, '[');
     for (int v = 0; v < MAX_GROUP; v++) {
         const group_stats *q = &g[v];
         if (!q->n)
             continue;
         fprintf(out.f, "%d\t%zu", v, q->n);
-        tsv_num(out.f, cs_mean(q->val, q->n), false);
-        tsv_num(out.f, cs_stddev(q->val, q->n), false);
-        tsv_num(out.f, q->val[0], false);
-        tsv_num(out.f, cs_quantile(q->val, q->n, 0.25), false);
-        tsv_num(out.f, cs_quantile(q->val, q->n, 0.5), false);
-        tsv_num(out.f, cs_quantile(q->val, q->n, 0.75), false);
-        tsv_num(out.f, q->val[q->n - 1], false);
-        tsv_num(out.f, cs_mean(q->time, q->n), false);
-        tsv_num(out.f, cs_stddev(q->time, q->n), false);
-        tsv_num(out.f, cs_quantile(q->time, q->n, 0.5), false);
+        cs_analysis_tsv_num(out.f, cs_mean(q->val, q->n), false);
+        cs_analysis_tsv_num(out.f, cs_stddev(q->val, q->n), false);
+        cs_analysis_tsv_num(out.f, q->val[0], false);
+        cs_analysis_tsv_num(out.f, cs_quantile(q->val, q->n, 0.25), false);
+        cs_analysis_tsv_num(out.f, cs_quantile(q->val, q->n, 0.5), false);
+        cs_analysis_tsv_num(out.f, cs_quantile(q->val, q->n, 0.75), false);
+        cs_analysis_tsv_num(out.f, q->val[q->n - 1], false);
+        cs_analysis_tsv_num(out.f, cs_mean(q->time, q->n), false);
+        cs_analysis_tsv_num(out.f, cs_stddev(q->time, q->n), false);
+        cs_analysis_tsv_num(out.f, cs_quantile(q->time, q->n, 0.5), false);
         fputc('\n', out.f);
-        jb_open(j, '{');
-        jb_ki(j, measure, v);
-        jb_ki(j, "cells", (long long)q->n);
-        jb_summary(j, "validation", q->val, q->n);
-        jb_summary(j, "training_time", q->time, q->n);
-        jb_close(j, '}');
+        cs_jb_open(j, '{');
+        cs_jb_ki(j, measure, v);
+        cs_jb_ki(j, "cells", (long long)q->n);
+        cs_jb_summary(j, "validation", q->val, q->n);
+        cs_jb_summary(j, "training_time", q->time, q->n);
+        cs_jb_close(j, '}');
     }
-    jb_close(j, ']');
+    cs_jb_close(j, ']');
     return cs_analysis_close(&out, err);
 }
 
@@ -1781,7 +1521,7 @@ cs_status cs_analysis_depth_width(const cs_analysis_ctx *ctx, const char *outdir
     uint8_t *meas[2] = {NULL, NULL};
     group_stats g[2][MAX_GROUP];
     memset(g, 0, sizeof g);
-    jb j = {0};
+    cs_jb j = {0};
     double *col[4];
     if ((st = ds_columns(&d, b, 1u << F_VALID | 1u << F_TIME, col, err)))
         goto done;
@@ -1834,16 +1574,16 @@ cs_status cs_analysis_depth_width(const cs_analysis_ctx *ctx, const char *outdir
             cs_sorted_copy(g[m][v].time, g[m][v].n, g[m][v].time);
         }
 
-    if ((st = jb_init(&j, err)))
+    if ((st = cs_jb_init(&j, err)))
         goto done;
-    jb_ks(&j, "depth_definition", "edges on the longest input-to-output path");
-    jb_ks(&j, "width_definition",
+    cs_jb_ks(&j, "depth_definition", "edges on the longest input-to-output path");
+    cs_jb_ks(&j, "width_definition",
           "the maximum directed cut: the most edges from a set S to its complement over the "
           "sets S that hold the input, not the output, and every predecessor of their members");
-    jb_ks(&j, "accuracy_definition", ACCURACY_DEF);
-    jb_ks(&j, "training_time_definition",
+    cs_jb_ks(&j, "accuracy_definition", ACCURACY_DEF);
+    cs_jb_ks(&j, "training_time_definition",
           "mean over a cell's repeats of final_training_time (seconds) at the budget");
-    jb_budgets(&j, &d);
+    cs_jb_budgets(&j, &d);
     char what[300];
     snprintf(what, sizeof what,
              "validation accuracy and training time at %d epochs per cell depth (edges on the "
@@ -1857,10 +1597,10 @@ cs_status cs_analysis_depth_width(const cs_analysis_ctx *ctx, const char *outdir
              d.epochs[b]);
     if ((st = write_groups(ctx, outdir, "width.tsv", "width", what, g[1], &j, err)))
         goto done;
-    st = json_commit(ctx, outdir, "depth_width.json", "depth-width", &j, err);
+    st = cs_jb_commit(ctx, outdir, "depth_width.json", "depth-width", &j, err);
     progress(ctx, "depth and width", 1.0);
 done:
-    jb_free(&j);
+    cs_jb_free(&j);
     free(col_v);
     free(col_t);
     free(buf);

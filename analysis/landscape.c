@@ -581,7 +581,7 @@ static void *rwa_worker(void *arg)
     return NULL;
 }
 
-static cs_status walk_autocorrelation(int32_t *const *path, const size_t *len, int nwalks,
+cs_status cs_landscape_walk_autocorrelation(int32_t *const *path, const size_t *len, int nwalks,
                                       const double *x, int threads, double *rwa,
                                       uint64_t *npairs, cs_error *err)
 {
@@ -649,6 +649,108 @@ out:
     return st;
 }
 
+/* The files of a locality analysis (cs_landscape.h). */
+cs_status cs_landscape_locality_write(const cs_analysis_ctx *ctx, const char *outdir,
+                                      const cs_landscape_fitness *lf,
+                                      const cs_locality_result *r, const char *extra_json,
+                                      cs_error *err)
+{
+    double fdc = cs_pearson(r->fx, r->fd, r->nf), fdc_rho;
+    cs_status st = cs_spearman(r->fx, r->fd, r->nf, &fdc_rho, err);
+    if (st)
+        return st;
+    int maxd = 0;
+    for (size_t i = 0; i < r->nf; i++)
+        if (r->fd[i] > maxd)
+            maxd = (int)r->fd[i];
+    cs_outfile out;
+    char columns[256];
+    snprintf(columns, sizeof columns, "shift\tpairs\trwa_%s\trwa_%s", lf->fitness_short,
+             lf->score_short);
+    if ((st = cs_analysis_tsv_open(ctx, outdir, "locality_rwa.tsv", r->rwa_what, columns, &out,
+                                   err)))
+        return st;
+    for (int s = 1; s <= CS_LOCALITY_MAX_SHIFT; s++) {
+        fprintf(out.f, "%d\t%llu\t", s, (unsigned long long)r->npairs[s]);
+        put_num(out.f, r->rwa_fitness[s]);
+        fputc('\t', out.f);
+        put_num(out.f, r->rwa_score[s]);
+        fputc('\n', out.f);
+    }
+    if ((st = cs_analysis_close(&out, err)))
+        return st;
+    snprintf(columns, sizeof columns, "distance\t%s\tmean_%s\tmax_%s", lf->vertex_plural,
+             lf->fitness_short, lf->fitness_short);
+    if ((st = cs_analysis_tsv_open(ctx, outdir, "locality_fdc.tsv", r->fdc_what, columns, &out,
+                                   err)))
+        return st;
+    for (int d = 0; d <= maxd; d++) {
+        double sum = 0, mx = -INFINITY;
+        size_t cnt = 0;
+        for (size_t i = 0; i < r->nf; i++)
+            if (r->fd[i] == d) {
+                sum += r->fx[i];
+                mx = r->fx[i] > mx ? r->fx[i] : mx;
+                cnt++;
+            }
+        if (!cnt)
+            continue;
+        fprintf(out.f, "%d\t%zu\t", d, cnt);
+        put_num(out.f, sum / (double)cnt);
+        fputc('\t', out.f);
+        put_num(out.f, mx);
+        fputc('\n', out.f);
+    }
+    if ((st = cs_analysis_close(&out, err)))
+        return st;
+    char cell[128], n1[40], n2[40], n3[40], n4[40], n5[40], n6[40], n7[40];
+    lf->name(lf->name_user, r->best, cell, sizeof cell);
+    const char *fs = lf->fitness_short, *ss = lf->score_short;
+    char body[4096];
+    snprintf(body, sizeof body,
+             "%s%s\"fitness\": \"%s\", \"%s_with_data\": %zu, \"walks\": %d, "
+             "\"steps_per_walk\": %d, \"restarts\": %llu, \"%s_visited\": %zu, "
+             "\"rwa_%s_shift1\": %s, \"rwa_%s_shift2\": %s, \"rwa_%s_shift5\": %s, "
+             "\"rwa_%s_shift1\": %s, \"best_%s\": %lld, \"best_%s\": \"%s\", "
+             "\"best_%s\": %s, \"fdc_distance\": \"%s\", \"fdc_pearson\": %s, "
+             "\"fdc_spearman\": %s, \"max_distance\": %d",
+             extra_json ? extra_json : "", extra_json && *extra_json ? ", " : "",
+             lf->fitness_what, lf->vertex_plural, r->nf, r->walks, r->steps,
+             (unsigned long long)r->restarts, lf->vertex_plural, r->visited, fs,
+             json_num(n1, sizeof n1, r->rwa_fitness[1]), fs,
+             json_num(n2, sizeof n2, r->rwa_fitness[2]), fs,
+             json_num(n3, sizeof n3, r->rwa_fitness[5]), ss,
+             json_num(n4, sizeof n4, r->rwa_score[1]), lf->vertex_what, (long long)r->best,
+             lf->name_what, cell, fs, json_num(n5, sizeof n5, lf->fitness[r->best]),
+             r->fdc_distance, json_num(n6, sizeof n6, fdc), json_num(n7, sizeof n7, fdc_rho),
+             maxd);
+    return cs_analysis_json_write(ctx, outdir, "locality.json", "locality", body, err);
+}
+
+static void class_namer(const void *user, int64_t c, char *buf, size_t size)
+{
+    class_compact(user, c, buf, size);
+}
+
+/* The classes of the space as the graph-level analyses see them. */
+static void class_fitness(cs_landscape_fitness *lf, const fitness *fit,
+                          const cs_analysis_ctx *ctx, const char *what)
+{
+    *lf = (cs_landscape_fitness){.n = fit->nclasses,
+                                 .fitness = fit->validation,
+                                 .score = fit->test,
+                                 .fitness_what = what,
+                                 .vertex_what = "class",
+                                 .vertex_plural = "classes",
+                                 .name_what = "cell",
+                                 .fitness_column = "mean_validation",
+                                 .score_column = "mean_test",
+                                 .fitness_short = "validation",
+                                 .score_short = "test",
+                                 .name = class_namer,
+                                 .name_user = ctx->space};
+}
+
 cs_status cs_analysis_locality(const cs_analysis_ctx *ctx, const char *outdir, cs_error *err)
 {
     fitness fit;
@@ -712,9 +814,9 @@ cs_status cs_analysis_locality(const cs_analysis_ctx *ctx, const char *outdir, c
     cs_parallel_run(nt, walk_worker, jobs, sizeof *jobs);
     double rwa_v[CS_LOCALITY_MAX_SHIFT + 1], rwa_t[CS_LOCALITY_MAX_SHIFT + 1];
     uint64_t npairs[CS_LOCALITY_MAX_SHIFT + 1];
-    if ((st = walk_autocorrelation(paths, lens, CS_LOCALITY_WALKS, fit.validation,
+    if ((st = cs_landscape_walk_autocorrelation(paths, lens, CS_LOCALITY_WALKS, fit.validation,
                                    ctx->threads, rwa_v, npairs, err)) ||
-        (st = walk_autocorrelation(paths, lens, CS_LOCALITY_WALKS, fit.test, ctx->threads,
+        (st = cs_landscape_walk_autocorrelation(paths, lens, CS_LOCALITY_WALKS, fit.test, ctx->threads,
                                    rwa_t, npairs, err)))
         goto out;
     uint64_t nrestart = 0;
@@ -742,84 +844,47 @@ cs_status cs_analysis_locality(const cs_analysis_ctx *ctx, const char *outdir, c
     if ((st = cs_raw_bfs(&rs, is_best, false, ctx->threads, &br, dist, ctx, err)))
         goto out;
     size_t nf = 0;
-    int maxd = 0;
     for (size_t c = 0; c < fit.nclasses; c++)
         if (!isnan(fit.validation[c])) {
             fx[nf] = fit.validation[c];
             fd[nf++] = dist[c];
-            if (dist[c] > maxd)
-                maxd = dist[c];
         }
-    double fdc = cs_pearson(fx, fd, nf), fdc_rho;
-    if ((st = cs_spearman(fx, fd, nf, &fdc_rho, err)))
-        goto out;
 
     /* files */
-    cs_outfile out;
-    char what[512];
-    snprintf(what, sizeof what,
-             "random-walk autocorrelation of the mean accuracy at %d epochs along %d walks of "
-             "%d single edits in the raw encoding space (invalid encodings and classes "
-             "without data rejected)", fit.budget, CS_LOCALITY_WALKS, CS_LOCALITY_STEPS);
-    if ((st = cs_analysis_tsv_open(ctx, outdir, "locality_rwa.tsv", what,
-                                   "shift\tpairs\trwa_validation\trwa_test", &out, err)))
-        goto out;
-    for (int s = 1; s <= CS_LOCALITY_MAX_SHIFT; s++) {
-        fprintf(out.f, "%d\t%llu\t", s, (unsigned long long)npairs[s]);
-        put_num(out.f, rwa_v[s]);
-        fputc('\t', out.f);
-        put_num(out.f, rwa_t[s]);
-        fputc('\n', out.f);
+    {
+        char rwa_what[512], fdc_what[512], vfit[96], extra[256];
+        snprintf(rwa_what, sizeof rwa_what,
+                 "random-walk autocorrelation of the mean accuracy at %d epochs along %d walks "
+                 "of %d single edits in the raw encoding space (invalid encodings and classes "
+                 "without data rejected)",
+                 fit.budget, CS_LOCALITY_WALKS, CS_LOCALITY_STEPS);
+        snprintf(fdc_what, sizeof fdc_what,
+                 "classes with data by edit distance (Hamming distance of raw encodings, "
+                 "nearest encodings) to the class of best mean validation accuracy at %d "
+                 "epochs",
+                 fit.budget);
+        snprintf(vfit, sizeof vfit, "mean final validation accuracy over repeats");
+        snprintf(extra, sizeof extra, "\"budget\": %d", fit.budget);
+        cs_landscape_fitness lf;
+        class_fitness(&lf, &fit, ctx, vfit);
+        cs_locality_result lr = {.rwa_fitness = rwa_v,
+                                 .rwa_score = rwa_t,
+                                 .npairs = npairs,
+                                 .rwa_what = rwa_what,
+                                 .fdc_what = fdc_what,
+                                 .fdc_distance = "edit distance between raw encodings (Hamming), "
+                                                 "nearest encodings of the class and of the best "
+                                                 "cell",
+                                 .fx = fx,
+                                 .fd = fd,
+                                 .nf = nf,
+                                 .walks = CS_LOCALITY_WALKS,
+                                 .steps = CS_LOCALITY_STEPS,
+                                 .restarts = nrestart,
+                                 .visited = visited,
+                                 .best = best};
+        st = cs_landscape_locality_write(ctx, outdir, &lf, &lr, extra, err);
     }
-    if ((st = cs_analysis_close(&out, err)))
-        goto out;
-    snprintf(what, sizeof what,
-             "classes with data by edit distance (Hamming distance of raw encodings, nearest "
-             "encodings) to the class of best mean validation accuracy at %d epochs",
-             fit.budget);
-    if ((st = cs_analysis_tsv_open(ctx, outdir, "locality_fdc.tsv", what,
-                                   "distance\tclasses\tmean_validation\tmax_validation",
-                                   &out, err)))
-        goto out;
-    for (int d = 0; d <= maxd; d++) {
-        double sum = 0, mx = -INFINITY;
-        size_t cnt = 0;
-        for (size_t i = 0; i < nf; i++)
-            if (fd[i] == d) {
-                sum += fx[i];
-                mx = fx[i] > mx ? fx[i] : mx;
-                cnt++;
-            }
-        if (!cnt)
-            continue;
-        fprintf(out.f, "%d\t%zu\t", d, cnt);
-        put_num(out.f, sum / (double)cnt);
-        fputc('\t', out.f);
-        put_num(out.f, mx);
-        fputc('\n', out.f);
-    }
-    if ((st = cs_analysis_close(&out, err)))
-        goto out;
-    char cell[128], n1[40], n2[40], n3[40], n4[40], n5[40], n6[40], n7[40];
-    class_compact(ctx->space, best, cell, sizeof cell);
-    char body[2048];
-    snprintf(body, sizeof body,
-             "\"budget\": %d, \"fitness\": \"mean final validation accuracy over repeats\", "
-             "\"classes_with_data\": %zu, \"walks\": %d, \"steps_per_walk\": %d, "
-             "\"restarts\": %llu, \"classes_visited\": %zu, "
-             "\"rwa_validation_shift1\": %s, \"rwa_validation_shift2\": %s, "
-             "\"rwa_validation_shift5\": %s, \"rwa_test_shift1\": %s, "
-             "\"best_class\": %lld, \"best_cell\": \"%s\", \"best_validation\": %s, "
-             "\"fdc_distance\": \"edit distance between raw encodings (Hamming), nearest "
-             "encodings of the class and of the best cell\", "
-             "\"fdc_pearson\": %s, \"fdc_spearman\": %s, \"max_distance\": %d",
-             fit.budget, fit.with_data, CS_LOCALITY_WALKS, CS_LOCALITY_STEPS,
-             (unsigned long long)nrestart, visited, json_num(n1, sizeof n1, rwa_v[1]),
-             json_num(n2, sizeof n2, rwa_v[2]), json_num(n3, sizeof n3, rwa_v[5]),
-             json_num(n4, sizeof n4, rwa_t[1]), (long long)best, cell,
-             json_num(n5, sizeof n5, fit.validation[best]), json_num(n6, sizeof n6, fdc),
-             json_num(n7, sizeof n7, fdc_rho), maxd);
-    st = cs_analysis_json_write(ctx, outdir, "locality.json", "locality", body, err);
 out:
     for (int w = 0; w < CS_LOCALITY_WALKS; w++)
         free(paths[w]);
@@ -998,31 +1063,25 @@ out:
  * whose ascent ends there.  Classes with no neighbour with data are
  * isolated: counted, but neither optima nor in a basin. */
 
-cs_status cs_analysis_optima(const cs_analysis_ctx *ctx, const char *outdir, cs_error *err)
+cs_status cs_landscape_optima_write(const cs_analysis_ctx *ctx, const char *outdir,
+                                    const cs_nbgraph *g, const cs_landscape_fitness *lf,
+                                    const char *extra_json, cs_error *err)
 {
-    fitness fit;
-    cs_rawspace rs;
-    cs_nbgraph g;
-    bool have_g = false;
-    cs_status st = landscape_begin(ctx, "optima", &fit, &rs, err);
-    if (st)
-        return st;
-    report(ctx, "optima: neighbour graph", 0.0);
-    size_t nc = fit.nclasses;
+    cs_status st = CS_OK;
+    size_t nc = lf->n, with_data = 0;
+    for (size_t v = 0; v < nc; v++)
+        with_data += !isnan(lf->fitness[v]);
     int64_t *next = malloc((nc + 1) * sizeof *next), *term = malloc((nc + 1) * sizeof *term);
     uint32_t *deg = calloc(nc + 1, sizeof *deg), *steps = calloc(nc + 1, sizeof *steps);
     uint64_t *basin = calloc(nc + 1, sizeof *basin);
     uint8_t *strict = calloc(nc + 1, 1);
-    ranked *order = malloc((fit.with_data + 1) * sizeof *order);
-    double *ofit = malloc((fit.with_data + 1) * sizeof *ofit);
+    ranked *order = malloc((with_data + 1) * sizeof *order);
+    double *ofit = malloc((with_data + 1) * sizeof *ofit);
     if (!next || !term || !deg || !steps || !basin || !strict || !order || !ofit) {
         st = cs_error_set(err, CS_ERR_NOMEM, "out of memory (optima)");
         goto out;
     }
-    if ((st = cs_nbgraph_build(&g, &rs, ctx->threads, err)))
-        goto out;
-    have_g = true;
-    const double *f = fit.validation;
+    const double *f = lf->fitness;
     size_t nd = 0, isolated = 0;
     for (size_t v = 0; v < nc; v++) {
         next[v] = term[v] = -1;
@@ -1030,8 +1089,8 @@ cs_status cs_analysis_optima(const cs_analysis_ctx *ctx, const char *outdir, cs_
             continue;
         int64_t bn = -1;
         bool is_strict = true;
-        for (uint64_t i = g.offset[v]; i < g.offset[v + 1]; i++) {
-            uint32_t u = g.adj[i];
+        for (uint64_t i = g->offset[v]; i < g->offset[v + 1]; i++) {
+            uint32_t u = g->adj[i];
             if (isnan(f[u]))
                 continue;
             deg[v]++;
@@ -1074,13 +1133,14 @@ cs_status cs_analysis_optima(const cs_analysis_ctx *ctx, const char *outdir, cs_
     cs_outfile out;
     char what[512];
     snprintf(what, sizeof what,
-             "local optima of the neighbour graph on classes with data (no neighbour has a "
-             "higher mean validation accuracy at %d epochs), best first; basin: classes "
-             "whose steepest ascent ends there", fit.budget);
-    if ((st = cs_analysis_tsv_open(ctx, outdir, "optima.tsv", what,
-                                   "rank\tclass\tcell\tmean_validation\tmean_test\tdegree\t"
-                                   "basin_size\tstrict",
-                                   &out, err)))
+             "local optima of the neighbour graph on %s with data (no neighbour has a "
+             "higher %s), best first; basin: %s whose steepest ascent ends there",
+             lf->vertex_plural, lf->fitness_what, lf->vertex_plural);
+    char columns[256];
+    snprintf(columns, sizeof columns,
+             "rank\t%s\t%s\t%s\t%s\tdegree\tbasin_size\tstrict", lf->vertex_what,
+             lf->name_what, lf->fitness_column, lf->score_column);
+    if ((st = cs_analysis_tsv_open(ctx, outdir, "optima.tsv", what, columns, &out, err)))
         goto out;
     uint64_t largest_basin = 0;
     int64_t top_optimum = -1;
@@ -1094,11 +1154,11 @@ cs_status cs_analysis_optima(const cs_analysis_ctx *ctx, const char *outdir, cs_
         if (basin[v] > largest_basin)
             largest_basin = basin[v];
         char cell[128];
-        class_compact(ctx->space, v, cell, sizeof cell);
+        lf->name(lf->name_user, v, cell, sizeof cell);
         fprintf(out.f, "%zu\t%lld\t%s\t", ++rank, (long long)v, cell);
         put_num(out.f, f[v]);
         fputc('\t', out.f);
-        put_num(out.f, fit.test[v]);
+        put_num(out.f, lf->score[v]);
         fprintf(out.f, "\t%u\t%llu\t%d\n", deg[v], (unsigned long long)basin[v], strict[v]);
     }
     if ((st = cs_analysis_close(&out, err)))
@@ -1131,37 +1191,40 @@ cs_status cs_analysis_optima(const cs_analysis_ctx *ctx, const char *outdir, cs_
         goto out;
     }
     char cell[128], tcell[128], n[8][40], body[4096];
-    class_compact(ctx->space, best, cell, sizeof cell);
+    lf->name(lf->name_user, best, cell, sizeof cell);
     if (top_optimum >= 0)
-        class_compact(ctx->space, top_optimum, tcell, sizeof tcell);
+        lf->name(lf->name_user, top_optimum, tcell, sizeof tcell);
     else
         snprintf(tcell, sizeof tcell, "none");
     double gbasin = deg[best] ? (double)basin[best] : 0.0;
     snprintf(body, sizeof body,
-             "\"budget\": %d, \"fitness\": \"mean final validation accuracy over repeats\", "
-             "\"classes_with_data\": %zu, \"isolated_classes\": %zu, \"local_optima\": %zu, "
+             "%s%s\"fitness\": \"%s\", "
+             "\"%s_with_data\": %zu, \"isolated_%s\": %zu, \"local_optima\": %zu, "
              "\"strict_local_optima\": %zu, \"plateau_optima\": %zu, "
-             "\"global_best_class\": %lld, \"global_best_cell\": \"%s\", "
-             "\"global_best_validation\": %s, \"global_best_isolated\": %s, "
+             "\"global_best_%s\": %lld, \"global_best_%s\": \"%s\", "
+             "\"global_best_%s\": %s, \"global_best_isolated\": %s, "
              "\"global_best_basin\": %.0f, \"global_best_basin_fraction\": %s, "
-             "\"best_optimum_cell\": \"%s\", \"largest_basin\": %llu, "
+             "\"best_optimum_%s\": \"%s\", \"largest_basin\": %llu, "
              "\"mean_basin\": %s, \"mean_ascent_steps\": %s, \"max_ascent_steps\": %u, "
-             "\"optima_validation_mean\": %s, \"optima_validation_median\": %s, "
-             "\"optima_validation_min\": %s",
-             fit.budget, fit.with_data, isolated, noptima, nstrict, noptima - nstrict,
-             (long long)best, cell, json_num(n[0], sizeof n[0], f[best]),
+             "\"optima_%s_mean\": %s, \"optima_%s_median\": %s, "
+             "\"optima_%s_min\": %s",
+             extra_json ? extra_json : "", extra_json && *extra_json ? ", " : "",
+             lf->fitness_what, lf->vertex_plural, with_data, lf->vertex_plural, isolated, noptima,
+             nstrict, noptima - nstrict, lf->vertex_what, (long long)best, lf->name_what, cell,
+             lf->fitness_short, json_num(n[0], sizeof n[0], f[best]),
              deg[best] ? "false" : "true", gbasin,
-             json_num(n[1], sizeof n[1], nascent ? gbasin / (double)nascent : NAN), tcell,
+             json_num(n[1], sizeof n[1], nascent ? gbasin / (double)nascent : NAN),
+             lf->name_what, tcell,
              (unsigned long long)largest_basin,
              json_num(n[2], sizeof n[2], noptima ? (double)nascent / (double)noptima : NAN),
              json_num(n[3], sizeof n[3], nascent ? (double)sum_steps / (double)nascent : NAN),
-             max_steps, json_num(n[4], sizeof n[4], cs_mean(ofit, noptima)),
+             max_steps, lf->fitness_short, json_num(n[4], sizeof n[4], cs_mean(ofit, noptima)),
+             lf->fitness_short,
              json_num(n[5], sizeof n[5], noptima ? cs_quantile(ofit, noptima, 0.5) : NAN),
+             lf->fitness_short,
              json_num(n[6], sizeof n[6], noptima ? cs_quantile(ofit, noptima, 0.0) : NAN));
     st = cs_analysis_json_write(ctx, outdir, "optima.json", "optima", body, err);
 out:
-    if (have_g)
-        cs_nbgraph_destroy(&g);
     free(next);
     free(term);
     free(deg);
@@ -1170,6 +1233,27 @@ out:
     free(strict);
     free(order);
     free(ofit);
+    return st;
+}
+
+cs_status cs_analysis_optima(const cs_analysis_ctx *ctx, const char *outdir, cs_error *err)
+{
+    fitness fit;
+    cs_rawspace rs;
+    cs_nbgraph g;
+    cs_status st = landscape_begin(ctx, "optima", &fit, &rs, err);
+    if (st)
+        return st;
+    report(ctx, "optima: neighbour graph", 0.0);
+    if (!(st = cs_nbgraph_build(&g, &rs, ctx->threads, err))) {
+        char what[96], extra[64];
+        snprintf(what, sizeof what, "mean validation accuracy at %d epochs", fit.budget);
+        snprintf(extra, sizeof extra, "\"budget\": %d", fit.budget);
+        cs_landscape_fitness lf;
+        class_fitness(&lf, &fit, ctx, what);
+        st = cs_landscape_optima_write(ctx, outdir, &g, &lf, extra, err);
+        cs_nbgraph_destroy(&g);
+    }
     cs_rawspace_destroy(&rs);
     fitness_destroy(&fit);
     return st;

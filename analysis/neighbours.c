@@ -458,6 +458,51 @@ void cs_nbgraph_destroy(cs_nbgraph *g)
     memset(g, 0, sizeof *g);
 }
 
+cs_status cs_nbgraph_from_pairs(cs_nbgraph *g, size_t nvertices, uint64_t *keys, size_t nk,
+                                int cbits, cs_error *err)
+{
+    memset(g, 0, sizeof *g);
+    g->nvertices = nvertices;
+    uint64_t *tmp = malloc((nk + 1) * sizeof *tmp);
+    if (!tmp)
+        goto nomem;
+    cs_landscape_sort_u64(keys, tmp, nk, 2 * cbits);
+    nk = unique_u64(keys, nk);
+
+    g->nedges = nk;
+    g->edges = malloc((2 * nk + 1) * sizeof *g->edges);
+    g->offset = calloc(g->nvertices + 2, sizeof *g->offset);
+    g->adj = malloc((2 * nk + 1) * sizeof *g->adj);
+    if (!g->edges || !g->offset || !g->adj)
+        goto nomem;
+    uint64_t cmask = (UINT64_C(1) << cbits) - 1;
+    for (size_t e = 0; e < nk; e++) {
+        g->edges[2 * e] = (uint32_t)(keys[e] >> cbits);
+        g->edges[2 * e + 1] = (uint32_t)(keys[e] & cmask);
+        g->offset[g->edges[2 * e] + 1]++;
+        g->offset[g->edges[2 * e + 1] + 1]++;
+    }
+    for (size_t v = 0; v < g->nvertices; v++)
+        g->offset[v + 1] += g->offset[v];
+    /* Edges are sorted by (a, b) with a < b: filling every list first with
+     * its lower neighbours, then with its higher ones, leaves it sorted. */
+    free(tmp);
+    uint64_t *fill = tmp = malloc((g->nvertices + 1) * sizeof *fill);
+    if (!fill)
+        goto nomem;
+    memcpy(fill, g->offset, (g->nvertices + 1) * sizeof *fill);
+    for (size_t e = 0; e < nk; e++) /* lower neighbours: a < b, sorted by a */
+        g->adj[fill[g->edges[2 * e + 1]]++] = g->edges[2 * e];
+    for (size_t e = 0; e < nk; e++) /* higher neighbours, sorted by b within a */
+        g->adj[fill[g->edges[2 * e]]++] = g->edges[2 * e + 1];
+    free(tmp);
+    return CS_OK;
+nomem:
+    free(tmp);
+    cs_nbgraph_destroy(g);
+    return cs_error_set(err, CS_ERR_NOMEM, "out of memory (neighbour graph)");
+}
+
 cs_status cs_nbgraph_build(cs_nbgraph *g, const cs_rawspace *rs, int threads, cs_error *err)
 {
     memset(g, 0, sizeof *g);
@@ -529,38 +574,7 @@ cs_status cs_nbgraph_build(cs_nbgraph *g, const cs_rawspace *rs, int threads, cs
     nk += nk2;
     free(keys2);
     keys2 = NULL;
-    if (!(tmp = malloc((nk + 1) * sizeof *tmp)))
-        goto nomem;
-    cs_landscape_sort_u64(keys, tmp, nk, 2 * cbits);
-    free(tmp);
-    tmp = NULL;
-    nk = unique_u64(keys, nk);
-
-    g->nedges = nk;
-    g->edges = malloc((2 * nk + 1) * sizeof *g->edges);
-    g->offset = calloc(g->nvertices + 2, sizeof *g->offset);
-    g->adj = malloc((2 * nk + 1) * sizeof *g->adj);
-    if (!g->edges || !g->offset || !g->adj)
-        goto nomem;
-    uint64_t cmask = (UINT64_C(1) << cbits) - 1;
-    for (size_t e = 0; e < nk; e++) {
-        g->edges[2 * e] = (uint32_t)(keys[e] >> cbits);
-        g->edges[2 * e + 1] = (uint32_t)(keys[e] & cmask);
-        g->offset[g->edges[2 * e] + 1]++;
-        g->offset[g->edges[2 * e + 1] + 1]++;
-    }
-    for (size_t v = 0; v < g->nvertices; v++)
-        g->offset[v + 1] += g->offset[v];
-    /* Edges are sorted by (a, b) with a < b: filling every list first with
-     * its lower neighbours, then with its higher ones, leaves it sorted. */
-    uint64_t *fill = tmp = malloc((g->nvertices + 1) * sizeof *fill);
-    if (!fill)
-        goto nomem;
-    memcpy(fill, g->offset, (g->nvertices + 1) * sizeof *fill);
-    for (size_t e = 0; e < nk; e++) /* lower neighbours: a < b, sorted by a */
-        g->adj[fill[g->edges[2 * e + 1]]++] = g->edges[2 * e];
-    for (size_t e = 0; e < nk; e++) /* higher neighbours, sorted by b within a */
-        g->adj[fill[g->edges[2 * e]]++] = g->edges[2 * e + 1];
+    st = cs_nbgraph_from_pairs(g, rs->nclasses, keys, nk, cbits, err);
     goto out;
 
 nomem:
@@ -744,7 +758,7 @@ out:
 static cs_status write_neighbour_files(const cs_analysis_ctx *ctx, const char *outdir,
                                        const cs_nbgraph *g, const igraph_vector_int_t *deg,
                                        const igraph_vector_int_t *csize,
-                                       const bfs_sample *bs, const cs_rawspace *rs,
+                                       const bfs_sample *bs, const char *extra_json,
                                        cs_error *err)
 {
     size_t nv = g->nvertices;
@@ -818,7 +832,7 @@ static cs_status write_neighbour_files(const cs_analysis_ctx *ctx, const char *o
     if ((st = cs_analysis_close(&out, err)))
         goto out;
     /* headline numbers */
-    char body[2048];
+    char body[4096];
     int diam = bs->max_dist > bs->sweep_ecc ? bs->max_dist : bs->sweep_ecc;
     char mean_deg[40], mean_dist[40];
     snprintf(mean_deg, sizeof mean_deg, "%.17g", nv ? 2.0 * (double)g->nedges / (double)nv : 0.0);
@@ -826,16 +840,14 @@ static cs_status write_neighbour_files(const cs_analysis_ctx *ctx, const char *o
     snprintf(body, sizeof body,
              "\"vertices\": %zu, \"edges\": %zu, \"mean_degree\": %s, "
              "\"min_degree\": %lld, \"max_degree\": %lld, \"components\": %lld, "
-             "\"largest_component\": %lld, \"isolated_vertices\": %lld, "
-             "\"raw_encodings\": %llu, \"valid_encodings\": %llu, \"pruned_forms\": %u, "
+             "\"largest_component\": %lld, \"isolated_vertices\": %lld, %s%s"
              "\"bfs_sources\": %zu, \"sampled_pairs_reachable\": %llu, "
              "\"sampled_pairs_unreachable\": %llu, \"mean_distance_sampled\": %s, "
              "\"diameter_estimate\": %d, \"diameter_estimate_is\": \"lower bound: the "
              "largest eccentricity of the sampled sources and of a double-sweep vertex\"",
              g->nvertices, g->nedges, mean_deg, (long long)mindeg, (long long)maxdeg,
              (long long)ncomp, (long long)largest, (long long)isolated,
-             (unsigned long long)(rs->matrices * rs->labellings),
-             (unsigned long long)rs->valid_encodings, rs->ntables, bs->sources,
+             extra_json ? extra_json : "", extra_json && *extra_json ? ", " : "", bs->sources,
              (unsigned long long)reach, (unsigned long long)bs->unreachable, mean_dist, diam);
     st = cs_analysis_json_write(ctx, outdir, "neighbours.json", "neighbours", body, err);
 out:
@@ -857,6 +869,21 @@ cs_status cs_analysis_neighbours(const cs_analysis_ctx *ctx, const char *outdir,
         cs_rawspace_destroy(&rs);
         return st;
     }
+    char extra[256];
+    snprintf(extra, sizeof extra,
+             "\"raw_encodings\": %llu, \"valid_encodings\": %llu, \"pruned_forms\": %u",
+             (unsigned long long)(rs.matrices * rs.labellings),
+             (unsigned long long)rs.valid_encodings, rs.ntables);
+    st = cs_nbgraph_analyse(ctx, outdir, &g, extra, err);
+    cs_nbgraph_destroy(&g);
+    cs_rawspace_destroy(&rs);
+    return st;
+}
+
+cs_status cs_nbgraph_analyse(const cs_analysis_ctx *ctx, const char *outdir, const cs_nbgraph *g,
+                             const char *extra_json, cs_error *err)
+{
+    cs_status st = CS_OK;
     report(ctx, "neighbours: igraph", 0.0);
     /* igraph's default handlers print and abort; the library must return
      * errors instead.  The handlers are process-wide in this igraph build,
@@ -870,12 +897,12 @@ cs_status cs_analysis_neighbours(const cs_analysis_ctx *ctx, const char *outdir,
     bfs_sample bs = {0};
     igraph_error_t e;
     igraph_integer_t ncomp;
-    if ((e = igraph_vector_int_init(&ev, (igraph_integer_t)(2 * g.nedges))))
+    if ((e = igraph_vector_int_init(&ev, (igraph_integer_t)(2 * g->nedges))))
         goto ig_fail;
     have_ev = true;
-    for (size_t i = 0; i < 2 * g.nedges; i++)
-        VECTOR(ev)[i] = g.edges[i];
-    if ((e = igraph_create(&ig, &ev, (igraph_integer_t)g.nvertices, IGRAPH_UNDIRECTED)))
+    for (size_t i = 0; i < 2 * g->nedges; i++)
+        VECTOR(ev)[i] = g->edges[i];
+    if ((e = igraph_create(&ig, &ev, (igraph_integer_t)g->nvertices, IGRAPH_UNDIRECTED)))
         goto ig_fail;
     have_ig = true;
     igraph_vector_int_destroy(&ev);
@@ -893,9 +920,9 @@ cs_status cs_analysis_neighbours(const cs_analysis_ctx *ctx, const char *outdir,
     have_cs = true;
     if ((e = igraph_connected_components(&ig, &membership, &csize, &ncomp, IGRAPH_WEAK)))
         goto ig_fail;
-    if ((st = sample_distances(ctx, &g, &bs, err)))
+    if ((st = sample_distances(ctx, g, &bs, err)))
         goto out;
-    st = write_neighbour_files(ctx, outdir, &g, &deg, &csize, &bs, &rs, err);
+    st = write_neighbour_files(ctx, outdir, g, &deg, &csize, &bs, extra_json, err);
     goto out;
 ig_fail:
     st = igraph_failed(e, "neighbour graph", err);
@@ -913,7 +940,5 @@ out:
     igraph_set_error_handler(old_err);
     igraph_set_warning_handler(old_warn);
     free(bs.pairs);
-    cs_nbgraph_destroy(&g);
-    cs_rawspace_destroy(&rs);
     return st;
 }

@@ -2,6 +2,7 @@
 #include "cs_analysis.h"
 #include "cs_dataset.h"
 #include "cs_landscape.h"
+#include "cs_nb201_analysis.h"
 #include "cs_optimizers.h"
 #include "cs_structure_analyses.h"
 
@@ -37,6 +38,21 @@ static const cs_analysis_info analyses[] = {
      true, cs_analysis_optimizers},
 };
 
+static const cs_analysis_info nb201_analyses[] = {
+    {"structure", "NAS-Bench-201: unique cells under three equivalences by size; cells by depth, live edges and ops",
+     false, cs_analysis_nb201_structure},
+    {"neighbours", "NAS-Bench-201: neighbour graph of the API's unique cells (one edge op changed): degrees, components, distances",
+     false, cs_analysis_nb201_neighbours},
+    {"accuracy", "NAS-Bench-201: fitness and score distributions, best cells, noise among isomorphic cells",
+     true, cs_analysis_nb201_accuracy},
+    {"op-importance", "NAS-Bench-201: change in fitness (and cost) when one edge's operation is replaced",
+     true, cs_analysis_nb201_op_importance},
+    {"locality", "NAS-Bench-201: random-walk autocorrelation along single edits; fitness-distance correlation",
+     true, cs_analysis_nb201_locality},
+    {"optima", "NAS-Bench-201: local optima of the cell graph, their fitness and basins under steepest ascent",
+     true, cs_analysis_nb201_optima},
+};
+
 const cs_analysis_info *cs_analysis_list(size_t *count)
 {
     *count = sizeof analyses / sizeof analyses[0];
@@ -57,4 +73,20 @@ void cs_analysis_json_file(const cs_analysis_info *a, char *buf, size_t size)
     for (char *p = buf; *p; p++)
         if (*p == '-')
             *p = '_';
+}
+
+const cs_analysis_info *cs_analysis_nb201_list(size_t *count)
+{
+    *count = sizeof nb201_analyses / sizeof nb201_analyses[0];
+    return nb201_analyses;
+}
+
+const cs_analysis_info *cs_analysis_nb201_find(const char *name)
+{
+    size_t n;
+    const cs_analysis_info *a = cs_analysis_nb201_list(&n);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(a[i].name, name) == 0)
+            return &a[i];
+    return NULL;
 }

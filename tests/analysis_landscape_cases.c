@@ -349,20 +349,10 @@ static void run_on_data(run *r, const cs_space *sp, double (*val)[3], double (*t
 
 static json_t *run_json(const run *r, const char *file)
 {
-    char p[8192];
-    json_error_t jerr;
-    snprintf(p, sizeof p, "%s/%s", r->dir, file);
-    json_t *j = json_load_file(p, 0, &jerr);
-    ck_assert_msg(j != NULL, "%s: %s", p, jerr.text);
-    return j;
+    return cs_test_json_at(r->dir, file);
 }
 
-static double jnum(json_t *j, const char *k)
-{
-    json_t *v = json_object_get(j, k);
-    ck_assert_msg(v && json_is_number(v), "JSON key %s missing or not a number", k);
-    return json_number_value(v);
-}
+static double jnum(json_t *j, const char *k) { return cs_test_jnum(j, k); }
 
 /* A TSV's data rows (comments and header skipped), fields as numbers
  * (NaN where not one); returns the row count. */

@@ -6,6 +6,7 @@ TCase *cs_stats_tcase(void);
 TCase *cs_dataset_tcase(void);
 TCase *cs_landscape_tcase(void);
 TCase *cs_optimizers_tcase(void);
+TCase *cs_nb201_analysis_tcase(void);
 
 static Suite *analysis_suite(void)
 {
@@ -15,6 +16,7 @@ static Suite *analysis_suite(void)
     suite_add_tcase(s, cs_dataset_tcase());
     suite_add_tcase(s, cs_landscape_tcase());
     suite_add_tcase(s, cs_optimizers_tcase());
+    suite_add_tcase(s, cs_nb201_analysis_tcase());
     return s;
 }
 

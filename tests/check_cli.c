@@ -481,6 +481,80 @@ START_TEST(test_analyze_on_fixture)
 }
 END_TEST
 
+/* analyze --space nb201 on a hand-made CSV: every analysis writes its
+ * file; bad input and bad usage say what is wrong. */
+START_TEST(test_analyze_nb201)
+{
+    char csv[4096], bad[4096], dir[4096], args[16384], path[8192];
+    write_temp(csv, sizeof csv,
+               "# synthetic\narch,dataset,metric,value\n"
+               "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|"
+               "nor_conv_3x3~2|,cifar10-valid,valid-accuracy,91.5\n"
+               "|none~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|"
+               "nor_conv_3x3~2|,cifar10-valid,valid-accuracy,90.5\n"
+               "0,cifar10-valid,valid-accuracy,80\n"
+               "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|"
+               "nor_conv_3x3~2|,cifar10-valid,test-accuracy,91\n"
+               "|none~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|"
+               "nor_conv_3x3~2|,cifar10-valid,test-accuracy,90\n"
+               "0,cifar10-valid,test-accuracy,79\n");
+    write_temp(bad, sizeof bad, "arch,dataset,metric,value\n|nor_conv_3x3~0|,c,m,1\n");
+    snprintf(dir, sizeof dir, "%s/an201-%ld", CS_TEST_TMPDIR, (long)getpid());
+    snprintf(args, sizeof args, "analyze --space nb201 all --data %s -o %s", csv, dir);
+    result r = run(args, NULL);
+    ck_assert_msg(r.code == 0, "exit %d: %s", r.code, r.err);
+    ck_assert(strstr(r.err, "optima -> ") && strstr(r.err, "SYNTHETIC"));
+    result_free(&r);
+    static const char *const files[] = {"structure.json", "neighbours.json", "accuracy.json",
+                                        "op_importance.json", "locality.json", "optima.json"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        json_error_t jerr;
+        json_t *o = json_load_file(path, 0, &jerr);
+        ck_assert_msg(o != NULL, "%s: %s", path, jerr.text);
+        bool data = i >= 2;
+        ck_assert_msg(json_is_boolean(json_object_get(o, "synthetic")) &&
+                          json_is_true(json_object_get(o, "synthetic")) == data,
+                      "%s: synthetic must be %d", files[i], data);
+        if (data)
+            ck_assert_str_eq(json_string_value(json_object_get(o, "dataset")), "cifar10-valid");
+        json_decref(o);
+    }
+    /* bad CSV: the line at fault */
+    snprintf(args, sizeof args, "analyze --space nb201 accuracy --data %s -o %s", bad, dir);
+    r = run(args, NULL);
+    ck_assert_int_eq(r.code, 1);
+    ck_assert_msg(strstr(r.err, bad) && strstr(r.err, "line 2"), "%s", r.err);
+    result_free(&r);
+    /* a dataset that is not there */
+    snprintf(args, sizeof args,
+             "analyze --space nb201 accuracy --dataset cifar100 --data %s -o %s", csv, dir);
+    r = run(args, NULL);
+    ck_assert_int_ne(r.code, 0);
+    ck_assert_msg(strstr(r.err, "cifar100") && strstr(r.err, "cifar10-valid"), "%s", r.err);
+    result_free(&r);
+    static const char *const usage[] = {"analyze --space nb201 accuracy",
+                                        "analyze --space nb301 structure",
+                                        "analyze structure --fitness valid-accuracy",
+                                        "analyze --space nb201 peaks"};
+    for (size_t i = 0; i < sizeof usage / sizeof usage[0]; i++) {
+        r = run(usage[i], NULL);
+        ck_assert_msg(r.code == 2, "'%s' exit %d", usage[i], r.code);
+        result_free(&r);
+    }
+    r = run("analyze --space nb201 --list", NULL);
+    ck_assert_int_eq(r.code, 0);
+    ck_assert(strstr(r.out, "optima\tdata\t") && strstr(r.out, "neighbours\tstructure\t"));
+    result_free(&r);
+    r = run("analyze --space nb201 --help", NULL);
+    ck_assert_int_eq(r.code, 0);
+    ck_assert(strstr(r.out, "NAS-Bench-201: neighbour graph"));
+    result_free(&r);
+    snprintf(args, sizeof args, "rm -rf %s %s %s", dir, csv, bad);
+    ck_assert_int_eq(system(args), 0);
+}
+END_TEST
+
 static Suite *cli_suite(void)
 {
     Suite *s = suite_create("cli");
@@ -498,6 +572,7 @@ static Suite *cli_suite(void)
     tcase_add_test(tc, test_import_errors);
     tcase_add_test(tc, test_analyze_on_fixture);
     tcase_add_test(tc, test_enum_nb201);
+    tcase_add_test(tc, test_analyze_nb201);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -191,3 +191,20 @@ void cs_test_cli_free(cs_test_cli_result *r)
     free(r->out);
     free(r->err);
 }
+
+json_t *cs_test_json_at(const char *dir, const char *file)
+{
+    char p[8192];
+    json_error_t jerr;
+    snprintf(p, sizeof p, "%s/%s", dir, file);
+    json_t *j = json_load_file(p, 0, &jerr);
+    ck_assert_msg(j != NULL, "%s: %s", p, jerr.text);
+    return j;
+}
+
+double cs_test_jnum(json_t *j, const char *k)
+{
+    json_t *v = json_object_get(j, k);
+    ck_assert_msg(v && json_is_number(v), "JSON key %s missing or not a number", k);
+    return json_number_value(v);
+}

@@ -20,6 +20,10 @@ int cs_test_run(Suite *s);
 json_t *cs_test_load_json(const char *relpath);
 /* Full path of SHARED_DIR/relpath in a static-free buffer of the caller. */
 void cs_test_shared_path(char *buf, size_t size, const char *relpath);
+/* Load dir/file as JSON; fails the test if it cannot. */
+json_t *cs_test_json_at(const char *dir, const char *file);
+/* The number at key k of object j; fails the test if it is not one. */
+double cs_test_jnum(json_t *j, const char *k);
 /* Parse {"matrix": m, "ops": o} through the JSON reader. */
 cs_status cs_test_spec(cs_spec *s, json_t *matrix, json_t *ops, cs_error *err);
 /* A cell from a matrix of 0/1 (ints or floats) and integer labels

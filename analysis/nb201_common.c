@@ -1,0 +1,209 @@
+/* What every NAS-Bench-201 analysis starts from: the values it reads from
+ * the data, the graph of cells one edit apart, and cells' names. */
+#include "cs_nb201_analysis.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cs_nb201_data.h"
+
+void cs_nb201_name_index(const void *user, int64_t v, char *buf, size_t size)
+{
+    (void)user;
+    cs_nb201_cell c;
+    if (v < 0 || !cs_nb201_from_index((uint32_t)v, &c))
+        snprintf(buf, size, "none");
+    else
+        cs_nb201_format(&c, buf, size);
+}
+
+uint32_t cs_nb201_index_with(uint32_t i, int e, int op)
+{
+    cs_nb201_cell c;
+    cs_nb201_from_index(i, &c);
+    c.op[e] = (uint8_t)op;
+    return cs_nb201_index(&c);
+}
+
+int cs_nb201_edits(const cs_nb201_cell *c, cs_nb201_cell out[CS_NB201_DEGREE])
+{
+    int n = 0;
+    for (int e = 0; e < CS_NB201_EDGES; e++)
+        for (int op = 0; op < CS_NB201_NUM_OPS; op++)
+            if (op != c->op[e]) {
+                out[n] = *c;
+                out[n++].op[e] = (uint8_t)op;
+            }
+    return n;
+}
+
+cs_status cs_nb201_cell_graph(cs_nbgraph *g, cs_error *err)
+{
+    enum { CBITS = 14 };
+    size_t nk = 0;
+    uint64_t *keys = malloc((size_t)CS_NB201_CELLS * CS_NB201_DEGREE / 2 * sizeof *keys);
+    if (!keys)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory (cell graph)");
+    for (uint32_t i = 0; i < CS_NB201_CELLS; i++) {
+        cs_nb201_cell c, d[CS_NB201_DEGREE];
+        cs_nb201_from_index(i, &c);
+        for (int k = cs_nb201_edits(&c, d) - 1; k >= 0; k--) {
+            uint32_t j = cs_nb201_index(&d[k]);
+            if (i < j)
+                keys[nk++] = (uint64_t)i << CBITS | j;
+        }
+    }
+    cs_status st = cs_nbgraph_from_pairs(g, CS_NB201_CELLS, keys, nk, CBITS, err);
+    free(keys);
+    return st;
+}
+
+void cs_nb201_values_destroy(cs_nb201_values *v)
+{
+    free(v->fitness);
+    free(v->score);
+    free(v->cost);
+    memset(v, 0, sizeof *v);
+}
+
+/* The metrics the data have for a dataset, for messages. */
+static void list_metrics(const cs_nb201_data *d, int ds, char *buf, size_t size)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int m = 0; m < cs_nb201_data_num_metrics(d) && len < size; m++)
+        if (cs_nb201_data_means(d, ds, m))
+            len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? ", " : "",
+                                    cs_nb201_data_metric(d, m));
+}
+
+/* The metric `name` of dataset ds, or -1 if the data lack it. */
+static int metric_of(const cs_nb201_data *d, int ds, const char *name)
+{
+    int m = cs_nb201_data_find_metric(d, name);
+    return m >= 0 && cs_nb201_data_means(d, ds, m) ? m : -1;
+}
+
+cs_status cs_nb201_values_init(cs_nb201_values *v, const cs_analysis_ctx *ctx,
+                               const char *analysis, cs_error *err)
+{
+    memset(v, 0, sizeof *v);
+    const cs_nb201_data *d = ctx->nb201;
+    if (!d)
+        return cs_error_set(err, CS_ERR_ARG,
+                            "%s needs NAS-Bench-201 results (a CSV: doc/nb201-csv.md)",
+                            analysis);
+    char have[1024];
+    int ds = 0;
+    if (ctx->nb201_dataset) {
+        ds = cs_nb201_data_find_dataset(d, ctx->nb201_dataset);
+        if (ds < 0) {
+            size_t len = 0;
+            have[0] = '\0';
+            for (int i = 0; i < cs_nb201_data_num_datasets(d) && len < sizeof have; i++)
+                len += (size_t)snprintf(have + len, sizeof have - len, "%s%s",
+                                        len ? ", " : "", cs_nb201_data_dataset(d, i));
+            return cs_error_set(err, CS_ERR_ARG, "%s: no dataset '%s' in %s (it has: %s)",
+                                analysis, ctx->nb201_dataset, ctx->data_name, have);
+        }
+    }
+    v->dataset = ds;
+    v->dataset_name = cs_nb201_data_dataset(d, ds);
+    list_metrics(d, ds, have, sizeof have);
+    int fm, sm, cm = -1;
+    if (ctx->nb201_fitness) {
+        if ((fm = metric_of(d, ds, ctx->nb201_fitness)) < 0)
+            return cs_error_set(err, CS_ERR_ARG, "%s: dataset %s of %s has no metric '%s' (it "
+                                "has: %s)", analysis, v->dataset_name, ctx->data_name,
+                                ctx->nb201_fitness, have);
+    } else if ((fm = metric_of(d, ds, CS_NB201_FITNESS_DEFAULT)) < 0) {
+        fm = metric_of(d, ds, CS_NB201_SCORE_DEFAULT);
+        v->fitness_fallback = true;
+        if (fm < 0)
+            return cs_error_set(err, CS_ERR_ARG,
+                                "%s: dataset %s of %s has neither %s nor %s (it has: %s); "
+                                "name the fitness metric", analysis, v->dataset_name,
+                                ctx->data_name, CS_NB201_FITNESS_DEFAULT,
+                                CS_NB201_SCORE_DEFAULT, have);
+    }
+    if (ctx->nb201_score) {
+        if ((sm = metric_of(d, ds, ctx->nb201_score)) < 0)
+            return cs_error_set(err, CS_ERR_ARG, "%s: dataset %s of %s has no metric '%s' (it "
+                                "has: %s)", analysis, v->dataset_name, ctx->data_name,
+                                ctx->nb201_score, have);
+    } else if ((sm = metric_of(d, ds, CS_NB201_SCORE_DEFAULT)) < 0)
+        sm = fm;
+    if (ctx->nb201_cost) {
+        if ((cm = metric_of(d, ds, ctx->nb201_cost)) < 0)
+            return cs_error_set(err, CS_ERR_ARG, "%s: dataset %s of %s has no metric '%s' (it "
+                                "has: %s)", analysis, v->dataset_name, ctx->data_name,
+                                ctx->nb201_cost, have);
+    } else
+        cm = metric_of(d, ds, CS_NB201_COST_DEFAULT);
+    v->fitness_metric = cs_nb201_data_metric(d, fm);
+    v->score_metric = cs_nb201_data_metric(d, sm);
+    v->cost_metric = cm >= 0 ? cs_nb201_data_metric(d, cm) : NULL;
+    v->fitness = malloc(CS_NB201_CELLS * sizeof *v->fitness);
+    v->score = malloc(CS_NB201_CELLS * sizeof *v->score);
+    v->cost = malloc(CS_NB201_CELLS * sizeof *v->cost);
+    if (!v->fitness || !v->score || !v->cost) {
+        cs_nb201_values_destroy(v);
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    }
+    const double *f = cs_nb201_data_means(d, ds, fm), *s = cs_nb201_data_means(d, ds, sm),
+                 *c = cm >= 0 ? cs_nb201_data_means(d, ds, cm) : NULL;
+    for (size_t i = 0; i < CS_NB201_CELLS; i++) {
+        /* A cell whose cost is missing or not positive cannot be queried. */
+        bool ok = !isnan(f[i]) && !isnan(s[i]) && (!c || c[i] > 0);
+        v->fitness[i] = ok ? f[i] : NAN;
+        v->score[i] = ok ? s[i] : NAN;
+        v->cost[i] = ok ? (c ? c[i] : 1.0) : NAN;
+        v->with_data += ok;
+    }
+    if (!v->with_data) {
+        cs_nb201_values_destroy(v);
+        return cs_error_set(err, CS_ERR_ARG,
+                            "%s: no cell has both %s and %s for dataset %s in %s", analysis,
+                            cs_nb201_data_metric(d, fm), cs_nb201_data_metric(d, sm),
+                            cs_nb201_data_dataset(d, ds), ctx->data_name);
+    }
+    return CS_OK;
+}
+
+void cs_nb201_values_describe(const cs_nb201_values *v, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s of dataset %s%s", v->fitness_metric, v->dataset_name,
+             v->fitness_fallback ? " (no validation accuracy in the data: test accuracy)" : "");
+}
+
+void cs_nb201_values_fitness(const cs_nb201_values *v, cs_landscape_fitness *lf,
+                             const char *fitness_what)
+{
+    *lf = (cs_landscape_fitness){.n = CS_NB201_CELLS,
+                                 .fitness = v->fitness,
+                                 .score = v->score,
+                                 .fitness_what = fitness_what,
+                                 .vertex_what = "cell",
+                                 .vertex_plural = "cells",
+                                 .name_what = "arch",
+                                 .fitness_column = "fitness",
+                                 .score_column = "score",
+                                 .fitness_short = "fitness",
+                                 .score_short = "score",
+                                 .name = cs_nb201_name_index,
+                                 .name_user = NULL};
+}
+
+/* The fields every data analysis's JSON starts with. */
+void cs_nb201_values_json(const cs_nb201_values *v, char *buf, size_t size)
+{
+    snprintf(buf, size,
+             "\"space\": \"NAS-Bench-201\", \"dataset\": \"%s\", \"fitness_metric\": \"%s\", "
+             "\"fitness_is_test_accuracy\": %s, \"score_metric\": \"%s\", "
+             "\"cost_metric\": %s%s%s",
+             v->dataset_name, v->fitness_metric, v->fitness_fallback ? "true" : "false",
+             v->score_metric, v->cost_metric ? "\"" : "", v->cost_metric ? v->cost_metric : "null",
+             v->cost_metric ? "\"" : "");
+}

@@ -1,0 +1,498 @@
+/* The NAS-Bench-201 analyses that need data (cs_nb201_analysis.h):
+ * distributions, operation importance, locality, local optima.  The
+ * graph-level parts are the NAS-Bench-101 ones (cs_landscape.h); only the
+ * space's own parts are here. */
+#include "cs_nb201_analysis.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis_writers.h"
+#include "cs_nb201_data.h"
+#include "cs_nb201_space.h"
+#include "cs_stats.h"
+
+/* Rows of accuracy_best.tsv. */
+#define BEST_ROWS 20
+
+static const char *const op_short[CS_NB201_NUM_OPS] = {"none", "skip", "conv1x1", "conv3x3",
+                                                       "avgpool3x3"};
+
+static void progress(const cs_analysis_ctx *ctx, const char *phase, double done)
+{
+    if (ctx->progress)
+        ctx->progress(ctx->progress_user, phase, done);
+}
+
+/* The values of x at cells with data, ascending (malloc'd). */
+static double *sorted_values(const double *x, size_t *n)
+{
+    double *out = malloc(CS_NB201_CELLS * sizeof *out);
+    *n = 0;
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < CS_NB201_CELLS; i++)
+        if (!isnan(x[i]))
+            out[(*n)++] = x[i];
+    cs_sorted_copy(out, *n, out);
+    return out;
+}
+
+typedef struct ranked {
+    double key;
+    uint32_t i;
+} ranked;
+
+/* descending key, then ascending index */
+static int cmp_ranked(const void *a, const void *b)
+{
+    const ranked *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key > y->key ? -1 : 1;
+    return (x->i > y->i) - (x->i < y->i);
+}
+
+/* --- accuracy ------------------------------------------------------------------- */
+
+cs_status cs_analysis_nb201_accuracy(const cs_analysis_ctx *ctx, const char *outdir,
+                                     cs_error *err)
+{
+    cs_nb201_values v;
+    cs_status st = cs_nb201_values_init(&v, ctx, "accuracy", err);
+    if (st)
+        return st;
+    progress(ctx, "accuracy", 0.0);
+    size_t nf = 0, ns = 0;
+    double *sf = sorted_values(v.fitness, &nf), *ss = sorted_values(v.score, &ns);
+    ranked *order = malloc(CS_NB201_CELLS * sizeof *order);
+    cs_nb201_census *cen = malloc(sizeof *cen);
+    double *within = malloc(CS_NB201_CELLS * sizeof *within);
+    cs_jb j = {0};
+    if (!sf || !ss || !order || !cen || !within) {
+        st = cs_error_set(err, CS_ERR_NOMEM, "out of memory (accuracy)");
+        goto out;
+    }
+    if ((st = cs_nb201_census_run(cen, err)))
+        goto out;
+    bool same = strcmp(v.fitness_metric, v.score_metric) == 0;
+    const char *names[2] = {v.fitness_metric, v.score_metric};
+    const double *curves[2] = {sf, ss};
+    size_t counts[2] = {nf, ns};
+    char what[512], desc[256];
+    cs_nb201_values_describe(&v, desc, sizeof desc);
+    snprintf(what, sizeof what,
+             "NAS-Bench-201, dataset %s: ECDF of each cell's mean over its rows of %s%s%s "
+             "(cells with data)",
+             v.dataset_name, v.fitness_metric, same ? "" : " and of ",
+             same ? "" : v.score_metric);
+    if ((st = cs_analysis_ecdf_write(ctx, outdir, "accuracy_ecdf.tsv", what, same ? 1 : 2,
+                                     names, curves, counts, err)))
+        goto out;
+
+    size_t n = 0;
+    for (uint32_t i = 0; i < CS_NB201_CELLS; i++)
+        if (!isnan(v.fitness[i]))
+            order[n++] = (ranked){v.fitness[i], i};
+    qsort(order, n, sizeof *order, cmp_ranked);
+    cs_outfile o;
+    snprintf(what, sizeof what, "NAS-Bench-201, dataset %s: the %d cells of best %s", v.dataset_name,
+             BEST_ROWS, desc);
+    if ((st = cs_analysis_tsv_open(ctx, outdir, "accuracy_best.tsv", what,
+                                   "rank\tindex\tarch\tfitness\tscore", &o, err)))
+        goto out;
+    for (size_t r = 0; r < n && r < BEST_ROWS; r++) {
+        char arch[128];
+        cs_nb201_name_index(NULL, order[r].i, arch, sizeof arch);
+        fprintf(o.f, "%zu\t%u\t%s", r + 1, order[r].i, arch);
+        cs_analysis_tsv_num(o.f, v.fitness[order[r].i], false);
+        cs_analysis_tsv_num(o.f, v.score[order[r].i], false);
+        fputc('\n', o.f);
+    }
+    if ((st = cs_analysis_close(&o, err)))
+        goto out;
+
+    /* Cells of one API class are one architecture trained more than once:
+     * the spread of their scores is training noise plus what the API's key
+     * misses.  Pooled over classes with two or more cells with data. */
+    double ss_within = 0;
+    size_t dof = 0, dup_classes = 0, zero_n = 0;
+    double zero_sum = 0;
+    {
+        /* per class: count, mean, M2 (Welford) over its cells with data */
+        double *mean = within; /* reused: per class id (a cell code) */
+        double *m2 = malloc(CS_NB201_CELLS * sizeof *m2);
+        uint32_t *cnt = calloc(CS_NB201_CELLS, sizeof *cnt);
+        if (!m2 || !cnt) {
+            free(m2);
+            free(cnt);
+            st = cs_error_set(err, CS_ERR_NOMEM, "out of memory (accuracy)");
+            goto out;
+        }
+        for (uint32_t i = 0; i < CS_NB201_CELLS; i++) {
+            if (isnan(v.score[i]))
+                continue;
+            cs_nb201_cell cell;
+            cs_nb201_from_index(i, &cell);
+            uint32_t code = cs_nb201_code(&cell), k = cen->api_class[code];
+            cs_nb201_graph g;
+            cs_nb201_graph_of(&cell, &g);
+            if (g.zero) {
+                zero_sum += v.score[i];
+                zero_n++;
+            }
+            if (!cnt[k])
+                mean[k] = m2[k] = 0;
+            cnt[k]++;
+            double d = v.score[i] - mean[k];
+            mean[k] += d / cnt[k];
+            m2[k] += d * (v.score[i] - mean[k]);
+        }
+        for (size_t k = 0; k < CS_NB201_CELLS; k++)
+            if (cnt[k] >= 2) {
+                ss_within += m2[k];
+                dof += cnt[k] - 1;
+                dup_classes++;
+            }
+        free(m2);
+        free(cnt);
+    }
+
+    if ((st = cs_jb_init(&j, err)))
+        goto out;
+    char head[512];
+    cs_nb201_values_json(&v, head, sizeof head);
+    cs_jb_fields(&j, head);
+    cs_jb_ks(&j, "definition",
+             "a cell's value is the mean of its rows (repeats) in the data; cells without "
+             "both the fitness and the score are left out");
+    cs_jb_ki(&j, "cells_with_data", (long long)v.with_data);
+    cs_jb_summary(&j, "fitness", sf, nf);
+    cs_jb_summary(&j, "score", ss, ns);
+    if (n) {
+        char arch[128];
+        cs_nb201_name_index(NULL, order[0].i, arch, sizeof arch);
+        cs_jb_ki(&j, "best_fitness_index", order[0].i);
+        cs_jb_ks(&j, "best_fitness_arch", arch);
+        cs_jb_kn(&j, "best_fitness", v.fitness[order[0].i]);
+        cs_jb_kn(&j, "best_fitness_score", v.score[order[0].i]);
+    }
+    int64_t bs = -1;
+    for (uint32_t i = 0; i < CS_NB201_CELLS; i++)
+        if (!isnan(v.score[i]) && (bs < 0 || v.score[i] > v.score[bs]))
+            bs = i;
+    if (bs >= 0) {
+        char arch[128];
+        cs_nb201_name_index(NULL, bs, arch, sizeof arch);
+        cs_jb_ki(&j, "best_score_index", bs);
+        cs_jb_ks(&j, "best_score_arch", arch);
+        cs_jb_kn(&j, "best_score", v.score[bs]);
+    }
+    cs_jb_ki(&j, "zero_cells_with_data", (long long)zero_n);
+    cs_jb_kn(&j, "zero_cells_mean_score", zero_n ? zero_sum / (double)zero_n : NAN);
+    cs_jb_ks(&j, "zero_cells_are", "cells whose output is 0 (nothing reaches the output)");
+    cs_jb_ki(&j, "api_classes_with_duplicates", (long long)dup_classes);
+    cs_jb_kn(&j, "api_class_pooled_score_sd", dof ? sqrt(ss_within / (double)dof) : NAN);
+    cs_jb_ks(&j, "api_class_pooled_score_sd_is",
+             "pooled sample standard deviation of the score among the cells of one API class "
+             "(isomorphic cells, trained separately), over classes with 2 or more cells with "
+             "data");
+    st = cs_jb_commit(ctx, outdir, "accuracy.json", "accuracy", &j, err);
+    progress(ctx, "accuracy", 1.0);
+out:
+    cs_jb_free(&j);
+    free(sf);
+    free(ss);
+    free(order);
+    free(cen);
+    free(within);
+    cs_nb201_values_destroy(&v);
+    return st;
+}
+
+/* --- operation importance ---------------------------------------------------------- */
+
+#define NPAIRS (CS_NB201_NUM_OPS * (CS_NB201_NUM_OPS - 1))
+
+cs_status cs_analysis_nb201_op_importance(const cs_analysis_ctx *ctx, const char *outdir,
+                                          cs_error *err)
+{
+    cs_nb201_values v;
+    cs_status st = cs_nb201_values_init(&v, ctx, "op importance", err);
+    if (st)
+        return st;
+    progress(ctx, "op importance", 0.0);
+    /* Each (cell, edge) with op x meets each other op y once: at most
+     * 15,625 x 6 / 5 replacements per pair (every cell has 6 edges, a
+     * fifth of them with x on average; bounded by cells x edges). */
+    size_t cap = (size_t)CS_NB201_CELLS * CS_NB201_EDGES;
+    double *delta[NPAIRS] = {NULL}, *rel[NPAIRS] = {NULL};
+    size_t cnt[NPAIRS] = {0};
+    bool have_cost = v.cost_metric != NULL;
+    cs_jb j = {0};
+    for (int p = 0; p < NPAIRS; p++)
+        if (!(delta[p] = malloc(cap * sizeof **delta)) ||
+            (have_cost && !(rel[p] = malloc(cap * sizeof **rel)))) {
+            st = cs_error_set(err, CS_ERR_NOMEM, "out of memory (op importance)");
+            goto out;
+        }
+    size_t missing = 0;
+    for (uint32_t i = 0; i < CS_NB201_CELLS; i++) {
+        if (isnan(v.fitness[i]))
+            continue;
+        cs_nb201_cell c;
+        cs_nb201_from_index(i, &c);
+        for (int e = 0; e < CS_NB201_EDGES; e++)
+            for (int y = 0; y < CS_NB201_NUM_OPS; y++) {
+                int x = c.op[e];
+                if (y == x)
+                    continue;
+                cs_nb201_cell d = c;
+                d.op[e] = (uint8_t)y;
+                uint32_t k = cs_nb201_index(&d);
+                if (isnan(v.fitness[k])) {
+                    missing++;
+                    continue;
+                }
+                int p = cs_op_pair_index(CS_NB201_NUM_OPS, x, y);
+                delta[p][cnt[p]] = v.fitness[k] - v.fitness[i];
+                if (have_cost)
+                    rel[p][cnt[p]] = (v.cost[k] - v.cost[i]) / v.cost[i];
+                cnt[p]++;
+            }
+    }
+    for (int p = 0; p < NPAIRS; p++) {
+        cs_sorted_copy(delta[p], cnt[p], delta[p]);
+        if (have_cost)
+            cs_sorted_copy(rel[p], cnt[p], rel[p]);
+    }
+    char dwhat[512], cwhat[512], twhat[512];
+    snprintf(dwhat, sizeof dwhat,
+             "NAS-Bench-201, dataset %s: ECDF of the change in %s when one edge's operation X "
+             "is replaced by Y (column X_to_Y; after minus before, both cells with data)",
+             v.dataset_name, v.fitness_metric);
+    snprintf(cwhat, sizeof cwhat,
+             "NAS-Bench-201, dataset %s: ECDF of the relative change in %s, (after - before) "
+             "/ before, when one edge's operation X is replaced by Y (column X_to_Y)",
+             v.dataset_name, v.cost_metric ? v.cost_metric : "cost");
+    snprintf(twhat, sizeof twhat,
+             "NAS-Bench-201, dataset %s: per operation replacement X -> Y on one edge: change "
+             "in %s (as the data give it) and relative change in %s",
+             v.dataset_name, v.fitness_metric, v.cost_metric ? v.cost_metric : "cost (none)");
+    const double *dp[NPAIRS], *rp[NPAIRS];
+    for (int p = 0; p < NPAIRS; p++) {
+        dp[p] = delta[p];
+        rp[p] = rel[p];
+    }
+    const cs_op_pairs opp = {.nops = CS_NB201_NUM_OPS,
+                             .op_names = op_short,
+                             .delta = dp,
+                             .rel_cost = have_cost ? rp : NULL,
+                             .n = cnt,
+                             .delta_name = "fitness",
+                             .cost_name = "cost",
+                             .percent = 1.0,
+                             .delta_what = dwhat,
+                             .cost_what = cwhat,
+                             .tsv_what = twhat};
+    if ((st = cs_analysis_op_pairs_files(ctx, outdir, &opp, err)))
+        goto out;
+    if ((st = cs_jb_init(&j, err)))
+        goto out;
+    char head[512];
+    cs_nb201_values_json(&v, head, sizeof head);
+    cs_jb_fields(&j, head);
+    cs_jb_ks(&j, "definition",
+             "for every cell with data and every edge with operation X, and every other "
+             "operation Y: the cell with Y on that edge; when it has data too, delta_fitness "
+             "= fitness(after) - fitness(before), in the data's units (the API's accuracies "
+             "are percent, so *_percent keys are in percentage points), and relative_cost = "
+             "(cost(after) - cost(before)) / cost(before)");
+    size_t counted = 0;
+    for (int p = 0; p < NPAIRS; p++)
+        counted += cnt[p];
+    cs_jb_ki(&j, "replacements_counted", (long long)counted);
+    cs_jb_ki(&j, "replacements_missing", (long long)missing);
+    cs_jb_op_pairs(&j, &opp);
+    st = cs_jb_commit(ctx, outdir, "op_importance.json", "op-importance", &j, err);
+    progress(ctx, "op importance", 1.0);
+out:
+    cs_jb_free(&j);
+    for (int p = 0; p < NPAIRS; p++) {
+        free(delta[p]);
+        free(rel[p]);
+    }
+    cs_nb201_values_destroy(&v);
+    return st;
+}
+
+/* --- locality -------------------------------------------------------------------------
+ * Random walks on the cells with data, one edit per step, each step to a
+ * uniformly chosen neighbour with data (a cell without such a neighbour
+ * ends a segment and the walk restarts at a uniform cell with data), as
+ * the NAS-Bench-101 walks do; CS_LOCALITY_WALKS walks of CS_LOCALITY_STEPS
+ * steps, walk w from its own PRNG stream (seed, w). */
+
+static void walk(const cs_nbgraph *g, const double *fit, const uint32_t *cells, size_t ncells,
+                 uint64_t seed, int w, int32_t *path, size_t *len, uint64_t *restarts)
+{
+    uint64_t rng = seed ^ (UINT64_C(0x9E3779B97F4A7C15) * (uint64_t)(w + 1));
+    uint32_t cur = cells[cs_landscape_rand_below(&rng, ncells)];
+    size_t n = 0;
+    path[n++] = (int32_t)cur;
+    for (int step = 0; step < CS_LOCALITY_STEPS; step++) {
+        uint32_t cand[CS_NB201_DEGREE];
+        int nc = 0;
+        for (uint64_t k = g->offset[cur]; k < g->offset[cur + 1]; k++)
+            if (!isnan(fit[g->adj[k]]))
+                cand[nc++] = g->adj[k];
+        if (nc == 0) {
+            (*restarts)++;
+            path[n++] = -1;
+            cur = cells[cs_landscape_rand_below(&rng, ncells)];
+        } else
+            cur = cand[cs_landscape_rand_below(&rng, (uint64_t)nc)];
+        path[n++] = (int32_t)cur;
+    }
+    *len = n;
+}
+
+static int hamming(uint32_t a, uint32_t b)
+{
+    cs_nb201_cell x, y;
+    cs_nb201_from_index(a, &x);
+    cs_nb201_from_index(b, &y);
+    int d = 0;
+    for (int e = 0; e < CS_NB201_EDGES; e++)
+        d += x.op[e] != y.op[e];
+    return d;
+}
+
+/* What the graph analyses start from: the values and the cell graph. */
+static cs_status graph_begin(const cs_analysis_ctx *ctx, const char *analysis,
+                             cs_nb201_values *v, cs_nbgraph *g, cs_error *err)
+{
+    cs_status st = cs_nb201_values_init(v, ctx, analysis, err);
+    if (st)
+        return st;
+    progress(ctx, analysis, 0.0);
+    if ((st = cs_nb201_cell_graph(g, err)))
+        cs_nb201_values_destroy(v);
+    return st;
+}
+
+cs_status cs_analysis_nb201_locality(const cs_analysis_ctx *ctx, const char *outdir,
+                                     cs_error *err)
+{
+    cs_nb201_values v;
+    cs_nbgraph g;
+    cs_status st = graph_begin(ctx, "locality", &v, &g, err);
+    if (st)
+        return st;
+    int32_t *paths[CS_LOCALITY_WALKS] = {NULL};
+    size_t lens[CS_LOCALITY_WALKS] = {0};
+    uint32_t *cells = malloc(CS_NB201_CELLS * sizeof *cells);
+    uint8_t *seen = calloc(CS_NB201_CELLS, 1);
+    double *fx = malloc(CS_NB201_CELLS * sizeof *fx), *fd = malloc(CS_NB201_CELLS * sizeof *fd);
+    bool ok = cells && seen && fx && fd;
+    for (int w = 0; w < CS_LOCALITY_WALKS && ok; w++)
+        ok = (paths[w] = malloc((2 * (size_t)CS_LOCALITY_STEPS + 2) * sizeof *paths[w])) != NULL;
+    if (!ok) {
+        st = cs_error_set(err, CS_ERR_NOMEM, "out of memory (locality)");
+        goto out;
+    }
+    size_t ncells = 0;
+    int64_t best = -1;
+    for (uint32_t i = 0; i < CS_NB201_CELLS; i++)
+        if (!isnan(v.fitness[i])) {
+            cells[ncells++] = i;
+            if (best < 0 || v.fitness[i] > v.fitness[best])
+                best = i;
+        }
+    /* 16 walks of 65,536 steps on 15,625 cells take milliseconds: one
+     * thread, so the result cannot depend on the thread count. */
+    uint64_t restarts = 0;
+    for (int w = 0; w < CS_LOCALITY_WALKS; w++)
+        walk(&g, v.fitness, cells, ncells, ctx->seed, w, paths[w], &lens[w], &restarts);
+    double rwa_f[CS_LOCALITY_MAX_SHIFT + 1], rwa_s[CS_LOCALITY_MAX_SHIFT + 1];
+    uint64_t npairs[CS_LOCALITY_MAX_SHIFT + 1];
+    if ((st = cs_landscape_walk_autocorrelation(paths, lens, CS_LOCALITY_WALKS, v.fitness,
+                                                ctx->threads, rwa_f, npairs, err)) ||
+        (st = cs_landscape_walk_autocorrelation(paths, lens, CS_LOCALITY_WALKS, v.score,
+                                                ctx->threads, rwa_s, npairs, err)))
+        goto out;
+    size_t visited = 0;
+    for (int w = 0; w < CS_LOCALITY_WALKS; w++)
+        for (size_t i = 0; i < lens[w]; i++)
+            if (paths[w][i] >= 0 && !seen[paths[w][i]]) {
+                seen[paths[w][i]] = 1;
+                visited++;
+            }
+    progress(ctx, "locality: distances to the best cell", 0.5);
+    for (size_t k = 0; k < ncells; k++) {
+        fx[k] = v.fitness[cells[k]];
+        fd[k] = hamming(cells[k], (uint32_t)best);
+    }
+    char desc[256], rwa_what[512], fdc_what[512], extra[512];
+    cs_nb201_values_describe(&v, desc, sizeof desc);
+    snprintf(rwa_what, sizeof rwa_what,
+             "NAS-Bench-201: random-walk autocorrelation of %s and of %s along %d walks of %d "
+             "single edits (one edge's operation changed) on the cells with data",
+             desc, v.score_metric, CS_LOCALITY_WALKS, CS_LOCALITY_STEPS);
+    snprintf(fdc_what, sizeof fdc_what,
+             "NAS-Bench-201: cells with data by edit distance (edges whose operations differ) "
+             "to the cell of best %s",
+             desc);
+    cs_nb201_values_json(&v, extra, sizeof extra);
+    cs_landscape_fitness lf;
+    cs_nb201_values_fitness(&v, &lf, desc);
+    cs_locality_result lr = {.rwa_fitness = rwa_f,
+                             .rwa_score = rwa_s,
+                             .npairs = npairs,
+                             .rwa_what = rwa_what,
+                             .fdc_what = fdc_what,
+                             .fdc_distance = "edit distance between cells: edges whose "
+                                             "operations differ (the cell graph's distance)",
+                             .fx = fx,
+                             .fd = fd,
+                             .nf = ncells,
+                             .walks = CS_LOCALITY_WALKS,
+                             .steps = CS_LOCALITY_STEPS,
+                             .restarts = restarts,
+                             .visited = visited,
+                             .best = best};
+    st = cs_landscape_locality_write(ctx, outdir, &lf, &lr, extra, err);
+    progress(ctx, "locality", 1.0);
+out:
+    for (int w = 0; w < CS_LOCALITY_WALKS; w++)
+        free(paths[w]);
+    free(cells);
+    free(seen);
+    free(fx);
+    free(fd);
+    cs_nbgraph_destroy(&g);
+    cs_nb201_values_destroy(&v);
+    return st;
+}
+
+/* --- local optima ---------------------------------------------------------------------- */
+
+cs_status cs_analysis_nb201_optima(const cs_analysis_ctx *ctx, const char *outdir,
+                                   cs_error *err)
+{
+    cs_nb201_values v;
+    cs_nbgraph g;
+    cs_status st = graph_begin(ctx, "optima", &v, &g, err);
+    if (st)
+        return st;
+    char desc[256], extra[512];
+    cs_nb201_values_describe(&v, desc, sizeof desc);
+    cs_nb201_values_json(&v, extra, sizeof extra);
+    cs_landscape_fitness lf;
+    cs_nb201_values_fitness(&v, &lf, desc);
+    st = cs_landscape_optima_write(ctx, outdir, &g, &lf, extra, err);
+    cs_nbgraph_destroy(&g);
+    cs_nb201_values_destroy(&v);
+    return st;
+}

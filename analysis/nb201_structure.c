@@ -1,0 +1,248 @@
+/* The NAS-Bench-201 space without data: its cells' structure and its
+ * neighbour graphs (cs_nb201_analysis.h). */
+#include "cs_nb201_analysis.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cs_nb201_space.h"
+
+/* Depth of a cell: edges on its longest input-to-output path through
+ * edges that are not none; op depth: convolutions and poolings on such a
+ * path (skip connections add no depth to the network); live edges: those
+ * on some input-to-output path.  All 0 when nothing reaches the output. */
+typedef struct cell_shape {
+    int depth, op_depth, live, live_convs;
+} cell_shape;
+
+static cell_shape shape_of(const cs_nb201_cell *c)
+{
+    bool fwd[CS_NB201_NODES] = {true}, bwd[CS_NB201_NODES] = {false};
+    bwd[CS_NB201_NODES - 1] = true;
+    for (int e = 0; e < CS_NB201_EDGES; e++) /* edges come in order of their target */
+        if (c->op[e] != CS_NB201_NONE && fwd[cs_nb201_edge_from(e)])
+            fwd[cs_nb201_edge_to(e)] = true;
+    for (int e = CS_NB201_EDGES - 1; e >= 0; e--) /* by decreasing target, bwd[to] is final */
+        if (c->op[e] != CS_NB201_NONE && bwd[cs_nb201_edge_to(e)])
+            bwd[cs_nb201_edge_from(e)] = true;
+    cell_shape s = {0, 0, 0, 0};
+    int len[CS_NB201_NODES] = {0}, oplen[CS_NB201_NODES] = {0};
+    for (int e = 0; e < CS_NB201_EDGES; e++) {
+        int i = cs_nb201_edge_from(e), j = cs_nb201_edge_to(e), op = c->op[e];
+        if (op == CS_NB201_NONE || !fwd[i] || !bwd[j])
+            continue;
+        s.live++;
+        s.live_convs += op == CS_NB201_CONV1X1 || op == CS_NB201_CONV3X3;
+        if (len[i] + 1 > len[j])
+            len[j] = len[i] + 1;
+        int w = op == CS_NB201_SKIP ? 0 : 1;
+        if (oplen[i] + w > oplen[j])
+            oplen[j] = oplen[i] + w;
+    }
+    s.depth = len[CS_NB201_NODES - 1];
+    s.op_depth = oplen[CS_NB201_NODES - 1];
+    return s;
+}
+
+/* Classes by size: hist[size] for class ids per cell (ids are cell codes). */
+static void class_sizes(const uint16_t *cls, uint32_t *count, uint64_t *hist)
+{
+    memset(count, 0, CS_NB201_CELLS * sizeof *count);
+    for (size_t i = 0; i < CS_NB201_CELLS; i++)
+        count[cls[i]]++;
+    for (size_t i = 0; i < CS_NB201_CELLS; i++)
+        if (count[i])
+            hist[count[i]]++;
+}
+
+cs_status cs_analysis_nb201_structure(const cs_analysis_ctx *ctx, const char *outdir,
+                                      cs_error *err)
+{
+    cs_nb201_census *cen = malloc(sizeof *cen);
+    uint32_t *count = malloc(CS_NB201_CELLS * sizeof *count);
+    uint64_t *hist = calloc(3 * (CS_NB201_CELLS + 1), sizeof *hist);
+    cs_status st;
+    if (!cen || !count || !hist) {
+        st = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    if (ctx->progress)
+        ctx->progress(ctx->progress_user, "structure: census of the 15,625 cells", 0.0);
+    if ((st = cs_nb201_census_run(cen, err)))
+        goto out;
+    uint64_t *h_api = hist, *h_graph = hist + CS_NB201_CELLS + 1,
+             *h_expr = hist + 2 * (CS_NB201_CELLS + 1);
+    class_sizes(cen->api_class, count, h_api);
+    class_sizes(cen->graph_class, count, h_graph);
+    class_sizes(cen->expression_class, count, h_expr);
+
+    cs_outfile out;
+    if ((st = cs_analysis_tsv_open(ctx, outdir, "structure_classes.tsv",
+                                   "NAS-Bench-201: unique cells by the number of the 15,625 "
+                                   "cells they hold, under the API's key, the computation "
+                                   "graph (nauty) and the expression with zero terms dropped",
+                                   "size\tapi_classes\tgraph_classes\texpression_classes", &out,
+                                   err)))
+        goto out;
+    size_t largest = 0;
+    for (size_t n = 1; n <= CS_NB201_CELLS; n++) {
+        if (!h_api[n] && !h_graph[n] && !h_expr[n])
+            continue;
+        largest = n;
+        fprintf(out.f, "%zu\t%llu\t%llu\t%llu\n", n, (unsigned long long)h_api[n],
+                (unsigned long long)h_graph[n], (unsigned long long)h_expr[n]);
+    }
+    if ((st = cs_analysis_close(&out, err)))
+        goto out;
+
+    /* depth and live edges, per cell */
+    uint64_t by_depth[CS_NB201_EDGES + 1] = {0}, by_opdepth[CS_NB201_EDGES + 1] = {0},
+             by_live[CS_NB201_EDGES + 1] = {0}, by_convs[CS_NB201_EDGES + 1] = {0},
+             by_op[CS_NB201_NUM_OPS][CS_NB201_EDGES + 1] = {{0}};
+    for (uint32_t code = 0; code < CS_NB201_CELLS; code++) {
+        cs_nb201_cell c;
+        cs_nb201_from_code(code, &c);
+        cell_shape s = shape_of(&c);
+        by_depth[s.depth]++;
+        by_opdepth[s.op_depth]++;
+        by_live[s.live]++;
+        by_convs[s.live_convs]++;
+        int n[CS_NB201_NUM_OPS] = {0};
+        for (int e = 0; e < CS_NB201_EDGES; e++)
+            n[c.op[e]]++;
+        for (int op = 0; op < CS_NB201_NUM_OPS; op++)
+            by_op[op][n[op]]++;
+    }
+    if ((st = cs_analysis_tsv_open(
+             ctx, outdir, "structure_depth.tsv",
+             "NAS-Bench-201: cells by depth (edges on the longest input-output path, none "
+             "edges left out), op depth (convolutions and poolings on such a path), live "
+             "edges (on some input-output path) and live convolutions",
+             "n\tcells_by_depth\tcells_by_op_depth\tcells_by_live_edges\tcells_by_live_convs",
+             &out, err)))
+        goto out;
+    int maxdepth = 0;
+    for (int n = 0; n <= CS_NB201_EDGES; n++) {
+        if (by_depth[n])
+            maxdepth = n;
+        fprintf(out.f, "%d\t%llu\t%llu\t%llu\t%llu\n", n, (unsigned long long)by_depth[n],
+                (unsigned long long)by_opdepth[n], (unsigned long long)by_live[n],
+                (unsigned long long)by_convs[n]);
+    }
+    if ((st = cs_analysis_close(&out, err)))
+        goto out;
+    char columns[256] = "edges";
+    for (int op = 0; op < CS_NB201_NUM_OPS; op++) {
+        size_t len = strlen(columns);
+        snprintf(columns + len, sizeof columns - len, "\t%s", cs_nb201_op_name(op));
+    }
+    if ((st = cs_analysis_tsv_open(ctx, outdir, "structure_ops.tsv",
+                                   "NAS-Bench-201: cells by how many of their 6 edges carry "
+                                   "each operation",
+                                   columns, &out, err)))
+        goto out;
+    for (int n = 0; n <= CS_NB201_EDGES; n++) {
+        fprintf(out.f, "%d", n);
+        for (int op = 0; op < CS_NB201_NUM_OPS; op++)
+            fprintf(out.f, "\t%llu", (unsigned long long)by_op[op][n]);
+        fputc('\n', out.f);
+    }
+    if ((st = cs_analysis_close(&out, err)))
+        goto out;
+    char body[1024];
+    snprintf(body, sizeof body,
+             "\"space\": \"NAS-Bench-201\", \"cells\": %zu, \"api_classes\": %zu, "
+             "\"graph_classes\": %zu, \"expression_classes\": %zu, \"zero_cells\": %zu, "
+             "\"certified\": %s, \"largest_class\": %zu, \"max_depth\": %d, "
+             "\"cells_depth_0\": %llu",
+             cen->cells, cen->api_classes, cen->graph_classes, cen->expression_classes,
+             cen->zero_cells, cs_nb201_census_certified(cen) ? "true" : "false", largest,
+             maxdepth, (unsigned long long)by_depth[0]);
+    st = cs_analysis_json_write(ctx, outdir, "structure.json", "structure", body, err);
+out:
+    free(cen);
+    free(count);
+    free(hist);
+    return st;
+}
+
+/* The API's unique cells, one edit apart: a vertex per class (numbered in
+ * order of their smallest cell code), an edge per pair of classes holding
+ * two cells one edit apart. */
+static cs_status class_graph(const cs_nb201_census *cen, cs_nbgraph *g, size_t *nclasses,
+                             cs_error *err)
+{
+    enum { CBITS = 14 };
+    uint16_t *dense = malloc(CS_NB201_CELLS * sizeof *dense);
+    uint64_t *keys = malloc((size_t)CS_NB201_CELLS * CS_NB201_DEGREE * sizeof *keys);
+    if (!dense || !keys) {
+        free(dense);
+        free(keys);
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory (class graph)");
+    }
+    size_t n = 0, nk = 0;
+    for (size_t code = 0; code < CS_NB201_CELLS; code++)
+        if (cen->api_class[code] == code) /* a class's id is its smallest code */
+            dense[code] = (uint16_t)n++;
+    for (uint32_t code = 0; code < CS_NB201_CELLS; code++) {
+        cs_nb201_cell c, d[CS_NB201_DEGREE];
+        cs_nb201_from_code(code, &c);
+        uint32_t a = dense[cen->api_class[code]];
+        for (int k = cs_nb201_edits(&c, d) - 1; k >= 0; k--) {
+            uint32_t b = dense[cen->api_class[cs_nb201_code(&d[k])]];
+            if (a < b)
+                keys[nk++] = (uint64_t)a << CBITS | b;
+        }
+    }
+    *nclasses = n;
+    cs_status st = cs_nbgraph_from_pairs(g, n, keys, nk, CBITS, err);
+    free(dense);
+    free(keys);
+    return st;
+}
+
+cs_status cs_analysis_nb201_neighbours(const cs_analysis_ctx *ctx, const char *outdir,
+                                       cs_error *err)
+{
+    cs_nb201_census *cen = malloc(sizeof *cen);
+    if (!cen)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    if (ctx->progress)
+        ctx->progress(ctx->progress_user, "neighbours: census of the 15,625 cells", 0.0);
+    cs_nbgraph g, cells;
+    size_t nclasses = 0;
+    cs_status st = cs_nb201_census_run(cen, err);
+    if (!st && !(st = cs_nb201_cell_graph(&cells, err))) {
+        if (!(st = class_graph(cen, &g, &nclasses, err))) {
+            /* The cell graph is H(6, 5): vertex-transitive, so one search
+             * gives its diameter; its degrees are read off, not assumed. */
+            int32_t *dist = malloc(CS_NB201_CELLS * sizeof *dist);
+            uint32_t *queue = malloc(CS_NB201_CELLS * sizeof *queue);
+            int diameter = -1;
+            if (dist && queue)
+                diameter = cs_nbgraph_bfs(&cells, 0, dist, queue, NULL, 0, NULL, NULL);
+            free(dist);
+            free(queue);
+            uint64_t dmin = UINT64_MAX, dmax = 0;
+            for (size_t v = 0; v < cells.nvertices; v++) {
+                uint64_t d = cells.offset[v + 1] - cells.offset[v];
+                dmin = d < dmin ? d : dmin;
+                dmax = d > dmax ? d : dmax;
+            }
+            char extra[512];
+            snprintf(extra, sizeof extra,
+                     "\"space\": \"NAS-Bench-201\", \"vertex\": \"a unique cell under the "
+                     "API's key\", \"cells\": %zu, \"cell_graph_edges\": %zu, "
+                     "\"cell_graph_min_degree\": %llu, \"cell_graph_max_degree\": %llu, "
+                     "\"cell_graph_diameter\": %d",
+                     cells.nvertices, cells.nedges, (unsigned long long)dmin,
+                     (unsigned long long)dmax, diameter);
+            st = cs_nbgraph_analyse(ctx, outdir, &g, extra, err);
+            cs_nbgraph_destroy(&g);
+        }
+        cs_nbgraph_destroy(&cells);
+    }
+    free(cen);
+    return st;
+}
