@@ -63,23 +63,38 @@ static cs_status join_path(char *buf, size_t size, const char *dir, const char *
     return CS_OK;
 }
 
-cs_status cs_analysis_tsv_open(const cs_analysis_ctx *ctx, const char *outdir,
-                               const char *file, const char *what, const char *columns,
-                               cs_outfile *out, cs_error *err)
+cs_analysis_source cs_analysis_source_of(const cs_analysis_ctx *ctx)
+{
+    cs_analysis_source src = {ctx->data_name, NULL, cs_analysis_synthetic(ctx)};
+    if (ctx->store || ctx->nb201)
+        src.benchmark = ctx->nb201 ? "NAS-Bench-201" : "NAS-Bench-101";
+    return src;
+}
+
+cs_status cs_analysis_tsv_open_as(const cs_analysis_source *src, uint64_t seed,
+                                  const char *outdir, const char *file, const char *what,
+                                  const char *columns, cs_outfile *out, cs_error *err)
 {
     char path[4096];
     cs_status st = join_path(path, sizeof path, outdir, file, err);
     if (st || (st = cs_outfile_open(out, path, err)))
         return st;
     fprintf(out->f, "# %s\n", what);
-    if (ctx->store || ctx->nb201) {
-        const char *bench = ctx->nb201 ? "NAS-Bench-201" : "NAS-Bench-101";
-        fprintf(out->f, "# data: %s (%s%s results)\n", ctx->data_name,
-                cs_analysis_synthetic(ctx) ? "SYNTHETIC data, not " : "", bench);
-    } else
+    if (src->benchmark)
+        fprintf(out->f, "# data: %s (%s%s results)\n", src->name,
+                src->synthetic ? "SYNTHETIC data, not " : "", src->benchmark);
+    else
         fprintf(out->f, "# data: none: the search space's structure, exact\n");
-    fprintf(out->f, "# seed: %llu\n%s\n", (unsigned long long)ctx->seed, columns);
+    fprintf(out->f, "# seed: %llu\n%s\n", (unsigned long long)seed, columns);
     return CS_OK;
+}
+
+cs_status cs_analysis_tsv_open(const cs_analysis_ctx *ctx, const char *outdir,
+                               const char *file, const char *what, const char *columns,
+                               cs_outfile *out, cs_error *err)
+{
+    cs_analysis_source src = cs_analysis_source_of(ctx);
+    return cs_analysis_tsv_open_as(&src, ctx->seed, outdir, file, what, columns, out, err);
 }
 
 void cs_analysis_put_double(FILE *f, double d)
@@ -98,9 +113,9 @@ cs_status cs_analysis_close(cs_outfile *out, cs_error *err)
     return cs_outfile_commit(out, err);
 }
 
-cs_status cs_analysis_json_write(const cs_analysis_ctx *ctx, const char *outdir,
-                                 const char *file, const char *analysis,
-                                 const char *body, cs_error *err)
+cs_status cs_analysis_json_write_as(const cs_analysis_source *src, uint64_t seed,
+                                    const char *outdir, const char *file,
+                                    const char *analysis, const char *body, cs_error *err)
 {
     char path[4096];
     cs_outfile out;
@@ -109,14 +124,22 @@ cs_status cs_analysis_json_write(const cs_analysis_ctx *ctx, const char *outdir,
         return st;
     /* The data name is ours or a file name: escape what JSON needs. */
     fprintf(out.f, "{\"analysis\": \"%s\", \"data\": \"", analysis);
-    for (const char *p = ctx->data_name; *p; p++) {
+    for (const char *p = src->name; *p; p++) {
         if (*p == '"' || *p == '\\')
             fputc('\\', out.f);
         if ((unsigned char)*p >= 0x20)
             fputc(*p, out.f);
     }
     fprintf(out.f, "\", \"synthetic\": %s, \"seed\": %llu%s%s}\n",
-            cs_analysis_synthetic(ctx) ? "true" : "false", (unsigned long long)ctx->seed,
+            src->synthetic ? "true" : "false", (unsigned long long)seed,
             body && *body ? ", " : "", body ? body : "");
     return cs_analysis_close(&out, err);
+}
+
+cs_status cs_analysis_json_write(const cs_analysis_ctx *ctx, const char *outdir,
+                                 const char *file, const char *analysis,
+                                 const char *body, cs_error *err)
+{
+    cs_analysis_source src = cs_analysis_source_of(ctx);
+    return cs_analysis_json_write_as(&src, ctx->seed, outdir, file, analysis, body, err);
 }

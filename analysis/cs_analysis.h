@@ -97,6 +97,24 @@ cs_status cs_analysis_json_write(const cs_analysis_ctx *ctx, const char *outdir,
                                  const char *file, const char *analysis,
                                  const char *body, cs_error *err);
 
+/* How files name their data: the source's name, the benchmark whose
+ * results it holds (NULL: no data, the space's structure) and whether it
+ * is synthetic.  The writers above take it from a context; the _as forms
+ * take it given (the optimisers on a problem, cs_optimizers.h). */
+typedef struct cs_analysis_source {
+    const char *name;
+    const char *benchmark;
+    bool synthetic;
+} cs_analysis_source;
+
+cs_analysis_source cs_analysis_source_of(const cs_analysis_ctx *ctx);
+cs_status cs_analysis_tsv_open_as(const cs_analysis_source *src, uint64_t seed,
+                                  const char *outdir, const char *file, const char *what,
+                                  const char *columns, cs_outfile *out, cs_error *err);
+cs_status cs_analysis_json_write_as(const cs_analysis_source *src, uint64_t seed,
+                                    const char *outdir, const char *file,
+                                    const char *analysis, const char *body, cs_error *err);
+
 #ifdef __cplusplus
 }
 #endif

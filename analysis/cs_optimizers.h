@@ -11,11 +11,17 @@
  * test accuracy.  Where each choice comes from (the paper, the authors' code
  * or our own decision) is written at the top of optimizers.c.
  *
+ * The same four run on any space described as a cs_opt_problem (two-way
+ * and k-way decisions, a class per encoding, per-class data), such as
+ * NAS-Bench-201's: NAS-Bench-101 is itself run as a problem built from the
+ * space and the store, so there is one implementation of each optimiser.
+ *
  * Runs are independent: run r of method m draws from its own PRNG seeded by
  * (ctx->seed, m, r), so results do not depend on the thread count. */
 #ifndef CS_OPTIMIZERS_H
 #define CS_OPTIMIZERS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -87,10 +93,70 @@ typedef struct cs_opt_encoding {
     uint32_t labelling;
 } cs_opt_encoding;
 
+/* --- a search space described by its decisions ------------------------------ */
+
+/* What the optimisers need of a space: its encodings as decisions, the
+ * class every encoding lands in, and per class the data a query returns.
+ * NAS-Bench-101 (cs_opt_bench_init) is one such problem, built from the
+ * space and the store; NAS-Bench-201 (6 edges, each one of 5 ops, no edge
+ * bits) is another.  An encoding is {bits, labelling}: bit s of bits is slot
+ * s, labelling the spots' ops in product order (first spot most
+ * significant).  The arrays are borrowed: they must outlive every bench
+ * made from the problem. */
+typedef struct cs_opt_problem {
+    int slots;            /* two-way decisions (NAS-Bench-101: edge bits), 0..62 */
+    int spots;            /* num_ops-way decisions (NAS-Bench-101: interior vertices;
+                             NAS-Bench-201: the 6 edges); num_ops^spots <= 2^24 */
+    int num_ops;          /* >= 1 */
+    double slot_rate_div; /* evolution's mutation: a slot flips with probability
+                             rate / slot_rate_div (NAS-Bench-101: n vertices) */
+    double spot_rate_div; /* a spot changes to another op with probability
+                             rate / spot_rate_div (NAS-Bench-101: n - 2; NAS-Bench-201:
+                             6); a divisor <= 0 means never */
+    size_t nclasses;      /* 1..INT32_MAX */
+    /* The class of every labelling (num_ops^spots of them, in order) of the
+     * edge bits `bits`, -1 where the encoding is invalid (so is any value
+     * outside 0..nclasses-1).  Called from several threads at once: must be
+     * thread-safe. */
+    void (*raw_classes)(const void *user, uint64_t bits, int32_t *classes);
+    const void *user;
+    /* Per class: repeats with data (0: none, so the class cannot be
+     * queried; at most CS_STORE_REPEATS), their validation accuracy and
+     * cost (what a query charges), and the class's mean test accuracy
+     * (what the regret is measured with; read only where nrep > 0). */
+    const uint8_t *nrep;
+    const double *validation; /* nclasses x CS_STORE_REPEATS, finite */
+    const double *cost;       /* nclasses x CS_STORE_REPEATS, > 0 */
+    const double *mean_test;
+    /* For the outputs (cs_opt_write_problem): */
+    const char *cost_unit;    /* "seconds", "queries", ... (letters, digits, '_');
+                                 NULL: "seconds" */
+    const char *data_name;    /* the data source; NULL: ctx->data_name */
+    const char *benchmark;    /* whose results the data are, e.g. "NAS-Bench-201" */
+    int epochs;               /* training epochs of the data; 0: not stated */
+    bool synthetic;           /* label the outputs SYNTHETIC (so does ctx->synthetic) */
+    const char *fitness_what; /* what `validation` is; NULL: "validation accuracy" */
+    const char *score_what;   /* what `mean_test` is; NULL: "mean test accuracy" */
+    const char *json_fields;  /* more "key": value pairs for optimizers.json, written
+                                 before the optimisers' own; NULL: none */
+} cs_opt_problem;
+
+/* Check a problem's shape and data (not raw_classes).  CS_ERR_ARG for a bad
+ * shape, CS_ERR_FORMAT for bad data (naming the class by index),
+ * CS_ERR_NOTFOUND when no class has data. */
+cs_status cs_opt_problem_check(const cs_opt_problem *p, cs_error *err);
+
 /* The mutation of the NAS-Bench-101 authors' example code, without the
- * validity check: every edge slot flips with probability rate / n, every
- * interior op changes with probability rate / (n - 2) to one of the other
- * num_ops - 1 ops, uniformly. */
+ * validity check, on a problem's encodings: every slot flips with
+ * probability rate / slot_rate_div, every spot changes with probability
+ * rate / spot_rate_div to one of the other num_ops - 1 ops, uniformly.
+ * (raw_classes and the data are not used.) */
+void cs_opt_mutate(const cs_opt_problem *p, double rate, cs_opt_rng *rng,
+                   const cs_opt_encoding *parent, cs_opt_encoding *child);
+
+/* The same on NAS-Bench-101's raw encodings of n vertices: every edge slot
+ * flips with probability rate / n, every interior op changes with
+ * probability rate / (n - 2). */
 void cs_opt_mutate_raw(int n, int num_ops, double rate, cs_opt_rng *rng,
                        const cs_opt_encoding *parent, cs_opt_encoding *child);
 
@@ -150,6 +216,11 @@ typedef struct cs_opt_bench cs_opt_bench;
  * is not a positive number), CS_ERR_NOMEM. */
 cs_status cs_opt_bench_init(cs_opt_bench **b, const cs_analysis_ctx *ctx,
                             const cs_opt_options *o, cs_error *err);
+/* The same on any problem (checked as cs_opt_problem_check does); runs
+ * draw from PRNGs seeded by seed, the table sampler's scan uses o->threads
+ * threads (-1: one per core). */
+cs_status cs_opt_bench_init_problem(cs_opt_bench **b, const cs_opt_problem *p,
+                                    const cs_opt_options *o, uint64_t seed, cs_error *err);
 void cs_opt_bench_destroy(cs_opt_bench *b);
 double cs_opt_bench_best_test(const cs_opt_bench *b); /* best mean test accuracy */
 int64_t cs_opt_bench_best_class(const cs_opt_bench *b);
@@ -217,6 +288,21 @@ cs_status cs_opt_write(const cs_analysis_ctx *ctx, const cs_opt_options *o,
 /* cs_opt_compute then cs_opt_write. */
 cs_status cs_analysis_optimizers_with(const cs_analysis_ctx *ctx, const cs_opt_options *o,
                                       const char *outdir, cs_error *err);
+
+/* The same three on a problem.  ctx gives the seed, the threads (when
+ * o->threads is -1), progress and the synthetic flag (and the data name
+ * when p->data_name is NULL); its space and store are not used and may be
+ * NULL.  The files are those of cs_opt_write, with the problem's cost unit
+ * (time column `time_s` for seconds, else named UNIT; "budget_UNIT" in
+ * the JSON), its benchmark and epochs in the labels. */
+cs_status cs_opt_compute_problem(const cs_analysis_ctx *ctx, const cs_opt_problem *p,
+                                 const cs_opt_options *o, cs_opt_results *r, cs_error *err);
+cs_status cs_opt_write_problem(const cs_analysis_ctx *ctx, const cs_opt_problem *p,
+                               const cs_opt_options *o, const cs_opt_results *r,
+                               const char *outdir, cs_error *err);
+cs_status cs_analysis_optimizers_problem(const cs_analysis_ctx *ctx, const cs_opt_problem *p,
+                                         const cs_opt_options *o, const char *outdir,
+                                         cs_error *err);
 
 /* The registry's entry (`optimizers`): the paper's protocol with the
  * default options. */

@@ -72,7 +72,17 @@
  * then alternates two exact rejection samplers of its policy restricted to
  * that table (a policy draw kept if it has data; a uniform table draw kept
  * with probability p(e) / max p) and falls back to exact sampling over the
- * whole table if neither succeeds for a while. */
+ * whole table if neither succeeds for a while.
+ *
+ * Other spaces (cs_opt_problem): everything above holds with "edge slot"
+ * read as slot, "interior op" as spot, and the mutation's divisors (7 and
+ * 5 for NAS-Bench-101) as the problem's.  NAS-Bench-201 has no slots: its
+ * encodings are the 5^6 labellings of its 6 edges, so a random cell is a
+ * uniform labelling, a neighbour one edge's op changed (24 of them), and
+ * REINFORCE learns 6 five-way decisions.  The NAS-Bench-101 path builds
+ * such a problem from the space and the store, with the same numbers as
+ * before it existed (its outputs are byte for byte those of the earlier
+ * code). */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L /* open_memstream, sysconf, clock_gettime */
 #endif
@@ -235,28 +245,48 @@ static uint32_t ipow(uint32_t b, int e)
     return r;
 }
 
-void cs_opt_mutate_raw(int n, int num_ops, double rate, cs_opt_rng *rng,
-                       const cs_opt_encoding *parent, cs_opt_encoding *child)
+/* The mutation of a space of `slots` two-way and `spots` k-way decisions;
+ * every slot and every spot draws its uniform, whatever it gives, so the
+ * draws of NAS-Bench-101's raw mutation are those of the example code's
+ * loop over the matrix and the ops. */
+static void mutate(int slots, int spots, int k, double slot_p, double spot_p, cs_opt_rng *rng,
+                   const cs_opt_encoding *parent, cs_opt_encoding *child)
 {
-    int slots = n * (n - 1) / 2, spots = n - 2;
-    double edge_p = rate / n, op_p = spots > 0 ? rate / spots : 0;
     uint64_t bits = parent->bits;
     for (int s = 0; s < slots; s++)
-        if (cs_opt_rng_uniform(rng) < edge_p)
+        if (cs_opt_rng_uniform(rng) < slot_p)
             bits ^= UINT64_C(1) << s;
     uint32_t t = parent->labelling;
     for (int v = 1; v <= spots; v++) {
-        if (!(cs_opt_rng_uniform(rng) < op_p) || num_ops < 2)
+        if (!(cs_opt_rng_uniform(rng) < spot_p) || k < 2)
             continue;
-        uint32_t w = ipow((uint32_t)num_ops, spots - v);
-        uint32_t old = t / w % (uint32_t)num_ops;
-        uint32_t op = (uint32_t)cs_opt_rng_below(rng, (uint64_t)num_ops - 1);
+        uint32_t w = ipow((uint32_t)k, spots - v);
+        uint32_t old = t / w % (uint32_t)k;
+        uint32_t op = (uint32_t)cs_opt_rng_below(rng, (uint64_t)k - 1);
         if (op >= old)
             op++; /* one of the other ops, uniformly */
         t = t - old * w + op * w;
     }
     child->bits = bits;
     child->labelling = t;
+}
+
+/* rate / div, or 0 for a divisor that is not positive (a space without
+ * interior vertices has no spot to change). */
+static double mutation_p(double rate, double div) { return div > 0 ? rate / div : 0; }
+
+void cs_opt_mutate(const cs_opt_problem *p, double rate, cs_opt_rng *rng,
+                   const cs_opt_encoding *parent, cs_opt_encoding *child)
+{
+    mutate(p->slots, p->spots, p->num_ops, mutation_p(rate, p->slot_rate_div),
+           mutation_p(rate, p->spot_rate_div), rng, parent, child);
+}
+
+void cs_opt_mutate_raw(int n, int num_ops, double rate, cs_opt_rng *rng,
+                       const cs_opt_encoding *parent, cs_opt_encoding *child)
+{
+    mutate(n * (n - 1) / 2, n - 2, num_ops, rate / n, mutation_p(rate, n - 2), rng, parent,
+           child);
 }
 
 /* --- population ------------------------------------------------------------ */
@@ -459,22 +489,19 @@ double cs_opt_policy_update(cs_opt_policy *p, const int *choice, double reward)
 
 /* --- the benchmark ----------------------------------------------------------- */
 
-typedef struct opt_class {
-    double val[CS_STORE_REPEATS];
-    double time[CS_STORE_REPEATS];
-    double mean_test;
-    int nrep; /* 0: no 108-epoch data */
-} opt_class;
-
 struct cs_opt_bench {
-    const cs_space *sp;
+    cs_opt_problem p;
+    bool nb101; /* made from a space and a store: errors name its cells and budget */
     cs_opt_options opt;
     uint64_t seed;
-    int n, k, slots, spots;
+    int k, slots, spots;
+    double slot_p, spot_p; /* the mutation's probabilities */
     uint32_t L;
     uint64_t bits_mask;
     size_t nclasses, covered;
-    opt_class *cls;
+    /* NAS-Bench-101: the store's 108-epoch data, laid out as a problem's */
+    uint8_t *own_nrep;
+    double *own_val, *own_cost, *own_test;
     double best_test;
     int64_t best_class;
     double *grid;
@@ -489,6 +516,12 @@ struct cs_opt_bench {
     uint64_t index_mask;
 };
 
+/* A class raw_classes gave that can be queried: a class of the problem
+ * (anything else counts as invalid) with data. */
+static inline bool has_data(const cs_opt_bench *b, int64_t c)
+{
+    return c >= 0 && (size_t)c < b->nclasses && b->p.nrep[c];
+}
 
 /* Run fn on nthreads threads (the caller's included) with args[i]; threads
  * that cannot be started are simply not there: the work is shared through
@@ -566,10 +599,10 @@ static void *scan_worker(void *arg)
         if (hi > nbits)
             hi = nbits;
         for (uint64_t bits = lo; bits < hi; bits++) {
-            cs_space_raw_classes(b->sp, bits, classes);
+            b->p.raw_classes(b->p.user, bits, classes);
             for (uint32_t t = 0; t < b->L; t++) {
                 int32_t k = classes[t];
-                if (k < 0 || !b->cls[k].nrep)
+                if (!has_data(b, k))
                     continue;
                 if (!chunk_push(c, (uint32_t)(bits * b->L + t), k)) {
                     atomic_store(&sh->failed, 1);
@@ -587,8 +620,9 @@ static void *scan_worker(void *arg)
 
 /* Build the table; *fits is false (and nothing is kept) when it would pass
  * OPT_TABLE_CAP. */
-static cs_status build_table(cs_opt_bench *b, int nthreads, const cs_analysis_ctx *ctx,
-                             bool *fits, cs_error *err)
+static cs_status build_table(cs_opt_bench *b, int nthreads,
+                             void (*progress)(void *, const char *, double),
+                             void *progress_user, bool *fits, cs_error *err)
 {
     *fits = false;
     uint64_t nbits = b->bits_mask + 1;
@@ -602,8 +636,8 @@ static cs_status build_table(cs_opt_bench *b, int nthreads, const cs_analysis_ct
     sh.chunks = calloc(sh.nchunks, sizeof *sh.chunks);
     if (!sh.chunks)
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory (encoding scan)");
-    if (ctx->progress)
-        ctx->progress(ctx->progress_user, "optimizers: scanning the raw encodings", -1.0);
+    if (progress)
+        progress(progress_user, "optimizers: scanning the raw encodings", -1.0);
     void *args[OPT_MAX_THREADS];
     for (int i = 0; i < nthreads; i++)
         args[i] = &sh;
@@ -657,7 +691,10 @@ void cs_opt_bench_destroy(cs_opt_bench *b)
 {
     if (!b)
         return;
-    free(b->cls);
+    free(b->own_nrep);
+    free(b->own_val);
+    free(b->own_cost);
+    free(b->own_test);
     free(b->grid);
     free(b->tab_bits);
     free(b->tab_lab);
@@ -666,12 +703,170 @@ void cs_opt_bench_destroy(cs_opt_bench *b)
     free(b);
 }
 
-static int resolve_threads(const cs_analysis_ctx *ctx, const cs_opt_options *o)
+static int clamp_threads(int t)
 {
-    int t = o->threads >= 0 ? o->threads : ctx->threads;
     if (t <= 0)
         t = cs_threads(0);
     return t > OPT_MAX_THREADS ? OPT_MAX_THREADS : t;
+}
+
+static int resolve_threads(const cs_analysis_ctx *ctx, const cs_opt_options *o)
+{
+    return clamp_threads(o->threads >= 0 ? o->threads : ctx->threads);
+}
+
+/* num_ops^spots, or 0 past 2^24 (the labellings of one matrix are a row of
+ * every worker's cache). */
+static uint32_t problem_labellings(const cs_opt_problem *p)
+{
+    uint64_t L = 1;
+    for (int v = 0; v < p->spots; v++)
+        if ((L *= (uint64_t)p->num_ops) > (UINT64_C(1) << 24))
+            return 0;
+    return (uint32_t)L;
+}
+
+cs_status cs_opt_problem_check(const cs_opt_problem *p, cs_error *err)
+{
+    if (p->slots < 0 || p->slots > 62)
+        return cs_error_set(err, CS_ERR_ARG, "a problem has 0..62 slots, not %d", p->slots);
+    if (p->num_ops < 1 || p->num_ops > 1024)
+        return cs_error_set(err, CS_ERR_ARG, "a problem has 1..1024 ops, not %d", p->num_ops);
+    if (p->spots < 0 || !problem_labellings(p))
+        return cs_error_set(err, CS_ERR_ARG,
+                            "a problem has spots >= 0 and num_ops^spots <= 2^24, not %d "
+                            "spots of %d ops",
+                            p->spots, p->num_ops);
+    /* REINFORCE's policy needs a decision to learn. */
+    if (p->slots + p->spots < 1)
+        return cs_error_set(err, CS_ERR_ARG, "a problem needs at least one slot or spot");
+    if (isnan(p->slot_rate_div) || isnan(p->spot_rate_div))
+        return cs_error_set(err, CS_ERR_ARG, "the mutation rate divisors must be numbers");
+    if (p->nclasses < 1 || p->nclasses > INT32_MAX)
+        return cs_error_set(err, CS_ERR_ARG, "a problem has 1..2^31-1 classes, not %zu",
+                            p->nclasses);
+    if (!p->raw_classes || !p->nrep || !p->validation || !p->cost || !p->mean_test)
+        return cs_error_set(err, CS_ERR_ARG,
+                            "a problem needs raw_classes, nrep, validation, cost and mean_test");
+    /* The unit names a column and a JSON key. */
+    for (const char *u = p->cost_unit; u && *u; u++)
+        if (!(*u >= 'a' && *u <= 'z') && !(*u >= 'A' && *u <= 'Z') && !(*u >= '0' && *u <= '9') &&
+            *u != '_')
+            return cs_error_set(err, CS_ERR_ARG,
+                                "cost unit \"%s\": only letters, digits and '_' may name it",
+                                p->cost_unit);
+    if (p->cost_unit && !*p->cost_unit)
+        return cs_error_set(err, CS_ERR_ARG, "an empty cost unit");
+    const char *name = p->data_name ? p->data_name : "the problem's data";
+    size_t covered = 0;
+    for (size_t c = 0; c < p->nclasses; c++) {
+        int nr = p->nrep[c];
+        if (!nr)
+            continue;
+        if (nr > CS_STORE_REPEATS)
+            return cs_error_set(err, CS_ERR_FORMAT, "%s: class %zu has %d repeats; at most %d",
+                                name, c, nr, CS_STORE_REPEATS);
+        for (int r = 0; r < nr; r++) {
+            double t = p->cost[c * CS_STORE_REPEATS + r],
+                   v = p->validation[c * CS_STORE_REPEATS + r];
+            if (!(t > 0) || !isfinite(t) || !isfinite(v))
+                return cs_error_set(err, CS_ERR_FORMAT,
+                                    "%s: class %zu, repeat %d: cost %g, validation %g; the "
+                                    "simulated optimisers need a positive cost and finite "
+                                    "accuracies",
+                                    name, c, r, t, v);
+        }
+        if (!isfinite(p->mean_test[c]))
+            return cs_error_set(err, CS_ERR_FORMAT,
+                                "%s: class %zu: mean test accuracy %g is not a number", name, c,
+                                p->mean_test[c]);
+        covered++;
+    }
+    if (!covered)
+        return cs_error_set(err, CS_ERR_NOTFOUND, "no class has data in %s", name);
+    return CS_OK;
+}
+
+/* Everything after the data: the problem is checked, b->p, b->nb101 and
+ * the own_* arrays are set; b is destroyed on error. */
+static cs_status bench_setup(cs_opt_bench **out, cs_opt_bench *b, const cs_opt_options *o,
+                             uint64_t seed, int nthreads,
+                             void (*progress)(void *, const char *, double),
+                             void *progress_user, cs_error *err)
+{
+    const cs_opt_problem *p = &b->p;
+    b->opt = *o;
+    b->seed = seed;
+    b->k = p->num_ops;
+    b->slots = p->slots;
+    b->spots = p->spots;
+    b->slot_p = mutation_p(o->mutation_rate, p->slot_rate_div);
+    b->spot_p = mutation_p(o->mutation_rate, p->spot_rate_div);
+    b->L = problem_labellings(p);
+    b->bits_mask = (UINT64_C(1) << p->slots) - 1;
+    b->nclasses = p->nclasses;
+    b->grid = malloc((size_t)o->grid_points * sizeof *b->grid);
+    if (!b->grid) {
+        cs_opt_bench_destroy(b);
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    }
+    b->best_class = -1;
+    for (size_t c = 0; c < b->nclasses; c++) {
+        if (!p->nrep[c])
+            continue;
+        b->covered++;
+        if (b->best_class < 0 || p->mean_test[c] > b->best_test) {
+            b->best_test = p->mean_test[c];
+            b->best_class = (int64_t)c;
+        }
+    }
+    double lmin = log(o->grid_min), lmax = log(o->budget);
+    for (int i = 0; i < o->grid_points; i++)
+        b->grid[i] = exp(lmin + (lmax - lmin) * i / (o->grid_points - 1));
+    b->grid[0] = o->grid_min;
+    b->grid[o->grid_points - 1] = o->budget;
+
+    /* The table needs every code (bits * L + labelling) in 32 bits and a scan
+     * of at most a few million raw matrices. */
+    bool table_ok = b->bits_mask < (UINT64_C(1) << 22) && b->L <= UINT16_MAX &&
+                    (b->bits_mask + 1) * (uint64_t)b->L <= UINT32_MAX;
+    b->sampler = CS_OPT_SAMPLER_REJECT;
+    bool want_table = o->sampler == CS_OPT_SAMPLER_TABLE ||
+                      (o->sampler == CS_OPT_SAMPLER_AUTO && b->covered * 10 < b->nclasses * 9);
+    if (want_table && !table_ok && o->sampler == CS_OPT_SAMPLER_TABLE) {
+        bool nb101 = b->nb101;
+        cs_opt_bench_destroy(b);
+        if (nb101)
+            return cs_error_set(err, CS_ERR_ARG,
+                                "the table sampler needs a space of at most 7 vertices");
+        return cs_error_set(err, CS_ERR_ARG,
+                            "the table sampler needs at most 22 slots and 65535 labellings "
+                            "(num_ops^spots), 2^32 encodings in all");
+    }
+    if (want_table && table_ok) {
+        bool fits;
+        cs_status st = build_table(b, nthreads, progress, progress_user, &fits, err);
+        if (st) {
+            cs_opt_bench_destroy(b);
+            return st;
+        }
+        if (fits && b->tab_n)
+            b->sampler = CS_OPT_SAMPLER_TABLE;
+        else if (o->sampler == CS_OPT_SAMPLER_TABLE) {
+            cs_opt_bench_destroy(b);
+            return cs_error_set(err, CS_ERR_LIMIT,
+                                "more than %zu valid encodings have data: too many for the "
+                                "table sampler",
+                                OPT_TABLE_CAP);
+        }
+    }
+    *out = b;
+    return CS_OK;
+}
+
+static void space_raw_classes(const void *user, uint64_t bits, int32_t *classes)
+{
+    cs_space_raw_classes(user, bits, classes);
 }
 
 cs_status cs_opt_bench_init(cs_opt_bench **out, const cs_analysis_ctx *ctx,
@@ -692,25 +887,41 @@ cs_status cs_opt_bench_init(cs_opt_bench **out, const cs_analysis_ctx *ctx,
     cs_opt_bench *b = calloc(1, sizeof *b);
     if (!b)
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    /* The raw encodings: n vertices, the reference's edge bits and interior
+     * labellings; the example code's mutation rates. */
     const cs_limits *lim = cs_space_limits(ctx->space);
-    b->sp = ctx->space;
-    b->opt = *o;
-    b->seed = ctx->seed;
-    b->n = lim->max_vertices;
-    b->k = lim->num_ops;
-    b->slots = b->n * (b->n - 1) / 2;
-    b->spots = b->n > 2 ? b->n - 2 : 0;
-    b->L = cs_space_raw_labellings(ctx->space);
-    b->bits_mask = cs_space_raw_matrices(ctx->space) - 1;
-    b->nclasses = cs_space_num_classes(ctx->space);
-    b->cls = calloc(b->nclasses ? b->nclasses : 1, sizeof *b->cls);
-    b->grid = malloc((size_t)o->grid_points * sizeof *b->grid);
-    if (!b->cls || !b->grid) {
+    int n = lim->max_vertices;
+    size_t nclasses = cs_space_num_classes(ctx->space);
+    b->nb101 = true;
+    b->own_nrep = calloc(nclasses ? nclasses : 1, sizeof *b->own_nrep);
+    b->own_val = calloc((nclasses ? nclasses : 1) * CS_STORE_REPEATS, sizeof *b->own_val);
+    b->own_cost = calloc((nclasses ? nclasses : 1) * CS_STORE_REPEATS, sizeof *b->own_cost);
+    b->own_test = calloc(nclasses ? nclasses : 1, sizeof *b->own_test);
+    if (!b->own_nrep || !b->own_val || !b->own_cost || !b->own_test) {
         cs_opt_bench_destroy(b);
-        return cs_error_set(err, CS_ERR_NOMEM, "out of memory (%zu classes)", b->nclasses);
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory (%zu classes)", nclasses);
     }
-    b->best_class = -1;
-    for (size_t c = 0; c < b->nclasses; c++) {
+    b->p = (cs_opt_problem){
+        .slots = n * (n - 1) / 2,
+        .spots = n > 2 ? n - 2 : 0,
+        .num_ops = lim->num_ops,
+        .slot_rate_div = n,
+        .spot_rate_div = n - 2,
+        .nclasses = nclasses,
+        .raw_classes = space_raw_classes,
+        .user = ctx->space,
+        .nrep = b->own_nrep,
+        .validation = b->own_val,
+        .cost = b->own_cost,
+        .mean_test = b->own_test,
+        .cost_unit = "seconds",
+        .data_name = ctx->data_name,
+        .benchmark = "NAS-Bench-101",
+        .epochs = 108,
+        .synthetic = cs_analysis_synthetic(ctx),
+    };
+    size_t covered = 0;
+    for (size_t c = 0; c < nclasses; c++) {
         int64_t e = ctx->class_entry[c];
         if (e < 0)
             continue;
@@ -719,7 +930,6 @@ cs_status cs_opt_bench_init(cs_opt_bench **out, const cs_analysis_ctx *ctx,
         if (nr > CS_STORE_REPEATS)
             nr = CS_STORE_REPEATS;
         const cs_run *runs = cs_store_runs(ctx->store, (size_t)e, b108);
-        opt_class *k = &b->cls[c];
         double sum = 0;
         for (int r = 0; r < nr; r++) {
             double t = runs[r].final_training_time, v = runs[r].final_validation_accuracy,
@@ -734,62 +944,46 @@ cs_status cs_opt_bench_init(cs_opt_bench **out, const cs_analysis_ctx *ctx,
                                     "a positive time and finite accuracies",
                                     ctx->data_name, hex, r, t, v, a);
             }
-            k->val[r] = v;
-            k->time[r] = t;
+            b->own_val[c * CS_STORE_REPEATS + (size_t)r] = v;
+            b->own_cost[c * CS_STORE_REPEATS + (size_t)r] = t;
             sum += a;
         }
         if (!nr)
             continue;
-        k->nrep = nr;
-        k->mean_test = sum / nr;
-        b->covered++;
-        if (b->best_class < 0 || k->mean_test > b->best_test) {
-            b->best_test = k->mean_test;
-            b->best_class = (int64_t)c;
-        }
+        b->own_nrep[c] = (uint8_t)nr;
+        b->own_test[c] = sum / nr;
+        covered++;
     }
-    if (!b->covered) {
+    if (!covered) {
         cs_opt_bench_destroy(b);
         return cs_error_set(err, CS_ERR_NOTFOUND,
                             "no cell of the space has 108-epoch data in %s", ctx->data_name);
     }
-    double lmin = log(o->grid_min), lmax = log(o->budget);
-    for (int i = 0; i < o->grid_points; i++)
-        b->grid[i] = exp(lmin + (lmax - lmin) * i / (o->grid_points - 1));
-    b->grid[0] = o->grid_min;
-    b->grid[o->grid_points - 1] = o->budget;
+    /* What the store gave is checked above, with the cells' hashes. */
+    return bench_setup(out, b, o, ctx->seed, resolve_threads(ctx, o), ctx->progress,
+                       ctx->progress_user, err);
+}
 
-    /* The table needs every code (bits * L + labelling) in 32 bits and a scan
-     * of at most a few million raw matrices. */
-    bool table_ok = b->bits_mask < (UINT64_C(1) << 22) && b->L <= UINT16_MAX &&
-                    (b->bits_mask + 1) * (uint64_t)b->L <= UINT32_MAX;
-    b->sampler = CS_OPT_SAMPLER_REJECT;
-    bool want_table = o->sampler == CS_OPT_SAMPLER_TABLE ||
-                      (o->sampler == CS_OPT_SAMPLER_AUTO && b->covered * 10 < b->nclasses * 9);
-    if (want_table && !table_ok && o->sampler == CS_OPT_SAMPLER_TABLE) {
-        cs_opt_bench_destroy(b);
-        return cs_error_set(err, CS_ERR_ARG,
-                            "the table sampler needs a space of at most 7 vertices");
-    }
-    if (want_table && table_ok) {
-        bool fits;
-        st = build_table(b, resolve_threads(ctx, o), ctx, &fits, err);
-        if (st) {
-            cs_opt_bench_destroy(b);
-            return st;
-        }
-        if (fits && b->tab_n)
-            b->sampler = CS_OPT_SAMPLER_TABLE;
-        else if (o->sampler == CS_OPT_SAMPLER_TABLE) {
-            cs_opt_bench_destroy(b);
-            return cs_error_set(err, CS_ERR_LIMIT,
-                                "more than %zu valid encodings have data: too many for the "
-                                "table sampler",
-                                OPT_TABLE_CAP);
-        }
-    }
-    *out = b;
-    return CS_OK;
+static cs_status bench_init_problem(cs_opt_bench **out, const cs_opt_problem *p,
+                                    const cs_opt_options *o, uint64_t seed, int nthreads,
+                                    void (*progress)(void *, const char *, double),
+                                    void *progress_user, cs_error *err)
+{
+    *out = NULL;
+    cs_status st = check_options(o, err);
+    if (st || (st = cs_opt_problem_check(p, err)))
+        return st;
+    cs_opt_bench *b = calloc(1, sizeof *b);
+    if (!b)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    b->p = *p;
+    return bench_setup(out, b, o, seed, nthreads, progress, progress_user, err);
+}
+
+cs_status cs_opt_bench_init_problem(cs_opt_bench **out, const cs_opt_problem *p,
+                                    const cs_opt_options *o, uint64_t seed, cs_error *err)
+{
+    return bench_init_problem(out, p, o, seed, clamp_threads(o->threads), NULL, NULL, err);
 }
 
 double cs_opt_bench_best_test(const cs_opt_bench *b) { return b->best_test; }
@@ -894,11 +1088,11 @@ static int64_t enc_class(worker *w, const cs_opt_encoding *e)
     uint64_t slot = (e->bits * UINT64_C(0x9E3779B97F4A7C15)) >> 40 & w->cmask;
     int32_t *row = w->cval + slot * b->L;
     if (w->ctag[slot] != e->bits) {
-        cs_space_raw_classes(b->sp, e->bits, row);
+        b->p.raw_classes(b->p.user, e->bits, row);
         w->ctag[slot] = e->bits;
     }
     int32_t c = row[e->labelling];
-    return c >= 0 && b->cls[c].nrep ? c : -1;
+    return has_data(b, c) ? c : -1;
 }
 
 static bool sample_random(worker *w, cs_opt_encoding *e, int64_t *cls)
@@ -925,9 +1119,10 @@ static bool sample_random(worker *w, cs_opt_encoding *e, int64_t *cls)
 static bool query(worker *w, int64_t c, double *val)
 {
     const cs_opt_bench *b = w->b;
-    const opt_class *k = &b->cls[c];
-    int r = k->nrep > 1 ? (int)cs_opt_rng_below(&w->rng, (uint64_t)k->nrep) : 0;
-    double t = w->now + k->time[r];
+    int nrep = b->p.nrep[c];
+    int r = nrep > 1 ? (int)cs_opt_rng_below(&w->rng, (uint64_t)nrep) : 0;
+    size_t at = (size_t)c * CS_STORE_REPEATS + (size_t)r;
+    double t = w->now + b->p.cost[at];
     if (!(t <= b->opt.budget))
         return false;
     while (w->next_grid < b->opt.grid_points && b->grid[w->next_grid] < t) {
@@ -937,11 +1132,11 @@ static bool query(worker *w, int64_t c, double *val)
     }
     w->now = t;
     w->queries++;
-    *val = k->val[r];
+    *val = b->p.validation[at];
     if (*val > w->inc_val) {
         w->inc_val = *val;
         w->inc = c;
-        w->regret = b->best_test - k->mean_test;
+        w->regret = b->best_test - b->p.mean_test[c];
     }
     if (w->trace) {
         cs_opt_trace *tr = w->trace;
@@ -972,7 +1167,7 @@ static bool mutate_valid(worker *w, const cs_opt_encoding *parent, cs_opt_encodi
 {
     const cs_opt_bench *b = w->b;
     for (uint64_t d = 0; d < OPT_MAX_DRAWS; d++) {
-        cs_opt_mutate_raw(b->n, b->k, b->opt.mutation_rate, &w->rng, parent, child);
+        mutate(b->slots, b->spots, b->k, b->slot_p, b->spot_p, &w->rng, parent, child);
         if ((*cls = enc_class(w, child)) >= 0)
             return true;
     }
@@ -1347,7 +1542,7 @@ static cs_status do_run(worker *w, cs_opt_method m, uint64_t run, double *grid_r
     res->queries = w->queries;
     res->incumbent = w->inc;
     res->incumbent_validation = w->inc >= 0 ? w->inc_val : 0;
-    res->incumbent_test = w->inc >= 0 ? b->cls[w->inc].mean_test : 0;
+    res->incumbent_test = w->inc >= 0 ? b->p.mean_test[w->inc] : 0;
     return CS_OK;
 }
 
@@ -1365,7 +1560,8 @@ cs_status cs_opt_run(const cs_opt_bench *b, cs_opt_method m, uint64_t run,
 /* --- all runs on threads ---------------------------------------------------- */
 
 typedef struct run_shared {
-    const cs_analysis_ctx *ctx;
+    void (*progress)(void *user, const char *phase, double done);
+    void *progress_user;
     const cs_opt_bench *b;
     cs_opt_results *r;
     int methods[CS_OPT_NUM_METHODS], nmethods;
@@ -1411,8 +1607,8 @@ static void *run_worker(void *arg)
             break;
         }
         size_t done = atomic_fetch_add(&sh->done, 1) + 1;
-        if (ra->main && sh->ctx->progress)
-            sh->ctx->progress(sh->ctx->progress_user, "optimizers: runs",
+        if (ra->main && sh->progress)
+            sh->progress(sh->progress_user, "optimizers: runs",
                               (double)done / (double)sh->total);
     }
     worker_destroy(&w);
@@ -1436,15 +1632,11 @@ static double now_seconds(void)
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-cs_status cs_opt_compute(const cs_analysis_ctx *ctx, const cs_opt_options *o,
-                         cs_opt_results *r, cs_error *err)
+/* Every run on a bench (destroyed here), whichever way it was made. */
+static cs_status compute(cs_opt_bench *b, const cs_analysis_ctx *ctx, int nthreads,
+                         const cs_opt_options *o, double t0, cs_opt_results *r, cs_error *err)
 {
-    memset(r, 0, sizeof *r);
-    double t0 = now_seconds();
-    cs_opt_bench *b;
-    cs_status st = cs_opt_bench_init(&b, ctx, o, err);
-    if (st)
-        return st;
+    cs_status st = CS_OK;
     r->runs = o->runs;
     r->grid_points = o->grid_points;
     r->best_test = b->best_test;
@@ -1469,7 +1661,8 @@ cs_status cs_opt_compute(const cs_analysis_ctx *ctx, const cs_opt_options *o,
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory (results of %d runs)", o->runs);
     }
     memcpy(r->grid, b->grid, (size_t)o->grid_points * sizeof *r->grid);
-    sh.ctx = ctx;
+    sh.progress = ctx ? ctx->progress : NULL;
+    sh.progress_user = ctx ? ctx->progress_user : NULL;
     sh.b = b;
     sh.r = r;
     sh.total = (size_t)sh.nmethods * (size_t)o->runs;
@@ -1477,7 +1670,6 @@ cs_status cs_opt_compute(const cs_analysis_ctx *ctx, const cs_opt_options *o,
     atomic_init(&sh.done, 0);
     atomic_init(&sh.stop, false);
     pthread_mutex_init(&sh.lock, NULL);
-    int nthreads = resolve_threads(ctx, o);
     if ((size_t)nthreads > sh.total)
         nthreads = (int)sh.total;
     run_arg ra[OPT_MAX_THREADS];
@@ -1499,6 +1691,32 @@ cs_status cs_opt_compute(const cs_analysis_ctx *ctx, const cs_opt_options *o,
     return CS_OK;
 }
 
+cs_status cs_opt_compute(const cs_analysis_ctx *ctx, const cs_opt_options *o,
+                         cs_opt_results *r, cs_error *err)
+{
+    memset(r, 0, sizeof *r);
+    double t0 = now_seconds();
+    cs_opt_bench *b;
+    cs_status st = cs_opt_bench_init(&b, ctx, o, err);
+    if (st)
+        return st;
+    return compute(b, ctx, resolve_threads(ctx, o), o, t0, r, err);
+}
+
+cs_status cs_opt_compute_problem(const cs_analysis_ctx *ctx, const cs_opt_problem *p,
+                                 const cs_opt_options *o, cs_opt_results *r, cs_error *err)
+{
+    memset(r, 0, sizeof *r);
+    double t0 = now_seconds();
+    int nthreads = resolve_threads(ctx, o);
+    cs_opt_bench *b;
+    cs_status st = bench_init_problem(&b, p, o, ctx->seed, nthreads, ctx->progress,
+                                      ctx->progress_user, err);
+    if (st)
+        return st;
+    return compute(b, ctx, nthreads, o, t0, r, err);
+}
+
 /* --- output --------------------------------------------------------------------- */
 
 /* JSON numbers: integers as integers (30, not the shortest round trip
@@ -1513,8 +1731,43 @@ static void put_json_double(FILE *f, double d)
         cs_analysis_put_double(f, d);
 }
 
-cs_status cs_opt_write(const cs_analysis_ctx *ctx, const cs_opt_options *o,
-                       const cs_opt_results *r, const char *outdir, cs_error *err)
+/* How the files name the data.  NAS-Bench-101 (store set) is labelled as
+ * every analysis of a store is, by common.c; a problem has no store, so its
+ * labels come from the problem (in the same layout). */
+typedef struct opt_labels {
+    const cs_analysis_ctx *ctx;
+    bool store;
+    const char *data_name, *benchmark, *cost_unit, *figure;
+    bool synthetic;
+    int epochs;
+    const char *fitness_what, *score_what, *json_fields;
+} opt_labels;
+
+static cs_analysis_source labels_source(const opt_labels *lb)
+{
+    if (lb->store)
+        return cs_analysis_source_of(lb->ctx);
+    return (cs_analysis_source){lb->data_name, lb->benchmark, lb->synthetic};
+}
+
+static cs_status labels_tsv_open(const opt_labels *lb, const char *outdir, const char *file,
+                                 const char *what, const char *columns, cs_outfile *out,
+                                 cs_error *err)
+{
+    cs_analysis_source src = labels_source(lb);
+    return cs_analysis_tsv_open_as(&src, lb->ctx->seed, outdir, file, what, columns, out, err);
+}
+
+static cs_status labels_json_write(const opt_labels *lb, const char *outdir, const char *body,
+                                   cs_error *err)
+{
+    cs_analysis_source src = labels_source(lb);
+    return cs_analysis_json_write_as(&src, lb->ctx->seed, outdir, "optimizers.json",
+                                     "optimizers", body, err);
+}
+
+static cs_status write_results(const opt_labels *lb, const cs_opt_options *o,
+                               const cs_opt_results *r, const char *outdir, cs_error *err)
 {
     int R = r->runs, G = r->grid_points;
     double *col = malloc((size_t)R * sizeof *col), *sorted[CS_OPT_NUM_METHODS] = {NULL};
@@ -1546,22 +1799,31 @@ cs_status cs_opt_write(const cs_analysis_ctx *ctx, const cs_opt_options *o,
         st = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
         goto out;
     }
-    fputs("time_s", cf);
+    if (!strcmp(lb->cost_unit, "seconds"))
+        fputs("time_s", cf);
+    else
+        fputs(lb->cost_unit, cf); /* "queries": the count of queries */
     for (int m = 0; m < CS_OPT_NUM_METHODS; m++)
         if (r->regret[m])
             fprintf(cf, "\t%s_mean\t%s_q25\t%s_median\t%s_q75", method_names[m],
                     method_names[m], method_names[m], method_names[m]);
     fclose(cf);
-    char what[1024];
+    char what[1024], cost[128], epochs[32] = "";
+    if (!strcmp(lb->cost_unit, "seconds"))
+        snprintf(cost, sizeof cost, "training time");
+    else
+        snprintf(cost, sizeof cost, "cost (%s)", lb->cost_unit);
+    if (lb->epochs > 0)
+        snprintf(epochs, sizeof epochs, "%d-epoch ", lb->epochs);
     snprintf(what, sizeof what,
-             "simulated NAS optimisers (NAS-Bench-101 Fig. 7): test regret against simulated "
-             "training time, mean and quartiles over %d runs; regret = best mean test accuracy "
-             "(%.17g) - the incumbent's mean test accuracy, the incumbent having the best "
-             "validation accuracy of one random 108-epoch repeat per query",
-             R, r->best_test);
+             "simulated NAS optimisers (%s): test regret against simulated "
+             "%s, mean and quartiles over %d runs; regret = best %s "
+             "(%.17g) - the incumbent's %s, the incumbent having the best "
+             "%s of one random %srepeat per query",
+             lb->figure, cost, R, lb->score_what, r->best_test, lb->score_what,
+             lb->fitness_what, epochs);
     cs_outfile out;
-    if ((st = cs_analysis_tsv_open(ctx, outdir, "optimizers_regret.tsv", what, columns, &out,
-                                   err)))
+    if ((st = labels_tsv_open(lb, outdir, "optimizers_regret.tsv", what, columns, &out, err)))
         goto out;
     for (int g = 0; g < G; g++) {
         cs_analysis_put_double(out.f, r->grid[g]);
@@ -1584,10 +1846,10 @@ cs_status cs_opt_write(const cs_analysis_ctx *ctx, const cs_opt_options *o,
 
     /* Every run's final state. */
     snprintf(what, sizeof what,
-             "simulated NAS optimisers: every run's final regret at %.17g simulated seconds, "
+             "simulated NAS optimisers: every run's final regret at %.17g simulated %s, "
              "queries charged, and incumbent (class of the space)",
-             o->budget);
-    if ((st = cs_analysis_tsv_open(ctx, outdir, "optimizers_final.tsv", what,
+             o->budget, lb->cost_unit);
+    if ((st = labels_tsv_open(lb, outdir, "optimizers_final.tsv", what,
                                    "method\trun\tfinal_regret\tqueries\tincumbent_class\t"
                                    "incumbent_validation_accuracy\tincumbent_mean_test_accuracy",
                                    &out, err)))
@@ -1624,7 +1886,7 @@ cs_status cs_opt_write(const cs_analysis_ctx *ctx, const cs_opt_options *o,
         if (sorted[m])
             fprintf(cf, "\t%s", method_names[m]);
     fclose(cf);
-    if ((st = cs_analysis_tsv_open(ctx, outdir, "optimizers_ecdf.tsv",
+    if ((st = labels_tsv_open(lb, outdir, "optimizers_ecdf.tsv",
                                    "simulated NAS optimisers: empirical CDF of the final "
                                    "regret (row i: fraction (i+1)/runs of the runs end with at "
                                    "most this regret)",
@@ -1648,7 +1910,11 @@ cs_status cs_opt_write(const cs_analysis_ctx *ctx, const cs_opt_options *o,
         st = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
         goto out;
     }
-    fprintf(bf, "\"epochs\": 108, \"budget_seconds\": ");
+    if (lb->json_fields && *lb->json_fields)
+        fprintf(bf, "%s, ", lb->json_fields);
+    if (lb->epochs > 0)
+        fprintf(bf, "\"epochs\": %d, ", lb->epochs);
+    fprintf(bf, "\"budget_%s\": ", lb->cost_unit);
     put_json_double(bf, o->budget);
     fprintf(bf, ", \"runs\": %d, \"best_mean_test_accuracy\": ", R);
     put_json_double(bf, r->best_test);
@@ -1690,13 +1956,55 @@ cs_status cs_opt_write(const cs_analysis_ctx *ctx, const cs_opt_options *o,
     }
     fputc('}', bf);
     fclose(bf);
-    st = cs_analysis_json_write(ctx, outdir, "optimizers.json", "optimizers", body, err);
+    st = labels_json_write(lb, outdir, body, err);
 out:
     free(col);
     for (int m = 0; m < CS_OPT_NUM_METHODS; m++)
         free(sorted[m]);
     free(columns);
     free(body);
+    return st;
+}
+
+cs_status cs_opt_write(const cs_analysis_ctx *ctx, const cs_opt_options *o,
+                       const cs_opt_results *r, const char *outdir, cs_error *err)
+{
+    opt_labels lb = {ctx,   true, ctx->data_name,        "NAS-Bench-101",      "seconds",
+                     "NAS-Bench-101 Fig. 7", false, 108, "validation accuracy",
+                     "mean test accuracy",   NULL};
+    return write_results(&lb, o, r, outdir, err);
+}
+
+cs_status cs_opt_write_problem(const cs_analysis_ctx *ctx, const cs_opt_problem *p,
+                               const cs_opt_options *o, const cs_opt_results *r,
+                               const char *outdir, cs_error *err)
+{
+    const char *name = p->data_name ? p->data_name : ctx->data_name;
+    const char *bench = p->benchmark ? p->benchmark : "benchmark";
+    opt_labels lb = {ctx,
+                     false,
+                     name ? name : "unnamed data",
+                     bench,
+                     p->cost_unit ? p->cost_unit : "seconds",
+                     bench,
+                     p->synthetic || ctx->synthetic,
+                     p->epochs,
+                     p->fitness_what ? p->fitness_what : "validation accuracy",
+                     p->score_what ? p->score_what : "mean test accuracy",
+                     p->json_fields};
+    return write_results(&lb, o, r, outdir, err);
+}
+
+cs_status cs_analysis_optimizers_problem(const cs_analysis_ctx *ctx, const cs_opt_problem *p,
+                                         const cs_opt_options *o, const char *outdir,
+                                         cs_error *err)
+{
+    cs_opt_results r;
+    cs_status st = cs_opt_compute_problem(ctx, p, o, &r, err);
+    if (st)
+        return st;
+    st = cs_opt_write_problem(ctx, p, o, &r, outdir, err);
+    cs_opt_results_destroy(&r);
     return st;
 }
 

@@ -51,6 +51,8 @@ static const cs_analysis_info nb201_analyses[] = {
      true, cs_analysis_nb201_locality},
     {"optima", "NAS-Bench-201: local optima of the cell graph, their fitness and basins under steepest ascent",
      true, cs_analysis_nb201_optima},
+    {"optimizers", "NAS-Bench-201: simulated NAS optimisers (random, regularized evolution, local search, REINFORCE): regret vs cost",
+     true, cs_analysis_nb201_optimizers},
 };
 
 const cs_analysis_info *cs_analysis_list(size_t *count)

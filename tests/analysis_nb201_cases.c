@@ -512,6 +512,41 @@ START_TEST(errors_name_what_is_missing)
 }
 END_TEST
 
+START_TEST(optimizers_by_hand)
+{
+    /* Four cells with data, A33 the best by both metrics: 300 queries'
+     * worth of budget finds it in every run of every method.  With a cost
+     * metric the budget is 300 x the mean cost ((10 + 20 + 30 + 40) / 4). */
+    run r;
+    run_init(&r, "arch,dataset,metric,value\n" A33 ",d,valid-accuracy,95\n" B1
+                 ",d,valid-accuracy,80\n" B2 ",d,valid-accuracy,85\n" FAR
+                 ",d,valid-accuracy,50\n" A33 ",d,test-accuracy,94\n" B1 ",d,test-accuracy,79\n" B2
+                 ",d,test-accuracy,84\n" FAR ",d,test-accuracy,49\n" A33 ",d,train-all-time,40\n" B1
+                 ",d,train-all-time,10\n" B2 ",d,train-all-time,20\n" FAR ",d,train-all-time,30\n");
+    r.ctx.optimizer_runs = 20;
+    run_ok(&r, cs_analysis_nb201_optimizers);
+    json_t *j = run_json(&r, "optimizers.json");
+    ck_assert_int_eq((int)jnum(j, "best_class"), (int)idx(A33));
+    ck_assert_double_eq_tol(jnum(j, "best_mean_test_accuracy"), 94, 1e-12);
+    ck_assert_double_eq_tol(jnum(j, "budget_train_all_time"), 300 * 25.0, 1e-9);
+    ck_assert_str_eq(json_string_value(json_object_get(j, "cost_metric")), "train-all-time");
+    json_t *m = json_object_get(j, "methods");
+    const char *names[] = {"random", "evolution", "local", "reinforce"};
+    for (int i = 0; i < 4; i++) {
+        json_t *x = json_object_get(m, names[i]);
+        ck_assert_msg(x != NULL, "no %s", names[i]);
+        ck_assert_double_eq(jnum(x, "fraction_zero_regret"), 1.0);
+    }
+    json_decref(j);
+    tsv *t = read_tsv(&r, "optimizers_regret.tsv");
+    ck_assert_msg(strncmp(t->header, "train_all_time\t", 15) == 0, "%s", t->header);
+    ck_assert_double_eq_tol(t->v[0][0], 25.0, 1e-9);            /* the grid starts at the mean cost */
+    ck_assert_double_eq_tol(t->v[t->n - 1][0], 7500.0, 1e-9);   /* and ends at the budget */
+    free(t);
+    run_destroy(&r);
+}
+END_TEST
+
 /* --- real data ----------------------------------------------------------------------- */
 
 static char *real_csv(void)
@@ -574,6 +609,17 @@ START_TEST(real_cifar10)
     ck_assert(rwa1 > rwa5 && rwa5 > 0.0 && rwa1 < 1.0);
     ck_assert(jnum(j, "fdc_spearman") < 0.0);
     json_decref(j);
+    /* Local search and regularized evolution beat random search here, as
+     * White et al. (arXiv:2005.02960) found on NAS-Bench-201. */
+    r.ctx.optimizer_runs = 100;
+    run_ok(&r, cs_analysis_nb201_optimizers);
+    j = run_json(&r, "optimizers.json");
+    json_t *m = json_object_get(j, "methods");
+    double rnd = jnum(json_object_get(m, "random"), "mean_final_regret");
+    ck_assert(jnum(json_object_get(m, "local"), "mean_final_regret") < rnd);
+    ck_assert(jnum(json_object_get(m, "evolution"), "mean_final_regret") < rnd);
+    ck_assert_int_eq((int)jnum(j, "budget_queries"), 300);
+    json_decref(j);
     run_destroy(&r);
 }
 END_TEST
@@ -589,6 +635,7 @@ TCase *cs_nb201_analysis_tcase(void)
     tcase_add_test(tc, locality_by_hand);
     tcase_add_test(tc, accuracy_by_hand);
     tcase_add_test(tc, errors_name_what_is_missing);
+    tcase_add_test(tc, optimizers_by_hand);
     tcase_add_test(tc, real_cifar10);
     return tc;
 }

@@ -965,6 +965,474 @@ START_TEST(test_output_files)
 }
 END_TEST
 
+/* --- a space that is not a cs_space: NAS-Bench-201's shape ------------------------------ */
+
+/* Six edges, each one of five ops, no edge bits: 5^6 = 15,625 cells, the
+ * class of a cell being its labelling (edge 0 the most significant digit).
+ * The data are written here; invalid_first >= 0 makes every cell whose
+ * edge 0 has that op invalid (raw_classes gives -1). */
+#define T201_N 15625
+typedef struct t201 {
+    uint8_t nrep[T201_N];
+    double val[T201_N * 3], cost[T201_N * 3], test[T201_N];
+    int invalid_first;
+    cs_opt_problem p;
+} t201;
+
+static int t201_digit(int64_t c, int e)
+{
+    static const int w[6] = {3125, 625, 125, 25, 5, 1};
+    return (int)(c / w[e] % 5);
+}
+
+static int64_t t201_code(const int d[6])
+{
+    int64_t c = 0;
+    for (int e = 0; e < 6; e++)
+        c = c * 5 + d[e];
+    return c;
+}
+
+static void t201_raw_classes(const void *user, uint64_t bits, int32_t *classes)
+{
+    const t201 *t = user;
+    for (int32_t c = 0; c < T201_N; c++)
+        classes[c] = bits != 0 || (t->invalid_first >= 0 && t201_digit(c, 0) == t->invalid_first)
+                         ? -1
+                         : c;
+}
+
+static void t201_set(t201 *t, int64_t c, double val, double test, double cost)
+{
+    t->nrep[c] = 3;
+    for (int r = 0; r < 3; r++) {
+        t->val[c * 3 + r] = val + 0.001 * (r - 1);
+        t->cost[c * 3 + r] = cost + r;
+    }
+    t->test[c] = test;
+}
+
+static t201 *t201_new(void)
+{
+    t201 *t = calloc(1, sizeof *t);
+    ck_assert(t != NULL);
+    t->invalid_first = -1;
+    t->p = (cs_opt_problem){.slots = 0,
+                            .spots = 6,
+                            .num_ops = 5,
+                            .slot_rate_div = 1,
+                            .spot_rate_div = 6,
+                            .nclasses = T201_N,
+                            .raw_classes = t201_raw_classes,
+                            .user = t,
+                            .nrep = t->nrep,
+                            .validation = t->val,
+                            .cost = t->cost,
+                            .mean_test = t->test,
+                            .cost_unit = "seconds",
+                            .data_name = "hand-made NB201-shaped test data",
+                            .benchmark = "NAS-Bench-201",
+                            .epochs = 200,
+                            .synthetic = true};
+    return t;
+}
+
+/* 50 cells with data: edges 3, 4, 5 fixed at ops 1, 2, 3, edges 0 and 1 any
+ * op, edge 2 op 0 or 1.  Validation accuracy falls by 0.02 per step of
+ * (edge 0, edge 1, edge 2) away from (4, 3, 1), which is the best by far
+ * (0.95 against at most 0.78); test accuracy is validation - 0.01; costs
+ * 100 + 2 * edge0 s. */
+static const int T201_BEST[6] = {4, 3, 1, 1, 2, 3};
+
+static t201 *t201_fifty(void)
+{
+    t201 *t = t201_new();
+    for (int a = 0; a < 5; a++)
+        for (int b = 0; b < 5; b++)
+            for (int c = 0; c < 2; c++) {
+                int d[6] = {a, b, c, 1, 2, 3};
+                int dist = abs(a - 4) + abs(b - 3) + abs(c - 1);
+                double v = dist ? 0.80 - 0.02 * dist : 0.95;
+                t201_set(t, t201_code(d), v, v - 0.01, 100 + 2 * a);
+            }
+    return t;
+}
+
+static cs_analysis_ctx t201_ctx(uint64_t seed, int threads)
+{
+    cs_analysis_ctx ctx;
+    memset(&ctx, 0, sizeof ctx); /* no space, no store: the problem says it all */
+    ctx.data_name = "unused: the problem names its data";
+    ctx.seed = seed;
+    ctx.threads = threads;
+    return ctx;
+}
+
+/* Four runs of each method with each sampler on the 50 cells (budget for
+ * about 2000 queries): every query is a valid cell with data (edge 0's op
+ * is never t->invalid_first), and every run ends with incumbent `inc`,
+ * whose regret is `regret`. */
+static void t201_runs(const t201 *t, uint64_t seed, int64_t inc, double regret)
+{
+    cs_opt_options o;
+    small_options(&o, 4, 2.2e5, 20);
+    o.population = 20;
+    o.tournament = 5;
+    cs_error err;
+    for (int s = 0; s < 2; s++) {
+        o.sampler = s ? CS_OPT_SAMPLER_TABLE : CS_OPT_SAMPLER_REJECT;
+        cs_opt_bench *ob;
+        ck_assert_msg(cs_opt_bench_init_problem(&ob, &t->p, &o, seed, &err) == CS_OK, "%s",
+                      err.msg);
+        ck_assert_int_eq(cs_opt_bench_sampler(ob), o.sampler);
+        /* the dataset's best, whether it can be reached or not */
+        ck_assert_uint_eq(cs_opt_bench_classes_with_data(ob), 50);
+        ck_assert_int_eq(cs_opt_bench_best_class(ob), t201_code(T201_BEST));
+        ck_assert(cs_opt_bench_best_test(ob) == 0.94);
+        for (int m = 0; m < CS_OPT_NUM_METHODS; m++)
+            for (uint64_t run = 0; run < 4; run++) {
+                cs_opt_trace tr = {0};
+                cs_opt_run_result res;
+                ck_assert_msg(cs_opt_run(ob, (cs_opt_method)m, run, NULL, &res, &tr, &err) ==
+                                  CS_OK,
+                              "%s", err.msg);
+                for (size_t i = 0; i < tr.n; i++) {
+                    ck_assert(t->nrep[tr.q[i].cls]);
+                    ck_assert_int_ne(t201_digit(tr.q[i].cls, 0), t->invalid_first);
+                }
+                ck_assert_msg(res.incumbent == inc, "%s run %d: incumbent %lld",
+                              cs_opt_method_name((cs_opt_method)m), (int)run,
+                              (long long)res.incumbent);
+                ck_assert_double_eq_tol(res.final_regret, regret, 1e-12);
+                if (m != CS_OPT_LOCAL) /* local search stops when all are queried */
+                    ck_assert_uint_ge(tr.n, 2000);
+                cs_opt_trace_destroy(&tr);
+            }
+        cs_opt_bench_destroy(ob);
+    }
+}
+
+/* Each method finds the best of the 50 cells, with either sampler, and
+ * the results do not depend on the thread count. */
+START_TEST(test_problem_finds_best)
+{
+    t201 *t = t201_fifty();
+    t201_runs(t, 3, t201_code(T201_BEST), 0);
+    cs_opt_options o;
+    small_options(&o, 6, 2.2e5, 20);
+    o.population = 20;
+    o.tournament = 5;
+    cs_error err;
+    /* The whole analysis, on 1 and on 2 threads: the same regret, bit for bit. */
+    cs_analysis_ctx c1 = t201_ctx(11, 1), c2 = t201_ctx(11, 2);
+    o.sampler = CS_OPT_SAMPLER_AUTO;
+    o.threads = -1; /* the context's */
+    cs_opt_results r1, r2;
+    ck_assert_msg(cs_opt_compute_problem(&c1, &t->p, &o, &r1, &err) == CS_OK, "%s", err.msg);
+    ck_assert_msg(cs_opt_compute_problem(&c2, &t->p, &o, &r2, &err) == CS_OK, "%s", err.msg);
+    ck_assert_int_eq(r1.sampler, CS_OPT_SAMPLER_TABLE); /* 50 of 15,625 have data */
+    for (int m = 0; m < CS_OPT_NUM_METHODS; m++) {
+        ck_assert(memcmp(r1.regret[m], r2.regret[m],
+                         (size_t)o.runs * (size_t)o.grid_points * sizeof(double)) == 0);
+        for (int i = 0; i < o.runs; i++) {
+            ck_assert_uint_eq(r1.final[m][i].queries, r2.final[m][i].queries);
+            ck_assert_int_eq(r1.final[m][i].incumbent, r2.final[m][i].incumbent);
+            ck_assert(r1.final[m][i].final_regret == 0);
+        }
+    }
+    cs_opt_results_destroy(&r1);
+    cs_opt_results_destroy(&r2);
+    free(t);
+}
+END_TEST
+
+/* Random search draws uniformly among the cells with data (each cell is one
+ * encoding here): 5000 draws over the 50, about 100 each (sd 9.9). */
+START_TEST(test_problem_random_uniform)
+{
+    t201 *t = t201_fifty();
+    for (size_t i = 0; i < T201_N * 3; i++)
+        t->cost[i] = 1;
+    cs_opt_options o;
+    small_options(&o, 1, 5000, 10);
+    o.grid_min = 1;
+    cs_error err;
+    for (int s = 0; s < 2; s++) {
+        o.sampler = s ? CS_OPT_SAMPLER_TABLE : CS_OPT_SAMPLER_REJECT;
+        cs_opt_bench *ob;
+        ck_assert(cs_opt_bench_init_problem(&ob, &t->p, &o, 5, &err) == CS_OK);
+        cs_opt_trace tr = {0};
+        cs_opt_run_result res;
+        ck_assert(cs_opt_run(ob, CS_OPT_RANDOM, 0, NULL, &res, &tr, &err) == CS_OK);
+        ck_assert_uint_eq(tr.n, 5000);
+        int *count = calloc(T201_N, sizeof *count);
+        ck_assert(count != NULL);
+        for (size_t i = 0; i < tr.n; i++)
+            count[tr.q[i].cls]++;
+        int cells = 0;
+        for (int c = 0; c < T201_N; c++) {
+            if (!t->nrep[c]) {
+                ck_assert_int_eq(count[c], 0);
+                continue;
+            }
+            cells++;
+            ck_assert_msg(count[c] > 60 && count[c] < 140, "cell %d drawn %d times", c,
+                          count[c]);
+        }
+        ck_assert_int_eq(cells, 50);
+        free(count);
+        cs_opt_trace_destroy(&tr);
+        cs_opt_bench_destroy(ob);
+    }
+    free(t);
+}
+END_TEST
+
+/* With every cell's data in, local search queries its start and then the
+ * start's neighbours: the 24 cells one op away (6 edges x 4 other ops),
+ * each once, before anything else. */
+START_TEST(test_problem_local_neighbours)
+{
+    t201 *t = t201_new();
+    for (int64_t c = 0; c < T201_N; c++)
+        t201_set(t, c, 0.5 + 0.4 * (double)((c * 7919) % T201_N) / T201_N, 0.5, 1);
+    cs_opt_options o;
+    small_options(&o, 1, 3 * 25, 10); /* costs 1..3: at least 25 queries */
+    o.grid_min = 1;
+    cs_error err;
+    for (int s = 0; s < 2; s++) {
+        o.sampler = s ? CS_OPT_SAMPLER_TABLE : CS_OPT_SAMPLER_AUTO;
+        cs_opt_bench *ob;
+        ck_assert(cs_opt_bench_init_problem(&ob, &t->p, &o, 9, &err) == CS_OK);
+        ck_assert_int_eq(cs_opt_bench_sampler(ob),
+                         s ? CS_OPT_SAMPLER_TABLE : CS_OPT_SAMPLER_REJECT);
+        for (uint64_t run = 0; run < 20; run++) {
+            cs_opt_trace tr = {0};
+            cs_opt_run_result res;
+            ck_assert(cs_opt_run(ob, CS_OPT_LOCAL, run, NULL, &res, &tr, &err) == CS_OK);
+            ck_assert_uint_ge(tr.n, 25);
+            int64_t start = tr.q[0].cls;
+            bool seen[25] = {false};
+            for (size_t i = 1; i < 25; i++) {
+                int64_t c = tr.q[i].cls;
+                int diff = 0, edge = -1;
+                for (int e = 0; e < 6; e++)
+                    if (t201_digit(c, e) != t201_digit(start, e)) {
+                        diff++;
+                        edge = e;
+                    }
+                ck_assert_int_eq(diff, 1);
+                /* which of the 24: edge and new op, once each */
+                int op = t201_digit(c, edge), old = t201_digit(start, edge);
+                int slot = edge * 4 + (op > old ? op - 1 : op);
+                ck_assert(!seen[slot]);
+                seen[slot] = true;
+            }
+            cs_opt_trace_destroy(&tr);
+        }
+        cs_opt_bench_destroy(ob);
+    }
+    free(t);
+}
+END_TEST
+
+/* Evolution's mutation on a problem: with a population of one, every child
+ * is a mutation of the previous query; each edge's op changes with
+ * probability rate / spot_rate_div (1/6 at rate 1, 1/3 at rate 2) to one
+ * of the 4 others, uniformly.  20,000 children: sd of a frequency 1/6 is
+ * 0.0026.  And cs_opt_mutate itself on a problem with slots. */
+START_TEST(test_problem_mutation_rate)
+{
+    t201 *t = t201_new();
+    for (int64_t c = 0; c < T201_N; c++)
+        t201_set(t, c, 0.5, 0.5, 1);
+    cs_opt_options o;
+    small_options(&o, 1, 20001 * 3, 10);
+    o.grid_min = 1;
+    o.population = 1;
+    o.tournament = 1;
+    cs_error err;
+    for (int rate = 1; rate <= 2; rate++) {
+        o.mutation_rate = rate;
+        cs_opt_bench *ob;
+        ck_assert(cs_opt_bench_init_problem(&ob, &t->p, &o, 21, &err) == CS_OK);
+        cs_opt_trace tr = {0};
+        cs_opt_run_result res;
+        ck_assert(cs_opt_run(ob, CS_OPT_EVOLUTION, 0, NULL, &res, &tr, &err) == CS_OK);
+        ck_assert_uint_ge(tr.n, 20001);
+        int changed[6] = {0}, to[5] = {0}, n = 20000;
+        for (int i = 1; i <= n; i++)
+            for (int e = 0; e < 6; e++) {
+                int a = t201_digit(tr.q[i - 1].cls, e), b = t201_digit(tr.q[i].cls, e);
+                if (a != b) {
+                    changed[e]++;
+                    to[(b - a + 5) % 5]++;
+                }
+            }
+        ck_assert_int_eq(to[0], 0);
+        int total = 0;
+        for (int e = 0; e < 6; e++) {
+            total += changed[e];
+            ck_assert_double_eq_tol((double)changed[e] / n, rate / 6.0, 0.015);
+        }
+        for (int d = 1; d < 5; d++) /* the other ops, uniformly */
+            ck_assert_double_eq_tol((double)to[d] / total, 0.25, 0.02);
+        cs_opt_trace_destroy(&tr);
+        cs_opt_bench_destroy(ob);
+    }
+    free(t);
+
+    /* Slots and spots together: 10 slots flipping with probability 1/4,
+     * 2 spots of 3 ops changing with probability 1/2 (rate 1). */
+    cs_opt_problem p = {.slots = 10, .spots = 2, .num_ops = 3, .slot_rate_div = 4,
+                        .spot_rate_div = 2};
+    cs_opt_rng rng;
+    cs_opt_rng_seed(&rng, 4);
+    const int N = 40000;
+    int flips[10] = {0}, ch[2] = {0};
+    cs_opt_encoding parent = {0x2a5, 1 * 3 + 2}, child;
+    for (int i = 0; i < N; i++) {
+        cs_opt_mutate(&p, 1.0, &rng, &parent, &child);
+        ck_assert((child.bits >> 10) == 0 && child.labelling < 9);
+        for (int s = 0; s < 10; s++)
+            flips[s] += (int)((parent.bits ^ child.bits) >> s & 1);
+        ch[0] += child.labelling / 3 != 1;
+        ch[1] += child.labelling % 3 != 2;
+    }
+    for (int s = 0; s < 10; s++) /* sd 0.0022 */
+        ck_assert_double_eq_tol((double)flips[s] / N, 0.25, 0.011);
+    for (int v = 0; v < 2; v++)
+        ck_assert_double_eq_tol((double)ch[v] / N, 0.5, 0.0125);
+    /* NAS-Bench-101's rule is the problem rule with divisors n and n - 2:
+     * the same draws give the same children. */
+    cs_opt_problem q7 = {.slots = 21, .spots = 5, .num_ops = 3, .slot_rate_div = 7,
+                         .spot_rate_div = 5};
+    cs_opt_rng r1, r2;
+    cs_opt_rng_seed(&r1, 8);
+    cs_opt_rng_seed(&r2, 8);
+    cs_opt_encoding par7 = {UINT64_C(0x15555), 100}, c1, c2;
+    for (int i = 0; i < 1000; i++) {
+        cs_opt_mutate_raw(7, 3, 1.3, &r1, &par7, &c1);
+        cs_opt_mutate(&q7, 1.3, &r2, &par7, &c2);
+        ck_assert(c1.bits == c2.bits && c1.labelling == c2.labelling);
+    }
+}
+END_TEST
+
+/* Cells whose edge 0 has op 4 are invalid (raw_classes gives -1), the best
+ * cell among them: no method ever queries one, though they have data, and
+ * the best the runs can reach is (3, 3, 1, 1, 2, 3), 0.02 worse
+ * (validation 0.78, test 0.77). */
+START_TEST(test_problem_invalid_labellings)
+{
+    t201 *t = t201_fifty();
+    t->invalid_first = 4;
+    int reach[6] = {3, 3, 1, 1, 2, 3};
+    t201_runs(t, 13, t201_code(reach), 0.94 - 0.77);
+    free(t);
+}
+END_TEST
+
+/* Bad problems are refused, naming the class; the files carry the
+ * problem's labels and cost unit. */
+START_TEST(test_problem_errors_and_files)
+{
+    t201 *t = t201_fifty();
+    cs_opt_options o;
+    small_options(&o, 3, 2e4, 10);
+    o.population = 5;
+    o.tournament = 2;
+    cs_opt_bench *ob;
+    cs_error err;
+    cs_opt_problem p = t->p;
+    p.slots = 63;
+    ck_assert_int_eq(cs_opt_bench_init_problem(&ob, &p, &o, 0, &err), CS_ERR_ARG);
+    p = t->p;
+    p.spots = 0;
+    ck_assert_int_eq(cs_opt_bench_init_problem(&ob, &p, &o, 0, &err), CS_ERR_ARG);
+    p = t->p;
+    p.spots = 11; /* 5^11 labellings of one matrix */
+    ck_assert_int_eq(cs_opt_bench_init_problem(&ob, &p, &o, 0, &err), CS_ERR_ARG);
+    p = t->p;
+    p.raw_classes = NULL;
+    ck_assert_int_eq(cs_opt_bench_init_problem(&ob, &p, &o, 0, &err), CS_ERR_ARG);
+    int64_t c0 = t201_code((int[6]){0, 0, 0, 1, 2, 3});
+    t->cost[c0 * 3 + 2] = 0;
+    ck_assert_int_eq(cs_opt_bench_init_problem(&ob, &t->p, &o, 0, &err), CS_ERR_FORMAT);
+    char want[64];
+    snprintf(want, sizeof want, "class %lld, repeat 2", (long long)c0);
+    ck_assert_msg(strstr(err.msg, want) != NULL, "%s", err.msg);
+    t->cost[c0 * 3 + 2] = 1;
+    t->nrep[c0] = 4;
+    ck_assert_int_eq(cs_opt_bench_init_problem(&ob, &t->p, &o, 0, &err), CS_ERR_FORMAT);
+    t->nrep[c0] = 3;
+    uint8_t *none = calloc(T201_N, 1);
+    p = t->p;
+    p.nrep = none;
+    ck_assert_int_eq(cs_opt_bench_init_problem(&ob, &p, &o, 0, &err), CS_ERR_NOTFOUND);
+    free(none);
+    o.tournament = 6;
+    ck_assert_int_eq(cs_opt_bench_init_problem(&ob, &t->p, &o, 0, &err), CS_ERR_ARG);
+    o.tournament = 2;
+    p = t->p;
+    p.cost_unit = "per query"; /* it names a column */
+    ck_assert_int_eq(cs_opt_bench_init_problem(&ob, &p, &o, 0, &err), CS_ERR_ARG);
+
+    /* The files: costs in queries, the problem's labels. */
+    for (size_t i = 0; i < T201_N * 3; i++)
+        t->cost[i] = 1;
+    t->p.cost_unit = "queries";
+    t->p.fitness_what = "toy fitness";
+    t->p.score_what = "toy score";
+    t->p.json_fields = "\"dataset\": \"toy\"";
+    cs_analysis_ctx ctx = t201_ctx(17, 2);
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/optimizers-problem.XXXXXX", CS_TEST_TMPDIR);
+    ck_assert(mkdtemp(dir) != NULL);
+    o.budget = 300;
+    o.grid_min = 1;
+    ck_assert_msg(cs_analysis_optimizers_problem(&ctx, &t->p, &o, dir, &err) == CS_OK, "%s",
+                  err.msg);
+    char path[4200], line[8192];
+    snprintf(path, sizeof path, "%s/optimizers_regret.tsv", dir);
+    FILE *f = fopen(path, "r");
+    ck_assert(f != NULL);
+    ck_assert(fgets(line, sizeof line, f) && strstr(line, "(NAS-Bench-201)") &&
+              strstr(line, "cost (queries)") && strstr(line, "200-epoch") &&
+              strstr(line, "best toy score (0.93999999999999995) - the incumbent's toy score") &&
+              strstr(line, "best toy fitness of one random"));
+    ck_assert(fgets(line, sizeof line, f));
+    ck_assert_str_eq(line, "# data: hand-made NB201-shaped test data (SYNTHETIC data, not "
+                           "NAS-Bench-201 results)\n");
+    ck_assert(fgets(line, sizeof line, f) && !strcmp(line, "# seed: 17\n"));
+    ck_assert(fgets(line, sizeof line, f) && !strncmp(line, "queries\trandom_mean\t", 20));
+    fclose(f);
+    snprintf(path, sizeof path, "%s/optimizers.json", dir);
+    json_error_t je;
+    json_t *j = json_load_file(path, 0, &je);
+    ck_assert_msg(j != NULL, "%s", je.text);
+    ck_assert_str_eq(json_string_value(json_object_get(j, "data")),
+                     "hand-made NB201-shaped test data");
+    ck_assert(json_is_true(json_object_get(j, "synthetic")));
+    ck_assert_str_eq(json_string_value(json_object_get(j, "dataset")), "toy");
+    ck_assert_int_eq(json_integer_value(json_object_get(j, "seed")), 17);
+    ck_assert_int_eq(json_integer_value(json_object_get(j, "epochs")), 200);
+    ck_assert(json_number_value(json_object_get(j, "budget_queries")) == 300);
+    ck_assert_int_eq(json_integer_value(json_object_get(j, "classes_with_data")), 50);
+    ck_assert_int_eq(json_integer_value(json_object_get(j, "best_class")),
+                     t201_code(T201_BEST));
+    json_decref(j);
+    const char *files[] = {"optimizers_regret.tsv", "optimizers_final.tsv",
+                           "optimizers_ecdf.tsv", "optimizers.json"};
+    for (size_t i = 0; i < 4; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        ck_assert_int_eq(unlink(path), 0);
+    }
+    ck_assert_int_eq(rmdir(dir), 0);
+    free(t);
+}
+END_TEST
+
 TCase *cs_optimizers_tcase(void)
 {
     TCase *tc = tcase_create("optimizers");
@@ -985,5 +1453,11 @@ TCase *cs_optimizers_tcase(void)
     tcase_add_test(tc, test_uniform_table);
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_output_files);
+    tcase_add_test(tc, test_problem_finds_best);
+    tcase_add_test(tc, test_problem_random_uniform);
+    tcase_add_test(tc, test_problem_local_neighbours);
+    tcase_add_test(tc, test_problem_mutation_rate);
+    tcase_add_test(tc, test_problem_invalid_labellings);
+    tcase_add_test(tc, test_problem_errors_and_files);
     return tc;
 }

@@ -506,7 +506,8 @@ START_TEST(test_analyze_nb201)
     ck_assert(strstr(r.err, "optima -> ") && strstr(r.err, "SYNTHETIC"));
     result_free(&r);
     static const char *const files[] = {"structure.json", "neighbours.json", "accuracy.json",
-                                        "op_importance.json", "locality.json", "optima.json"};
+                                        "op_importance.json", "locality.json", "optima.json",
+                                        "optimizers.json"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, files[i]);
         json_error_t jerr;
