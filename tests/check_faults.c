@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cs_nb101_row.h"
+#include "cs_nb201_data.h"
 #include "cs_store.h"
 #include "cs_synth.h"
 #include "cs_tfrecord.h"
@@ -335,6 +336,60 @@ START_TEST(test_tfrecord_every_flip)
         }
     close(fd);
     small_file_free(&sf);
+}
+END_TEST
+
+/* A NAS-Bench-201 CSV has no checksums: a damaged byte may still read as
+ * another valid file (a digit changed).  What must hold: the reader never
+ * crashes or reads out of bounds (ASan in CI), and every failure is a
+ * format error naming the source, a line and a byte offset. */
+static void expect_csv_read(const char *text, size_t len, const char *what)
+{
+    cs_nb201_data *d = NULL;
+    cs_error err;
+    cs_status st = cs_nb201_data_read_memory(text, len, "damaged.csv", &d, &err);
+    if (st == CS_OK) {
+        ck_assert_msg(d != NULL, "%s: no object", what);
+        ck_assert_msg(cs_nb201_data_rows(d) >= 1 && cs_nb201_data_rows(d) <= 6,
+                      "%s: %zu rows", what, cs_nb201_data_rows(d));
+        cs_nb201_data_destroy(d);
+        return;
+    }
+    ck_assert_msg(d == NULL, "%s: an object on failure", what);
+    ck_assert_msg(st == CS_ERR_FORMAT || st == CS_ERR_LIMIT, "%s: status %d: %s", what, st,
+                  err.msg);
+    ck_assert_msg(strncmp(err.msg, "damaged.csv: ", 13) == 0 && strstr(err.msg, "line ") &&
+                      strstr(err.msg, "(byte "),
+                  "%s: the message does not name the line and byte: %s", what, err.msg);
+}
+
+START_TEST(test_nb201_csv_every_flip_and_truncation)
+{
+    static const char csv[] =
+        "# NAS-Bench-201 results\n"
+        "arch,dataset,metric,value\n"
+        "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|"
+        "nor_conv_1x1~2|,cifar10,test-accuracy,94.37\n"
+        "6111,cifar10,valid-accuracy,91.5\r\n"
+        "\"0\",cifar10,test-accuracy,89.25\n"
+        "0,cifar10,test-accuracy,-1e-3\n";
+    size_t len = sizeof csv - 1;
+    char *buf = malloc(len);
+    static const unsigned char flips[] = {0x01, 0x20, 0x80, 0xff};
+    for (size_t pos = 0; pos < len; pos++)
+        for (size_t v = 0; v < sizeof flips; v++) {
+            memcpy(buf, csv, len);
+            buf[pos] = (char)(buf[pos] ^ flips[v]);
+            char what[64];
+            snprintf(what, sizeof what, "byte %zu ^ 0x%02x", pos, flips[v]);
+            expect_csv_read(buf, len, what);
+        }
+    for (size_t cut = 0; cut < len; cut++) {
+        char what[64];
+        snprintf(what, sizeof what, "cut at %zu", cut);
+        expect_csv_read(csv, cut, what);
+    }
+    free(buf);
 }
 END_TEST
 
@@ -1430,6 +1485,7 @@ static Suite *faults_suite(void)
     tcase_add_test(tc, test_tfrecord_every_flip);
     tcase_add_test(tc, test_tfrecord_every_truncation);
     tcase_add_test(tc, test_store_every_flip_and_truncation);
+    tcase_add_test(tc, test_nb201_csv_every_flip_and_truncation);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("limits");
