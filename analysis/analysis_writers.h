@@ -74,6 +74,7 @@ typedef struct cs_op_pairs {
     const double *const *rel_cost; /* per pair: relative changes of the cost,
                                       ascending; NULL: no cost */
     const size_t *n;               /* per pair: replacements */
+    const size_t *rel_n;           /* per pair: those with a cost (NULL: n) */
     const char *delta_name;        /* "validation": delta_validation_* */
     const char *cost_name;         /* "time": relative_time_*, op_importance_time_ecdf.tsv */
     double percent;                /* a delta times this is in percentage points */

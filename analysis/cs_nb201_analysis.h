@@ -62,7 +62,8 @@ typedef struct cs_nb201_values {
     const char *fitness_metric, *score_metric, *cost_metric; /* cost: NULL if none */
     bool fitness_fallback;  /* the fitness is test accuracy: no validation metric */
     double *fitness, *score, *cost; /* per API index; NaN where a cell is left out
-                                       (cost: 1 per query without a cost metric) */
+                                       (cost: 1 per query without a cost metric; NaN
+                                       where the cell lacks it) */
     size_t with_data;
 } cs_nb201_values;
 

@@ -155,8 +155,7 @@ cs_status cs_nb201_values_init(cs_nb201_values *v, const cs_analysis_ctx *ctx,
     const double *f = cs_nb201_data_means(d, ds, fm), *s = cs_nb201_data_means(d, ds, sm),
                  *c = cm >= 0 ? cs_nb201_data_means(d, ds, cm) : NULL;
     for (size_t i = 0; i < CS_NB201_CELLS; i++) {
-        /* A cell whose cost is missing or not positive cannot be queried. */
-        bool ok = !isnan(f[i]) && !isnan(s[i]) && (!c || c[i] > 0);
+        bool ok = !isnan(f[i]) && !isnan(s[i]);
         v->fitness[i] = ok ? f[i] : NAN;
         v->score[i] = ok ? s[i] : NAN;
         v->cost[i] = ok ? (c ? c[i] : 1.0) : NAN;

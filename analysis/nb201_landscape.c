@@ -228,7 +228,7 @@ cs_status cs_analysis_nb201_op_importance(const cs_analysis_ctx *ctx, const char
      * fifth of them with x on average; bounded by cells x edges). */
     size_t cap = (size_t)CS_NB201_CELLS * CS_NB201_EDGES;
     double *delta[NPAIRS] = {NULL}, *rel[NPAIRS] = {NULL};
-    size_t cnt[NPAIRS] = {0};
+    size_t cnt[NPAIRS] = {0}, rcnt[NPAIRS] = {0};
     bool have_cost = v.cost_metric != NULL;
     cs_jb j = {0};
     for (int p = 0; p < NPAIRS; p++)
@@ -256,16 +256,15 @@ cs_status cs_analysis_nb201_op_importance(const cs_analysis_ctx *ctx, const char
                     continue;
                 }
                 int p = cs_op_pair_index(CS_NB201_NUM_OPS, x, y);
-                delta[p][cnt[p]] = v.fitness[k] - v.fitness[i];
-                if (have_cost)
-                    rel[p][cnt[p]] = (v.cost[k] - v.cost[i]) / v.cost[i];
-                cnt[p]++;
+                delta[p][cnt[p]++] = v.fitness[k] - v.fitness[i];
+                if (have_cost && v.cost[i] > 0 && v.cost[k] > 0) /* both cells have a cost */
+                    rel[p][rcnt[p]++] = (v.cost[k] - v.cost[i]) / v.cost[i];
             }
     }
     for (int p = 0; p < NPAIRS; p++) {
         cs_sorted_copy(delta[p], cnt[p], delta[p]);
         if (have_cost)
-            cs_sorted_copy(rel[p], cnt[p], rel[p]);
+            cs_sorted_copy(rel[p], rcnt[p], rel[p]);
     }
     char dwhat[512], cwhat[512], twhat[512];
     snprintf(dwhat, sizeof dwhat,
@@ -290,6 +289,7 @@ cs_status cs_analysis_nb201_op_importance(const cs_analysis_ctx *ctx, const char
                              .delta = dp,
                              .rel_cost = have_cost ? rp : NULL,
                              .n = cnt,
+                             .rel_n = rcnt,
                              .delta_name = "fitness",
                              .cost_name = "cost",
                              .percent = 1.0,

@@ -69,15 +69,28 @@ cs_status cs_analysis_nb201_optimizers(const cs_analysis_ctx *ctx, const char *o
     double scale = mlen >= 8 && strcmp(v.fitness_metric + mlen - 8, "accuracy") == 0 && fmax > 1.0
                        ? 0.01
                        : 1.0;
+    size_t queryable = 0, no_cost = 0;
     for (size_t i = 0; i < CS_NB201_CELLS; i++) {
         if (isnan(v.fitness[i]))
             continue;
+        /* a cell whose cost is missing or not positive cannot be queried */
+        if (!(v.cost[i] > 0)) {
+            no_cost++;
+            continue;
+        }
+        queryable++;
         nrep[i] = 1;
         val[i * CS_STORE_REPEATS] = scale * v.fitness[i];
         cost[i * CS_STORE_REPEATS] = v.cost[i];
         cost_sum += v.cost[i];
     }
-    double mean_cost = cost_sum / (double)v.with_data;
+    if (!queryable) {
+        st = cs_error_set(err, CS_ERR_ARG,
+                          "optimizers: no cell of dataset %s in %s has a positive %s",
+                          v.dataset_name, ctx->data_name, v.cost_metric);
+        goto out;
+    }
+    double mean_cost = cost_sum / (double)queryable;
     char unit[CS_NB201_DATA_MAX_NAME + 1], fitness_what[256], score_what[256], fields[512];
     /* The unit names a TSV column: the metric's name with what is not a
      * letter, digit or '_' made '_'. */
@@ -89,7 +102,8 @@ cs_status cs_analysis_nb201_optimizers(const cs_analysis_ctx *ctx, const char *o
     snprintf(score_what, sizeof score_what, "%s of dataset %s", v.score_metric, v.dataset_name);
     cs_nb201_values_json(&v, fields, sizeof fields);
     size_t flen = strlen(fields);
-    snprintf(fields + flen, sizeof fields - flen, ", \"search_fitness_scale\": %g", scale);
+    snprintf(fields + flen, sizeof fields - flen,
+             ", \"search_fitness_scale\": %g, \"cells_without_cost\": %zu", scale, no_cost);
     cs_opt_problem p = {.slots = 0,
                         .spots = CS_NB201_EDGES,
                         .num_ops = CS_NB201_NUM_OPS,

@@ -224,6 +224,12 @@ cs_status cs_analysis_nb201_neighbours(const cs_analysis_ctx *ctx, const char *o
                 diameter = cs_nbgraph_bfs(&cells, 0, dist, queue, NULL, 0, NULL, NULL);
             free(dist);
             free(queue);
+            if (diameter < 0) {
+                cs_nbgraph_destroy(&g);
+                cs_nbgraph_destroy(&cells);
+                free(cen);
+                return cs_error_set(err, CS_ERR_NOMEM, "out of memory (cell graph)");
+            }
             uint64_t dmin = UINT64_MAX, dmax = 0;
             for (size_t v = 0; v < cells.nvertices; v++) {
                 uint64_t d = cells.offset[v + 1] - cells.offset[v];

@@ -249,7 +249,7 @@ cs_status cs_analysis_op_pairs_files(const cs_analysis_ctx *ctx, const char *out
     if (p->rel_cost) {
         snprintf(file, sizeof file, "op_importance_%s_ecdf.tsv", p->cost_name);
         if ((st = cs_analysis_ecdf_write(ctx, outdir, file, p->cost_what, (size_t)np, names,
-                                         p->rel_cost, p->n, err)))
+                                         p->rel_cost, p->rel_n ? p->rel_n : p->n, err)))
             return st;
     }
     const char *d = p->delta_name, *c = p->cost_name;
@@ -269,16 +269,16 @@ cs_status cs_analysis_op_pairs_files(const cs_analysis_ctx *ctx, const char *out
                 continue;
             int k = cs_op_pair_index(p->nops, x, y);
             const double *dv = p->delta[k], *rc = p->rel_cost ? p->rel_cost[k] : NULL;
-            size_t n = p->n[k];
+            size_t n = p->n[k], rn = p->rel_n ? p->rel_n[k] : n;
             fprintf(out.f, "%s\t%s\t%zu", p->op_names[x], p->op_names[y], n);
             cs_analysis_tsv_num(out.f, cs_mean(dv, n), false);
             /* no pairs: no spread either (cs_stddev says 0 below two values) */
             cs_analysis_tsv_num(out.f, n ? cs_stddev(dv, n) : NAN, false);
             for (size_t q = 0; q < 5; q++)
                 cs_analysis_tsv_num(out.f, cs_quantile(dv, n, qs[q]), false);
-            cs_analysis_tsv_num(out.f, rc ? cs_mean(rc, n) : NAN, false);
+            cs_analysis_tsv_num(out.f, rc ? cs_mean(rc, rn) : NAN, false);
             for (size_t q = 0; q < 5; q++)
-                cs_analysis_tsv_num(out.f, rc ? cs_quantile(rc, n, qs[q]) : NAN, false);
+                cs_analysis_tsv_num(out.f, rc ? cs_quantile(rc, rn, qs[q]) : NAN, false);
             fputc('\n', out.f);
         }
     return cs_analysis_close(&out, err);
@@ -307,7 +307,7 @@ void cs_jb_op_pairs(cs_jb *j, const cs_op_pairs *p)
             cs_jb_summary(j, key, dv, n);
             if (p->rel_cost) {
                 snprintf(key, sizeof key, "relative_%s", p->cost_name);
-                cs_jb_summary(j, key, p->rel_cost[k], n);
+                cs_jb_summary(j, key, p->rel_cost[k], p->rel_n ? p->rel_n[k] : n);
             }
             cs_jb_close(j, '}');
         }

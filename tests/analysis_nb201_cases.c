@@ -371,6 +371,28 @@ START_TEST(op_importance_by_hand)
     ck_assert(json_is_null(json_object_get(j, "cost_metric")));
     json_decref(j);
     run_destroy(&r);
+
+    /* With a cost for A33 (40) and A13 (20) only: conv3x3 -> conv1x1 costs
+     * (20 - 40) / 40 = -50 %, the reverse +100 %; the replacements into or
+     * out of B1, which has no cost, count for the fitness only. */
+    run_init(&r, "arch,dataset,metric,value\n" A33 ",cifar10,test-accuracy,95\n" A13
+                 ",cifar10,test-accuracy,90\n" B1 ",cifar10,test-accuracy,80\n" A33
+                 ",cifar10,train-all-time,40\n" A13 ",cifar10,train-all-time,20\n");
+    run_ok(&r, cs_analysis_nb201_op_importance);
+    t = read_tsv(&r, "op_importance.tsv");
+    for (size_t i = 0; i < t->n; i++) {
+        const char *from = t->text[i][0], *to = t->text[i][1];
+        if (!strcmp(from, "conv3x3") && !strcmp(to, "conv1x1"))
+            ck_assert_double_eq_tol(t->v[i][10], -0.5, 1e-12);
+        else if (!strcmp(from, "conv1x1") && !strcmp(to, "conv3x3"))
+            ck_assert_double_eq_tol(t->v[i][10], 1.0, 1e-12);
+        else if (!strcmp(from, "conv3x3") && !strcmp(to, "none")) {
+            ck_assert_double_eq(t->v[i][2], 1);   /* A33 -> B1 counted */
+            ck_assert(isnan(t->v[i][10]));        /* without a cost */
+        }
+    }
+    free(t);
+    run_destroy(&r);
 }
 END_TEST
 
