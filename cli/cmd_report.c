@@ -9,7 +9,9 @@
 #include "cs_report.h"
 
 static const char *const help =
-    "Usage: cellscape report [--data FILE] [-o DIR] [OPTIONS]\n\n"
+    "Usage: cellscape report [--data FILE] [-o DIR] [OPTIONS]\n"
+    "       cellscape report --space nb201 [--data FILE.csv] [--dataset NAME]\n"
+    "                        [--fitness M] [--score M] [--cost M] [-o DIR] [OPTIONS]\n\n"
     "Build the report: run every analysis, render every figure of the NAS-Bench-101\n"
     "paper and of the search space with gnuplot (PNG and SVG), and write\n"
     "DIR/index.html (figures with captions, headline numbers beside the paper's,\n"
@@ -17,8 +19,19 @@ static const char *const help =
     "Without --data the structure figures are real (they need no dataset) and the\n"
     "data figures come from a SYNTHETIC dataset (cellscape synth --seed 1, kept in\n"
     "DIR/data): every such figure and number says so, and so does the page's top.\n\n"
+    "With --space nb201 the report is NAS-Bench-201's: its data are a CSV of\n"
+    "per-cell results exported from the official API (doc/nb201-csv.md); without\n"
+    "--data it holds the structure figures only.\n\n"
     "  --data FILE      a store or a .tfrecord (e.g. nasbench_full.tfrecord; a\n"
-    "                   .tfrecord is imported once into DIR/data/imported.nb101)\n"
+    "                   .tfrecord is imported once into DIR/data/imported.nb101);\n"
+    "                   with --space nb201 a CSV (a '# synthetic' line marks it)\n"
+    "  --space S        nb101 (default) or nb201\n"
+    "  --dataset NAME   nb201: the CSV's dataset (default: its first)\n"
+    "  --fitness M      nb201: the metric searches climb (default valid-accuracy,\n"
+    "                   else test-accuracy when the dataset has no validation)\n"
+    "  --score M        nb201: the metric searches are judged by (test-accuracy)\n"
+    "  --cost M         nb201: what a query costs the simulated optimisers\n"
+    "                   (default train-all-time if present, else one per query)\n"
     "  -o, --output DIR where to write (default: report); created if missing\n"
     "  --seed N         seed of the analyses' random choices (default 0)\n"
     "  --threads N      worker threads and gnuplot processes (default: one per core)\n"
@@ -66,9 +79,17 @@ static void report_step(void *user, const char *phase, double done)
 
 int cs_cmd_report(int argc, char **argv)
 {
-    enum { O_DATA = 256, O_SEED, O_THREADS, O_SCRIPTS, O_FORCE, O_RUNS, O_SYNTH };
+    enum {
+        O_DATA = 256, O_SEED, O_THREADS, O_SCRIPTS, O_FORCE, O_RUNS, O_SYNTH, O_SPACE,
+        O_DATASET, O_FITNESS, O_SCORE, O_COST
+    };
     static const struct option longopts[] = {
         {"data", required_argument, NULL, O_DATA},
+        {"space", required_argument, NULL, O_SPACE},
+        {"dataset", required_argument, NULL, O_DATASET},
+        {"fitness", required_argument, NULL, O_FITNESS},
+        {"score", required_argument, NULL, O_SCORE},
+        {"cost", required_argument, NULL, O_COST},
         {"output", required_argument, NULL, 'o'},
         {"seed", required_argument, NULL, O_SEED},
         {"threads", required_argument, NULL, O_THREADS},
@@ -91,6 +112,20 @@ int cs_cmd_report(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
         switch (c) {
         case O_DATA: opt.data = optarg; break;
+        case O_SPACE:
+            if (strcmp(optarg, "nb201") == 0)
+                opt.space = CS_REPORT_NB201;
+            else if (strcmp(optarg, "nb101") == 0)
+                opt.space = CS_REPORT_NB101;
+            else {
+                cs_cli_error("report", "--space: '%s' is not nb101 or nb201", optarg);
+                return CS_EXIT_USAGE;
+            }
+            break;
+        case O_DATASET: opt.dataset = optarg; break;
+        case O_FITNESS: opt.fitness = optarg; break;
+        case O_SCORE: opt.score = optarg; break;
+        case O_COST: opt.cost = optarg; break;
         case 'o': opt.outdir = optarg; break;
         case O_SEED:
             if (!cs_cli_int("report", "--seed", optarg, 0, 2147483647, &seed))
@@ -119,6 +154,15 @@ int cs_cmd_report(int argc, char **argv)
     }
     if (!*opt.outdir) {
         cs_cli_error("report", "-o needs a directory");
+        return CS_EXIT_USAGE;
+    }
+    if (opt.space != CS_REPORT_NB201 && (opt.dataset || opt.fitness || opt.score || opt.cost)) {
+        cs_cli_error("report", "--dataset, --fitness, --score and --cost are for --space nb201");
+        return CS_EXIT_USAGE;
+    }
+    if (opt.space == CS_REPORT_NB201 && !opt.data &&
+        (opt.dataset || opt.fitness || opt.score || opt.cost)) {
+        cs_cli_error("report", "--dataset, --fitness, --score and --cost need --data FILE.csv");
         return CS_EXIT_USAGE;
     }
     opt.seed = (uint64_t)seed;
@@ -159,9 +203,10 @@ int cs_cmd_report(int argc, char **argv)
         }
         fprintf(stderr,
                 "cellscape report: %zu analyses run, %zu reused; %zu figures rendered, %zu "
-                "reused, in %.1f s%s\n",
+                "reused%s, in %.1f s%s\n",
                 res.analyses_run, res.analyses_reused, res.figures_rendered, res.figures_reused,
-                since(&prog.t0), res.synthetic ? " (data figures from SYNTHETIC data)" : "");
+                res.figures_skipped ? "; data figures skipped: no data" : "", since(&prog.t0),
+                res.synthetic ? " (data figures from SYNTHETIC data)" : "");
         printf("Report: %s\n", res.index_html);
     }
     return CS_EXIT_OK;

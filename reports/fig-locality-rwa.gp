@@ -13,7 +13,7 @@ load reportsdir."/style.gp"
 F = infile("locality_rwa.tsv")
 R_min = 0
 stats F u "rwa_validation" nooutput name "R"
-set yrange [(R_min < 0 ? floor(R_min * 10) / 10 : 0):1.02]
+set yrange [(R_min < 0 ? floor(R_min * 10) / 10.0 : 0):1.02]
 set xrange [0:*]
 set ytics 0.1
 set mytics 2

@@ -8,15 +8,7 @@ figname = "fig-neighbours-degree"
 figtitle = "Neighbour graph: classes by degree"
 figkind = "structure"
 inputs = "neighbours_degree.tsv"
+nb_xlabel = "degree: neighbour classes one edit away (log scale)"
+nb_ylabel = "classes with this degree (log scale)"
 load reportsdir."/style.gp"
-
-F = infile("neighbours_degree.tsv")
-set logscale xy
-set format x "10^{%T}"
-set format y "10^{%T}"
-set xrange [0.8:*]
-set yrange [0.7:*]
-set xlabel "degree: neighbour classes one edit away (log scale)"
-set ylabel "classes with this degree (log scale)"
-unset key
-plot F u "degree":"classes" w p pt 7 ps 1.1 * psc lc rgb okabe1 notitle
+load reportsdir."/lib-neighbours-degree.gp"

@@ -9,36 +9,10 @@ figtitle = "Local optima of validation accuracy and their basins"
 figkind = "data"
 inputs = "optima.tsv optima_basins.tsv"
 nodata_hint = "no class with data has a one-edit neighbour with data: the dataset is too sparse"
+opt_column = "mean_validation"
+opt_scale = 100
+opt_xlabel = "mean validation accuracy of the local optimum (%)"
+opt_ylabel = "basin size (classes whose steepest ascent ends there)"
+opt_basin_label = "basin size (classes)"
 load reportsdir."/style.gp"
-
-F = infile("optima.tsv")
-B = infile("optima_basins.tsv")
-set multiplot
-eval MPTITLE
-set tmargin at screen 0.84
-set bmargin at screen 0.12
-
-# left: accuracy of each optimum against its basin size
-set lmargin at screen 0.09
-set rmargin at screen 0.53
-set logscale y
-set format y "10^{%T}"
-set yrange [0.7:*]
-set xlabel "mean validation accuracy of the local optimum (%)"
-set ylabel "basin size (classes whose steepest ascent ends there)"
-set key top left
-plot F u (column("strict") == 1 ? 100 * column("mean_validation") : NaN):"basin_size" w p pt 7 ps 0.5 * psc lc rgb okabe1 title "strict optimum", \
-     "" u (column("strict") != 1 ? 100 * column("mean_validation") : NaN):"basin_size" w p pt 5 ps 0.8 * psc lc rgb okabe2 title "plateau (a neighbour ties)"
-eval MPTITLE_OFF
-
-# right: number of optima by basin size
-set lmargin at screen 0.62
-set rmargin at screen 0.97
-set logscale xy
-set format x "10^{%T}"
-set xrange [0.7:*]
-set xlabel "basin size (classes)"
-set ylabel "local optima with this basin size"
-unset key
-plot B u "basin_size":"optima" w p pt 7 ps 0.8 * psc lc rgb okabe1 notitle
-unset multiplot
+load reportsdir."/lib-optima.gp"

@@ -67,13 +67,25 @@ static bool field(char *dst, size_t cap, const char *start, const char *end)
     return true;
 }
 
+const char *cs_report_manifest_file(cs_report_space space)
+{
+    return space == CS_REPORT_NB201 ? "figures-nb201.tsv" : "figures.tsv";
+}
+
 cs_status cs_report_manifest_load(const char *dir, cs_report_figure **figures, size_t *count,
                                   cs_error *err)
+{
+    return cs_report_manifest_load_space(dir, CS_REPORT_NB101, figures, count, err);
+}
+
+cs_status cs_report_manifest_load_space(const char *dir, cs_report_space space,
+                                        cs_report_figure **figures, size_t *count,
+                                        cs_error *err)
 {
     *figures = NULL;
     *count = 0;
     char path[4200];
-    snprintf(path, sizeof path, "%s/figures.tsv", dir);
+    snprintf(path, sizeof path, "%s/%s", dir, cs_report_manifest_file(space));
     FILE *f = fopen(path, "r");
     if (!f)
         return cs_error_set(err, CS_ERR_IO, "cannot open %s: %s", path, strerror(errno));

@@ -2,10 +2,12 @@
  * an earlier run left when its inputs are unchanged.
  *
  * Stamps (DIR/data/.stamps/NAME) hold what a result was made from: the
- * toolkit version, the data's fingerprint (cs_store_fingerprint: the CRCs
- * of every section of the store and the source's SHA-256) and the seed.  A
- * figure is redone when a file it reads, its script or the style is newer
- * than it. */
+ * toolkit version, the space, the data's fingerprint (NB101:
+ * cs_store_fingerprint, the CRCs of every section of the store and the
+ * source's SHA-256; NB201: the CSV's SHA-256 with the dataset and metrics
+ * read) and the seed.  A figure is redone when a file it reads, its script
+ * or a file the script loads (style.gp, the shared lib-*.gp) is newer than
+ * it. */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "cs_report.h"
 #include "report_internal.h"
@@ -21,6 +23,8 @@
 #include "config.h"
 #include "cs_analysis.h"
 #include "cs_io.h"
+#include "cs_nb201_analysis.h"
+#include "cs_nb201_data.h"
 #include "cs_parallel.h"
 #include "cs_space.h"
 #include "cs_store.h"
@@ -207,46 +211,83 @@ static void describe_data(const cs_report_options *opt, const cs_store *s, cs_re
         page->budgets[b] = cs_store_budget(s, b);
 }
 
+/* NAS-Bench-201: the CSV, and what the data analyses will read of it
+ * (resolved as they resolve it, so a bad --dataset or metric fails here,
+ * before anything runs). */
+static cs_status open_nb201(const cs_report_options *opt, const cs_analysis_ctx *dctx,
+                            cs_report_page *page, cs_nb201_data **csv, cs_error *err)
+{
+    cs_status st = cs_nb201_data_read(opt->data, csv, err);
+    if (st)
+        return st;
+    cs_analysis_ctx ctx = *dctx;
+    ctx.nb201 = *csv;
+    ctx.data_name = opt->data;
+    cs_nb201_values v;
+    if ((st = cs_nb201_values_init(&v, &ctx, "NAS-Bench-201 data", err)))
+        return st;
+    snprintf(page->data_path, sizeof page->data_path, "%s", opt->data);
+    snprintf(page->source_sha256, sizeof page->source_sha256, "%s", cs_nb201_data_sha256(*csv));
+    snprintf(page->dataset, sizeof page->dataset, "%s", v.dataset_name);
+    snprintf(page->fitness, sizeof page->fitness, "%s", v.fitness_metric);
+    snprintf(page->score, sizeof page->score, "%s", v.score_metric);
+    snprintf(page->cost, sizeof page->cost, "%s", v.cost_metric ? v.cost_metric : "");
+    page->fitness_fallback = v.fitness_fallback;
+    page->cells = v.with_data;
+    page->rows = cs_nb201_data_rows(*csv);
+    cs_nb201_values_destroy(&v);
+    page->synthetic = cs_nb201_data_synthetic(*csv) || opt->synthetic;
+    if (page->synthetic)
+        snprintf(page->data_kind, sizeof page->data_kind,
+                 "SYNTHETIC data (%s), not NAS-Bench-201 training results",
+                 cs_nb201_data_synthetic(*csv) ? "marked synthetic in the file"
+                                               : "labelled so by --synthetic");
+    else
+        snprintf(page->data_kind, sizeof page->data_kind,
+                 "NAS-Bench-201 results from a CSV (doc/nb201-csv.md)");
+    return CS_OK;
+}
+
+/* The command that rebuilds the report, for the page. */
+static void rebuild_command(const cs_report_options *opt, char *buf, size_t size)
+{
+    size_t k = (size_t)snprintf(buf, size, "cellscape report%s",
+                                opt->space == CS_REPORT_NB201 ? " --space nb201" : "");
+    const char *names[] = {"--data", "--dataset", "--fitness", "--score", "--cost"};
+    const char *values[] = {opt->data, opt->dataset, opt->fitness, opt->score, opt->cost};
+    for (int i = 0; i < 5 && k < size; i++)
+        if (values[i])
+            k += (size_t)snprintf(buf + k, size - k, " %s %s", names[i], values[i]);
+    if (opt->synthetic && k < size)
+        k += (size_t)snprintf(buf + k, size - k, " --synthetic");
+    if (k < size)
+        snprintf(buf + k, size - k, " -o %s", opt->outdir);
+}
+
 /* --- analyses ------------------------------------------------------------ */
 
-static cs_status run_analyses(const cs_report_options *opt, const cs_space *space,
-                              const cs_store *store, const char *data_key, const char *data_name,
-                              cs_report_result *res, cs_error *err)
+/* Run the space's analyses: the structure ones on sctx, the data ones on
+ * dctx (NULL: none, a structure-only report). */
+static cs_status run_analyses(const cs_report_options *opt, const cs_analysis_info *list,
+                              size_t n, const cs_analysis_ctx *sctx, const cs_analysis_ctx *dctx,
+                              const char *data_key, cs_report_result *res, cs_error *err)
 {
     char datadir[4200];
     snprintf(datadir, sizeof datadir, "%s/data", opt->outdir);
-    /* Structure analyses see no store, so nothing labels them synthetic. */
-    cs_analysis_ctx sctx, dctx;
-    memset(&sctx, 0, sizeof sctx);
-    memset(&dctx, 0, sizeof dctx);
-    sctx.seed = dctx.seed = opt->seed;
-    sctx.threads = dctx.threads = opt->threads;
-    sctx.optimizer_runs = dctx.optimizer_runs = opt->optimizer_runs;
-    sctx.progress = dctx.progress = opt->progress;
-    sctx.progress_user = dctx.progress_user = opt->progress_user;
-    dctx.data_name = data_name;
-    dctx.synthetic = opt->synthetic;
-    cs_status st = cs_analysis_ctx_init(&sctx, space, NULL, err);
-    if (st)
-        return st;
-    if (store && (st = cs_analysis_ctx_init(&dctx, space, store, err))) {
-        cs_analysis_ctx_destroy(&sctx);
-        return st;
-    }
-    size_t n;
-    const cs_analysis_info *list = cs_analysis_list(&n);
+    cs_status st = CS_OK;
     for (size_t i = 0; i < n && st == CS_OK; i++) {
         const cs_analysis_info *a = &list[i];
-        if (a->needs_data && !store)
+        if (a->needs_data && !dctx)
             continue;
         if (opt->cancelled && opt->cancelled(opt->cancel_user)) {
             st = cs_error_set(err, CS_ERR_IO, "interrupted");
             break;
         }
         char key[1024], json[256], jpath[4500];
-        snprintf(key, sizeof key, "cellscape %s\nanalysis %s\ndata %s\nseed %llu\nruns %d\n",
-                 PACKAGE_VERSION, a->name, a->needs_data ? data_key : "none",
-                 (unsigned long long)opt->seed,
+        snprintf(key, sizeof key,
+                 "cellscape %s\nspace %s\nanalysis %s\ndata %s\nseed %llu\nruns %d\n",
+                 PACKAGE_VERSION, opt->space == CS_REPORT_NB201 ? "nb201" : "nb101", a->name,
+                 a->needs_data ? data_key : "none", (unsigned long long)opt->seed,
                  strcmp(a->name, "optimizers") == 0 ? opt->optimizer_runs : 0);
         cs_analysis_json_file(a, json, sizeof json);
         snprintf(jpath, sizeof jpath, "%s/%s", datadir, json);
@@ -257,16 +298,13 @@ static cs_status run_analyses(const cs_report_options *opt, const cs_space *spac
         stamp_remove(opt->outdir, a->name);
         if (opt->progress)
             opt->progress(opt->progress_user, a->name, -1.0);
-        if ((st = a->run(a->needs_data ? &dctx : &sctx, datadir, err))) {
+        if ((st = a->run(a->needs_data ? dctx : sctx, datadir, err))) {
             cs_error_prefix(err, "analysis %s: ", a->name);
             break;
         }
         st = stamp_write(opt->outdir, a->name, key, err);
         res->analyses_run++;
     }
-    cs_analysis_ctx_destroy(&sctx);
-    if (store)
-        cs_analysis_ctx_destroy(&dctx);
     return st;
 }
 
@@ -279,6 +317,33 @@ static bool newer(const char *path, const struct timespec *than)
         return false;
     return sb.st_mtim.tv_sec > than->tv_sec ||
            (sb.st_mtim.tv_sec == than->tv_sec && sb.st_mtim.tv_nsec > than->tv_nsec);
+}
+
+/* Nothing the script loads (`load reportsdir."/NAME"`: style.gp and the
+ * shared plot code) is newer than `than`. */
+static bool loads_current(const char *script, const char *scripts, const struct timespec *than)
+{
+    static const char tag[] = "reportsdir.\"/";
+    FILE *f = fopen(script, "r");
+    if (!f)
+        return false;
+    char line[1024];
+    bool current = true;
+    while (current && fgets(line, sizeof line, f)) {
+        const char *at = strstr(line, tag);
+        const char *load = strstr(line, "load ");
+        if (!at || !load || load > at)
+            continue;
+        at += sizeof tag - 1;
+        const char *end = strchr(at, '"');
+        if (!end)
+            continue;
+        char p[4300];
+        snprintf(p, sizeof p, "%s/%.*s", scripts, (int)(end - at), at);
+        current = !newer(p, than);
+    }
+    fclose(f);
+    return current;
 }
 
 /* A figure's PNG and SVG exist and nothing they come from is newer. */
@@ -297,10 +362,7 @@ static bool figure_current(const char *outdir, const char *scripts, const cs_rep
     }
     char p[4300];
     snprintf(p, sizeof p, "%s/%s.gp", scripts, f->name);
-    if (newer(p, &oldest))
-        return false;
-    snprintf(p, sizeof p, "%s/style.gp", scripts);
-    if (newer(p, &oldest))
+    if (newer(p, &oldest) || !loads_current(p, scripts, &oldest))
         return false;
     char inputs[sizeof f->inputs];
     snprintf(inputs, sizeof inputs, "%s", f->inputs);
@@ -320,6 +382,16 @@ cs_status cs_report_build(const cs_report_options *opt, cs_report_result *res, c
     memset(res, 0, sizeof *res);
     if (!opt || !opt->outdir || !*opt->outdir)
         return cs_error_set(err, CS_ERR_ARG, "report: no output directory");
+    bool nb201 = opt->space == CS_REPORT_NB201;
+    if (opt->space != CS_REPORT_NB101 && !nb201)
+        return cs_error_set(err, CS_ERR_ARG, "report: unknown space %d", (int)opt->space);
+    if (!nb201 && (opt->dataset || opt->fitness || opt->score || opt->cost))
+        return cs_error_set(err, CS_ERR_ARG,
+                            "report: a dataset and metrics are chosen for NAS-Bench-201 only");
+    if (nb201 && !opt->data && (opt->dataset || opt->fitness || opt->score || opt->cost))
+        return cs_error_set(err, CS_ERR_ARG,
+                            "report: a dataset or metric was chosen but there is no data (the "
+                            "CSV)");
     const char *scripts = opt->scripts_dir ? opt->scripts_dir : cs_report_scripts_dir();
     if (!scripts)
         return cs_error_set(err, CS_ERR_IO,
@@ -328,7 +400,7 @@ cs_status cs_report_build(const cs_report_options *opt, cs_report_result *res, c
                             CS_REPORTS_INSTALLED);
     cs_report_figure *figs = NULL;
     size_t nfigs = 0;
-    cs_status st = cs_report_manifest_load(scripts, &figs, &nfigs, err);
+    cs_status st = cs_report_manifest_load_space(scripts, opt->space, &figs, &nfigs, err);
     if (st)
         return st;
     char dir[4300];
@@ -346,39 +418,74 @@ cs_status cs_report_build(const cs_report_options *opt, cs_report_result *res, c
     cs_report_page page;
     memset(&page, 0, sizeof page);
     page.outdir = opt->outdir;
+    page.space = opt->space;
     page.version = PACKAGE_VERSION;
     time_t now = time(NULL);
     struct tm tmv;
     gmtime_r(&now, &tmv);
     strftime(page.generated, sizeof page.generated, "%Y-%m-%d %H:%M UTC", &tmv);
+    rebuild_command(opt, page.command, sizeof page.command);
 
-    cs_enum_options eo;
-    cs_enum_options_init(&eo);
-    eo.threads = opt->threads;
-    eo.progress = opt->progress;
-    eo.progress_user = opt->progress_user;
+    /* Structure analyses see no data, so nothing labels them synthetic. */
+    cs_analysis_ctx sctx, dctx;
+    memset(&sctx, 0, sizeof sctx);
+    sctx.seed = opt->seed;
+    sctx.threads = opt->threads;
+    sctx.optimizer_runs = opt->optimizer_runs;
+    sctx.progress = opt->progress;
+    sctx.progress_user = opt->progress_user;
+    dctx = sctx;
+    dctx.synthetic = opt->synthetic;
+    dctx.nb201_dataset = opt->dataset;
+    dctx.nb201_fitness = opt->fitness;
+    dctx.nb201_score = opt->score;
+    dctx.nb201_cost = opt->cost;
+    bool sctx_ready = false, dctx_ready = false;
+
     cs_space *space = NULL;
     cs_store *store = NULL;
+    cs_nb201_data *csv = NULL;
     bool *todo = NULL, *rendered = NULL;
-    if ((st = cs_space_build(&space, &eo, err)))
-        goto done;
-    if ((st = open_data(opt, cs_space_result(space), &page, &store, err)))
-        goto done;
-    describe_data(opt, store, &page);
-    page.have_data = true;
+    char data_key[512] = "";
+    if (!nb201) {
+        cs_enum_options eo;
+        cs_enum_options_init(&eo);
+        eo.threads = opt->threads;
+        eo.progress = opt->progress;
+        eo.progress_user = opt->progress_user;
+        if ((st = cs_space_build(&space, &eo, err)))
+            goto done;
+        if ((st = open_data(opt, cs_space_result(space), &page, &store, err)))
+            goto done;
+        describe_data(opt, store, &page);
+        snprintf(data_key, sizeof data_key, "%s%s", page.store_sha256,
+                 opt->synthetic ? " labelled synthetic" : "");
+    } else if (opt->data) {
+        if ((st = open_nb201(opt, &dctx, &page, &csv, err)))
+            goto done;
+        /* the resolved choices, so that a default that changes is seen */
+        snprintf(data_key, sizeof data_key, "csv %s\ndataset %s\nfitness %s\nscore %s\ncost %s%s",
+                 page.source_sha256, page.dataset, page.fitness, page.score,
+                 page.cost[0] ? page.cost : "(queries)",
+                 opt->synthetic ? "\nlabelled synthetic" : "");
+    }
+    page.have_data = store || csv;
     res->synthetic = page.synthetic;
-    if (opt->data)
-        snprintf(page.command, sizeof page.command, "cellscape report --data %s -o %s",
-                 opt->data, opt->outdir);
-    else
-        snprintf(page.command, sizeof page.command, "cellscape report -o %s", opt->outdir);
-
-    char data_name[4400];
-    snprintf(data_name, sizeof data_name, "%s", page.data_path);
-    char data_key[128];
-    snprintf(data_key, sizeof data_key, "%s%s", page.store_sha256,
-             opt->synthetic ? " labelled synthetic" : "");
-    if ((st = run_analyses(opt, space, store, data_key, data_name, res, err)))
+    dctx.data_name = page.data_path;
+    dctx.nb201 = csv;
+    if ((st = cs_analysis_ctx_init(&sctx, space, NULL, err)))
+        goto done;
+    sctx_ready = true;
+    if (page.have_data) {
+        if ((st = cs_analysis_ctx_init(&dctx, space, store, err)))
+            goto done;
+        dctx_ready = true;
+    }
+    size_t nlist;
+    const cs_analysis_info *list =
+        nb201 ? cs_analysis_nb201_list(&nlist) : cs_analysis_list(&nlist);
+    if ((st = run_analyses(opt, list, nlist, &sctx, dctx_ready ? &dctx : NULL, data_key, res,
+                           err)))
         goto done;
 
     todo = calloc(nfigs, sizeof *todo);
@@ -388,7 +495,7 @@ cs_status cs_report_build(const cs_report_options *opt, cs_report_result *res, c
         goto done;
     }
     for (size_t i = 0; i < nfigs; i++) {
-        if (figs[i].needs_data && !store) {
+        if (figs[i].needs_data && !page.have_data) {
             res->figures_skipped++;
         } else if (!opt->force && figure_current(opt->outdir, scripts, &figs[i])) {
             rendered[i] = true;
@@ -411,10 +518,15 @@ cs_status cs_report_build(const cs_report_options *opt, cs_report_result *res, c
     snprintf(res->index_html, sizeof res->index_html, "%s/index.html", opt->outdir);
     snprintf(res->summary_md, sizeof res->summary_md, "%s/summary.md", opt->outdir);
 done:
+    if (sctx_ready)
+        cs_analysis_ctx_destroy(&sctx);
+    if (dctx_ready)
+        cs_analysis_ctx_destroy(&dctx);
     free(todo);
     free(rendered);
     free(figs);
     cs_store_close(store);
+    cs_nb201_data_destroy(csv);
     cs_space_destroy(space);
     return st;
 }

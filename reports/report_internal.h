@@ -20,6 +20,7 @@
 /* What the page says about its data. */
 typedef struct cs_report_page {
     const char *outdir;
+    cs_report_space space;
     const cs_report_figure *figures;
     size_t nfigures;
     const bool *rendered;     /* per figure: its PNG and SVG exist */
@@ -27,11 +28,16 @@ typedef struct cs_report_page {
     bool synthetic;
     char data_path[4400];     /* as given, or the synthetic store */
     char data_kind[256];      /* official file, synthetic, other dataset */
-    char source_sha256[65];   /* of the TFRecord; "" when there was none */
-    char store_sha256[65];    /* cs_store_fingerprint, hex */
-    size_t cells;
-    int nbudgets;
+    char source_sha256[65];   /* of the TFRecord or the CSV; "" when there was none */
+    char store_sha256[65];    /* NB101: cs_store_fingerprint, hex */
+    size_t cells;             /* with data */
+    int nbudgets;             /* NB101 */
     int budgets[4];
+    /* NB201: the CSV's dataset and the metrics read (cost "": one unit per
+     * query); the fitness is test accuracy for want of a validation one. */
+    char dataset[72], fitness[72], score[72], cost[72];
+    bool fitness_fallback;
+    size_t rows;              /* data rows of the CSV */
     const char *version;
     char generated[64];       /* UTC time */
     char command[512];        /* a command that rebuilds the report */

@@ -63,6 +63,9 @@ set output outdir."/".figname.".".fmt
 infile(f) = datadir."/".f
 tsv_scan(f) = system(sprintf("if [ -r %s ]; then awk '/^# data:/ && /SYNTHETIC/ {s = 1} !/^#/ && NF {n++} END {print (n > 0 ? n - 1 : 0), s + 0}' %s; else echo -1 0; fi", shq(f), shq(f)))
 tsv_header(f) = system(sprintf("awk '!/^#/ && NF {print; exit}' %s 2>/dev/null", shq(f)))
+# a string value of a JSON file's key ("" if none), e.g. the metric an
+# analysis read, for axis labels
+json_str(f, k) = system(sprintf("sed -n 's/.*\"%s\": \"\\([^\"]*\\)\".*/\\1/p' %s 2>/dev/null | head -n 1", k, shq(f)))
 
 ninputs = words(inputs)
 array nrows[ninputs > 0 ? ninputs : 1]

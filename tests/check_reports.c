@@ -19,7 +19,10 @@
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
 
+#include <jansson.h>
+
 #include "config.h"
+#include "cs_analysis.h"
 #include "cs_report.h"
 #include "testutil.h"
 
@@ -90,7 +93,7 @@ static bool file_has(const char *path, const char *needle)
 }
 
 /* Every src and href of the page names a file of the report. */
-static void check_references(const char *dir)
+static void check_references(const char *dir, int min_refs)
 {
     char path[4300];
     snprintf(path, sizeof path, "%s/index.html", dir);
@@ -101,7 +104,7 @@ static void check_references(const char *dir)
     xmlXPathObjectPtr set = xmlXPathEvalExpression(BAD_CAST "//@src | //@href", xc);
     ck_assert(set && set->nodesetval);
     int refs = set->nodesetval->nodeNr;
-    ck_assert_int_gt(refs, 40);
+    ck_assert_int_gt(refs, min_refs);
     for (int i = 0; i < refs; i++) {
         xmlChar *v = xmlNodeGetContent(set->nodesetval->nodeTab[i]);
         const char *ref = (const char *)v;
@@ -132,25 +135,35 @@ static void check_tidy(const char *dir)
                   "tidy finds problems in %s/index.html", dir);
 }
 
-/* Everything a report must hold; the data figures labelled SYNTHETIC
- * exactly when synthetic, the structure figures never. */
-static void check_report(const char *dir, bool synthetic)
+/* Everything a report of a space must hold; the data figures labelled
+ * SYNTHETIC exactly when synthetic, the structure figures never; without
+ * data (NB201), no data figure at all. */
+static void check_space_report(const char *dir, cs_report_space space, bool have_data,
+                               bool synthetic)
 {
     cs_report_figure *figs;
     size_t n;
     cs_error err;
-    ck_assert_msg(cs_report_manifest_load(CS_TEST_REPORTS_DIR, &figs, &n, &err) == CS_OK, "%s",
-                  err.msg);
+    ck_assert_msg(cs_report_manifest_load_space(CS_TEST_REPORTS_DIR, space, &figs, &n, &err) ==
+                      CS_OK,
+                  "%s", err.msg);
     char path[4600];
     snprintf(path, sizeof path, "%s/index.html", dir);
     ck_assert(exists(path));
     ck_assert(file_has(path, "SYNTHETIC DATA") == synthetic);
     ck_assert(file_has(path, "id=\"synthetic-banner\"") == synthetic);
+    ck_assert(file_has(path, space == CS_REPORT_NB201 ? "<h1>NAS-Bench-201" : "<h1>NAS-Bench-101"));
     snprintf(path, sizeof path, "%s/summary.md", dir);
     ck_assert(file_has(path, "SYNTHETIC") == synthetic);
+    int figures = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned w = 0, h = 0;
         snprintf(path, sizeof path, "%s/figures/%s.png", dir, figs[i].name);
+        if (figs[i].needs_data && !have_data) {
+            ck_assert_msg(!exists(path), "%s made without data", path);
+            continue;
+        }
+        figures++;
         ck_assert_msg(png_decodes(path, &w, &h), "%s does not decode", path);
         ck_assert_msg(w == 960 && h == 640, "%s is %ux%u, not 960x640", path, w, h);
         snprintf(path, sizeof path, "%s/figures/%s.svg", dir, figs[i].name);
@@ -167,34 +180,56 @@ static void check_report(const char *dir, bool synthetic)
             ck_assert_msg(exists(path), "%s: input %s missing", figs[i].name, path);
         }
     }
-    check_references(dir);
+    /* each figure: its SVG link, its PNG and at least one data file */
+    check_references(dir, 3 * figures - 1);
     check_tidy(dir);
     free(figs);
 }
 
+static void check_report(const char *dir, bool synthetic)
+{
+    check_space_report(dir, CS_REPORT_NB101, true, synthetic);
+}
+
 /* --- the manifest --------------------------------------------------------------- */
+
+/* Each space's manifest: a script per figure, unique names, every field,
+ * an analysis of that space's registry of the same kind, and both kinds of
+ * figure (NB101: the paper's data figures and the structure figures). */
+static const cs_report_space manifest_spaces[] = {CS_REPORT_NB101, CS_REPORT_NB201};
 
 START_TEST(test_manifest)
 {
+    cs_report_space space = manifest_spaces[_i];
     cs_report_figure *figs;
     size_t n;
     cs_error err;
-    ck_assert_msg(cs_report_manifest_load(CS_TEST_REPORTS_DIR, &figs, &n, &err) == CS_OK, "%s",
-                  err.msg);
-    ck_assert_uint_ge(n, 20);
-    size_t data = 0;
+    ck_assert_msg(cs_report_manifest_load_space(CS_TEST_REPORTS_DIR, space, &figs, &n, &err) ==
+                      CS_OK,
+                  "%s", err.msg);
+    size_t data = 0, nanalyses;
+    const cs_analysis_info *list = space == CS_REPORT_NB201 ? cs_analysis_nb201_list(&nanalyses)
+                                                            : cs_analysis_list(&nanalyses);
     for (size_t i = 0; i < n; i++) {
         char path[4400];
         snprintf(path, sizeof path, "%s/%s.gp", CS_TEST_REPORTS_DIR, figs[i].name);
         ck_assert_msg(exists(path), "no script %s", path);
         ck_assert(figs[i].title[0] && figs[i].caption[0] && figs[i].inputs[0]);
+        ck_assert_msg((strncmp(figs[i].name, "fig-nb201-", 10) == 0) == (space == CS_REPORT_NB201),
+                      "%s", figs[i].name);
         for (size_t j = 0; j < i; j++)
             ck_assert_str_ne(figs[i].name, figs[j].name);
+        bool found = false;
+        for (size_t k = 0; k < nanalyses; k++)
+            if (strcmp(list[k].name, figs[i].analyses) == 0) {
+                found = true;
+                ck_assert(list[k].needs_data == figs[i].needs_data);
+            }
+        ck_assert_msg(found, "%s: analysis %s", figs[i].name, figs[i].analyses);
         data += figs[i].needs_data;
     }
-    /* The paper's data figures and the structure figures are both there. */
-    ck_assert_uint_ge(data, 14);
-    ck_assert_uint_ge(n - data, 6);
+    ck_assert_uint_ge(data, space == CS_REPORT_NB201 ? 5 : 14);
+    ck_assert_uint_ge(n - data, space == CS_REPORT_NB201 ? 4 : 6);
     free(figs);
 }
 END_TEST
@@ -436,9 +471,11 @@ START_TEST(test_report_failures)
     snprintf(from, sizeof from, "%s/figures.tsv", CS_TEST_REPORTS_DIR);
     snprintf(to, sizeof to, "%s/figures.tsv", scripts);
     copy_file(from, to);
-    snprintf(from, sizeof from, "%s/style.gp", CS_TEST_REPORTS_DIR);
-    snprintf(to, sizeof to, "%s/style.gp", scripts);
-    copy_file(from, to);
+    /* the shared code the scripts load */
+    char cmd[8400];
+    snprintf(cmd, sizeof cmd, "cp '%s'/style.gp '%s'/lib-*.gp '%s'/", CS_TEST_REPORTS_DIR,
+             CS_TEST_REPORTS_DIR, scripts);
+    ck_assert(system(cmd) == 0);
     for (size_t i = 0; i < n; i++) {
         snprintf(from, sizeof from, "%s/%s.gp", CS_TEST_REPORTS_DIR, figs[i].name);
         snprintf(to, sizeof to, "%s/%s.gp", scripts, figs[i].name);
@@ -465,7 +502,6 @@ START_TEST(test_report_failures)
     ck_assert(!exists(png));
     char work[4400];
     snprintf(work, sizeof work, "%s/figures", default_dir);
-    char cmd[8400];
     snprintf(cmd, sizeof cmd, "ls -a '%s' | grep -q '^\\.work'", work);
     ck_assert_msg(system(cmd) != 0, "work files left in %s", work);
     /* and the good scripts make it whole again */
@@ -479,12 +515,220 @@ START_TEST(test_report_failures)
 }
 END_TEST
 
+/* --- NAS-Bench-201 ------------------------------------------------------------------ */
+
+/* The structure-only report: no data figure, and the page says how to get
+ * the data. */
+START_TEST(test_report_nb201_structure)
+{
+    char dir[4096], args[8400];
+    snprintf(dir, sizeof dir, "%s/report-nb201-structure", CS_TEST_TMPDIR);
+    snprintf(args, sizeof args, "report --space nb201 -o %s --force", dir);
+    result r = run(args);
+    ck_assert_msg(r.code == 0, "exit %d: %s", r.code, r.err);
+    ck_assert_msg(strstr(r.out, "| Quantity |") && strstr(r.out, "NAS-Bench-201"), "%s", r.out);
+    ck_assert_msg(strstr(r.err, "data figures skipped"), "%s", r.err);
+    result_free(&r);
+    check_space_report(dir, CS_REPORT_NB201, false, false);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/index.html", dir);
+    ck_assert(file_has(path, "15,625"));
+    ck_assert(file_has(path, "6,466"));
+    ck_assert(file_has(path, "doc/nb201-csv.md"));
+    ck_assert(!file_has(path, "Best score"));
+    /* a newer copy of shared code a script loads redoes just the figures that load it */
+    char scripts[4096], cmd[12600], lib[4200];
+    snprintf(scripts, sizeof scripts, "%s/nb201-scripts-XXXXXX", CS_TEST_TMPDIR);
+    ck_assert(mkdtemp(scripts));
+    snprintf(cmd, sizeof cmd, "cp -p '%s'/*.gp '%s'/*.tsv '%s'/", CS_TEST_REPORTS_DIR,
+             CS_TEST_REPORTS_DIR, scripts);
+    ck_assert(system(cmd) == 0);
+    snprintf(lib, sizeof lib, "%s/lib-neighbours-degree.gp", scripts);
+    ck_assert(utimensat(AT_FDCWD, lib, NULL, 0) == 0);
+    size_t nlist, nstructure = 0;
+    const cs_analysis_info *list = cs_analysis_nb201_list(&nlist);
+    for (size_t k = 0; k < nlist; k++)
+        nstructure += !list[k].needs_data;
+    char want[128];
+    snprintf(want, sizeof want, "0 analyses run, %zu reused; 1 figures rendered, 3 reused",
+             nstructure);
+    snprintf(args, sizeof args, "report --space nb201 -o %s --scripts %s", dir, scripts);
+    r = run(args);
+    ck_assert_msg(r.code == 0, "exit %d: %s", r.code, r.err);
+    ck_assert_msg(strstr(r.err, want), "%s", r.err);
+    result_free(&r);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", scripts);
+    ck_assert(system(cmd) == 0);
+    /* data options without data, and data options for NB101, are usage errors */
+    snprintf(args, sizeof args, "report --space nb201 --dataset cifar10 -o %s", dir);
+    r = run(args);
+    ck_assert_int_eq(r.code, 2);
+    result_free(&r);
+    r = run("report --fitness test-accuracy");
+    ck_assert_int_eq(r.code, 2);
+    result_free(&r);
+    r = run("report --space nb301");
+    ck_assert_int_eq(r.code, 2);
+    result_free(&r);
+}
+END_TEST
+
+/* A small hand-made CSV: the 64 cells whose six edges are each skip or
+ * conv 3x3, valid and test accuracy (made up: 85 % plus 1.5 points per
+ * convolution and a little by position) and a training time, of dataset
+ * cifar10-valid.  Variant 0 is marked synthetic, variant 1 not. */
+static void write_small_csv(const char *path, bool synthetic)
+{
+    FILE *f = fopen(path, "w");
+    ck_assert(f);
+    if (synthetic)
+        fputs("# synthetic\n", f);
+    fputs("# made-up values for check_reports\narch,dataset,metric,value\n", f);
+    for (int m = 0; m < 64; m++) {
+        const char *op[6];
+        int convs = 0;
+        double pos = 0;
+        for (int e = 0; e < 6; e++) {
+            bool conv = (m >> e) & 1;
+            op[e] = conv ? "nor_conv_3x3" : "skip_connect";
+            convs += conv;
+            pos += conv ? 0.07 * (e + 1) : 0;
+        }
+        char arch[256];
+        snprintf(arch, sizeof arch, "|%s~0|+|%s~0|%s~1|+|%s~0|%s~1|%s~2|", op[0], op[1], op[2],
+                 op[3], op[4], op[5]);
+        double valid = 85.0 + 1.5 * convs + pos;
+        fprintf(f, "%s,cifar10-valid,valid-accuracy,%.4f\n", arch, valid);
+        fprintf(f, "%s,cifar10-valid,valid-accuracy,%.4f\n", arch, valid + 0.2);
+        fprintf(f, "%s,cifar10-valid,test-accuracy,%.4f\n", arch, valid - 0.3 + 0.01 * m);
+        fprintf(f, "%s,cifar10-valid,train-all-time,%.1f\n", arch, 1000.0 + 400.0 * convs);
+    }
+    fclose(f);
+}
+
+START_TEST(test_report_nb201_csv)
+{
+    bool synthetic = _i == 0;
+    char dir[4096], csv[4200], args[12000];
+    snprintf(dir, sizeof dir, "%s/report-nb201-small-%d", CS_TEST_TMPDIR, _i);
+    snprintf(csv, sizeof csv, "%s/nb201-small-%d.csv", CS_TEST_TMPDIR, _i);
+    write_small_csv(csv, synthetic);
+    snprintf(args, sizeof args,
+             "report --space nb201 --data %s --dataset cifar10-valid -o %s --optimizer-runs 10 "
+             "--force",
+             csv, dir);
+    result r = run(args);
+    ck_assert_msg(r.code == 0, "exit %d: %s", r.code, r.err);
+    ck_assert(strstr(r.out, "| Quantity |"));
+    ck_assert(strstr(r.err, synthetic ? "SYNTHETIC" : "figures rendered"));
+    result_free(&r);
+    check_space_report(dir, CS_REPORT_NB201, true, synthetic);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/index.html", dir);
+    ck_assert(file_has(path, "cifar10-valid"));
+    ck_assert(file_has(path, "valid-accuracy"));
+    ck_assert(file_has(path, "train-all-time"));
+    ck_assert(!file_has(path, "no validation accuracy"));
+    /* the best cell: all six edges conv 3x3, 85 + 9 + 1.47 - 0.3 + 0.63 */
+    ck_assert_msg(file_has(path, "95.80 %"), "best score missing");
+    ck_assert(file_has(path, "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|"
+                             "nor_conv_3x3~1|nor_conv_3x3~2|"));
+    /* the CSV's SHA-256, as coreutils computes it */
+    char cmd[8400], sha[65] = "";
+    snprintf(cmd, sizeof cmd, "sha256sum '%s'", csv);
+    FILE *p = popen(cmd, "r");
+    ck_assert(p && fscanf(p, "%64s", sha) == 1);
+    pclose(p);
+    ck_assert_msg(file_has(path, sha), "no SHA-256 %s", sha);
+
+    /* a re-run reuses everything; another metric redoes the data analyses */
+    size_t n, ndata = 0;
+    const cs_analysis_info *list = cs_analysis_nb201_list(&n);
+    for (size_t k = 0; k < n; k++)
+        ndata += list[k].needs_data;
+    char want[256];
+    snprintf(args, sizeof args,
+             "report --space nb201 --data %s --dataset cifar10-valid -o %s --optimizer-runs 10",
+             csv, dir);
+    r = run(args);
+    ck_assert_msg(r.code == 0, "exit %d: %s", r.code, r.err);
+    snprintf(want, sizeof want, "0 analyses run, %zu reused; 0 figures rendered", n);
+    ck_assert_msg(strstr(r.err, want), "%s", r.err);
+    result_free(&r);
+    snprintf(args, sizeof args,
+             "report --space nb201 --data %s --fitness test-accuracy -o %s --optimizer-runs 10",
+             csv, dir);
+    r = run(args);
+    ck_assert_msg(r.code == 0, "exit %d: %s", r.code, r.err);
+    snprintf(want, sizeof want, "%zu analyses run, %zu reused;", ndata, n - ndata);
+    ck_assert_msg(strstr(r.err, want), "%s", r.err);
+    result_free(&r);
+    snprintf(path, sizeof path, "%s/index.html", dir);
+    ck_assert(file_has(path, "Fitness (what the searches climb)</th><td>test-accuracy"));
+    /* a metric the data lack names what they have */
+    snprintf(args, sizeof args, "report --space nb201 --data %s --score top5 -o %s", csv, dir);
+    r = run(args);
+    ck_assert_int_ne(r.code, 0);
+    ck_assert_msg(strstr(r.err, "top5") && strstr(r.err, "test-accuracy"), "%s", r.err);
+    result_free(&r);
+}
+END_TEST
+
+/* The real NAS-Bench-201 test accuracies on CIFAR-10 (realdata/SOURCES.md),
+ * as a CSV made here: the best cell is the paper's 94.37 %. */
+START_TEST(test_report_nb201_real)
+{
+    char src[4096], csv[4200], dir[4096], args[12000];
+    cs_test_shared_path(src, sizeof src, "realdata/nb201-archs-cifar10.json");
+    json_error_t jerr;
+    json_t *root = json_load_file(src, 0, &jerr);
+    ck_assert_msg(root, "%s: %s", src, jerr.text);
+    json_t *archs = json_object_get(root, "archs"), *accs = json_object_get(root, "accuracies");
+    ck_assert_uint_eq(json_array_size(archs), 15625);
+    ck_assert_uint_eq(json_array_size(accs), 15625);
+    snprintf(csv, sizeof csv, "%s/nb201-real-cifar10.csv", CS_TEST_TMPDIR);
+    FILE *f = fopen(csv, "w");
+    ck_assert(f);
+    fputs("arch,dataset,metric,value\n", f);
+    for (size_t i = 0; i < 15625; i++)
+        fprintf(f, "%s,cifar10,test-accuracy,%.17g\n",
+                json_string_value(json_array_get(archs, i)),
+                json_number_value(json_array_get(accs, i)));
+    fclose(f);
+    json_decref(root);
+    snprintf(dir, sizeof dir, "%s/report-nb201-real", CS_TEST_TMPDIR);
+    snprintf(args, sizeof args, "report --space nb201 --data %s -o %s --optimizer-runs 10 --force",
+             csv, dir);
+    result r = run(args);
+    ck_assert_msg(r.code == 0, "exit %d: %s", r.code, r.err);
+    result_free(&r);
+    check_space_report(dir, CS_REPORT_NB201, true, false);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/index.html", dir);
+    ck_assert(file_has(path, "<td class=\"num\">94.37 %"));
+    ck_assert(file_has(path, "6,466"));
+    ck_assert(file_has(path, "no validation accuracy"));
+    /* no cost metric: the optimisers pay one unit per query */
+    ck_assert(file_has(path, "one unit per query"));
+    ck_assert(file_has(path, "Median final regret of the score, regularized evolution"));
+    snprintf(path, sizeof path, "%s/summary.md", dir);
+    ck_assert(file_has(path, "| Best score | 94.37 % |"));
+}
+END_TEST
+
 static Suite *reports_suite(void)
 {
     Suite *s = suite_create("reports");
     TCase *tc = tcase_create("manifest");
-    tcase_add_test(tc, test_manifest);
+    tcase_add_loop_test(tc, test_manifest, 0, 2);
     tcase_add_test(tc, test_manifest_errors);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("nb201");
+    tcase_set_timeout(tc, 900);
+    tcase_add_test(tc, test_report_nb201_structure);
+    tcase_add_loop_test(tc, test_report_nb201_csv, 0, 2);
+    tcase_add_test(tc, test_report_nb201_real);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("fixtures");
