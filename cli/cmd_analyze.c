@@ -42,14 +42,16 @@ static void usage(FILE *f)
             "  -q, --quiet      no progress on standard error\n"
             "  -h, --help       this text\n\n"
             "'all' runs every analysis the inputs allow.\n"
-            "Exit status: 0 done, 1 bad input data, 2 bad usage, 4 output not written.\n\n"
-            "Analyses (NAS-Bench-101; --space nb201 --help lists NAS-Bench-201's):\n");
+            "Exit status: 0 done, 1 bad input data, 2 bad usage, 4 output not written.\n");
 }
 
 static void list_analyses(FILE *f, bool nb201, bool tsv)
 {
     size_t n;
     const cs_analysis_info *list = nb201 ? cs_analysis_nb201_list(&n) : cs_analysis_list(&n);
+    if (!tsv)
+        fprintf(f, "\nAnalyses (%s):\n",
+                nb201 ? "NAS-Bench-201" : "NAS-Bench-101; --space nb201 --help lists NAS-Bench-201's");
     for (size_t i = 0; i < n; i++)
         if (tsv)
             fprintf(f, "%s\t%s\t%s\n", list[i].name, list[i].needs_data ? "data" : "structure",
