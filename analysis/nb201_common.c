@@ -86,6 +86,18 @@ static int metric_of(const cs_nb201_data *d, int ds, const char *name)
     return m >= 0 && cs_nb201_data_means(d, ds, m) ? m : -1;
 }
 
+/* The metric the user named for dataset ds, or an error listing what the
+ * dataset has. */
+static cs_status named_metric(const cs_nb201_values *v, const cs_analysis_ctx *ctx,
+                              const char *analysis, const char *name, const char *have, int *m,
+                              cs_error *err)
+{
+    if ((*m = metric_of(ctx->nb201, v->dataset, name)) >= 0)
+        return CS_OK;
+    return cs_error_set(err, CS_ERR_ARG, "%s: dataset %s of %s has no metric '%s' (it has: %s)",
+                        analysis, v->dataset_name, ctx->data_name, name, have);
+}
+
 cs_status cs_nb201_values_init(cs_nb201_values *v, const cs_analysis_ctx *ctx,
                                const char *analysis, cs_error *err)
 {
@@ -113,11 +125,10 @@ cs_status cs_nb201_values_init(cs_nb201_values *v, const cs_analysis_ctx *ctx,
     v->dataset_name = cs_nb201_data_dataset(d, ds);
     list_metrics(d, ds, have, sizeof have);
     int fm, sm, cm = -1;
+    cs_status st;
     if (ctx->nb201_fitness) {
-        if ((fm = metric_of(d, ds, ctx->nb201_fitness)) < 0)
-            return cs_error_set(err, CS_ERR_ARG, "%s: dataset %s of %s has no metric '%s' (it "
-                                "has: %s)", analysis, v->dataset_name, ctx->data_name,
-                                ctx->nb201_fitness, have);
+        if ((st = named_metric(v, ctx, analysis, ctx->nb201_fitness, have, &fm, err)))
+            return st;
     } else if ((fm = metric_of(d, ds, CS_NB201_FITNESS_DEFAULT)) < 0) {
         fm = metric_of(d, ds, CS_NB201_SCORE_DEFAULT);
         v->fitness_fallback = true;
@@ -129,17 +140,13 @@ cs_status cs_nb201_values_init(cs_nb201_values *v, const cs_analysis_ctx *ctx,
                                 CS_NB201_SCORE_DEFAULT, have);
     }
     if (ctx->nb201_score) {
-        if ((sm = metric_of(d, ds, ctx->nb201_score)) < 0)
-            return cs_error_set(err, CS_ERR_ARG, "%s: dataset %s of %s has no metric '%s' (it "
-                                "has: %s)", analysis, v->dataset_name, ctx->data_name,
-                                ctx->nb201_score, have);
+        if ((st = named_metric(v, ctx, analysis, ctx->nb201_score, have, &sm, err)))
+            return st;
     } else if ((sm = metric_of(d, ds, CS_NB201_SCORE_DEFAULT)) < 0)
         sm = fm;
     if (ctx->nb201_cost) {
-        if ((cm = metric_of(d, ds, ctx->nb201_cost)) < 0)
-            return cs_error_set(err, CS_ERR_ARG, "%s: dataset %s of %s has no metric '%s' (it "
-                                "has: %s)", analysis, v->dataset_name, ctx->data_name,
-                                ctx->nb201_cost, have);
+        if ((st = named_metric(v, ctx, analysis, ctx->nb201_cost, have, &cm, err)))
+            return st;
     } else
         cm = metric_of(d, ds, CS_NB201_COST_DEFAULT);
     v->fitness_metric = cs_nb201_data_metric(d, fm);
