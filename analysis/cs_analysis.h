@@ -47,6 +47,15 @@ typedef struct cs_analysis_ctx {
      * defaults there). */
     const struct cs_nb201_data *nb201;
     const char *nb201_dataset, *nb201_fitness, *nb201_score, *nb201_cost;
+    /* A fitness the caller brings (a metric of the store at some budget, a
+     * predictor's score, a file): one value per class of the space (for
+     * NAS-Bench-201: per cell in API index order), NaN where there is none.
+     * NULL: each analysis's default (NAS-Bench-101: mean final validation
+     * accuracy at 108 epochs).  fitness_name says what it is in every
+     * output ("validation-accuracy@108", "file:scores.tsv"); the caller
+     * keeps both alive while the context is used. */
+    const double *fitness;
+    const char *fitness_name;
     void (*progress)(void *user, const char *phase, double done);
     void *progress_user;
 } cs_analysis_ctx;
