@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cs_iso.h"
+#include "cs_rng.h"
 #include "testutil.h"
 
 TCase *cs_md5_batch_tcase(void);
@@ -492,6 +493,54 @@ START_TEST(test_reference_form_of_twelve_vertices)
 }
 END_TEST
 
+
+/* --- the seeded streams (cs_rng.h) --------------------------------------------
+ * Expected values: the published generators (splitmix64 from state 0;
+ * xoshiro256** from state {1, 2, 3, 4}) computed by a separate Python
+ * transcription of the authors' reference C code. */
+START_TEST(test_rng_reference_values)
+{
+    uint64_t s = 0;
+    ck_assert_uint_eq(cs_splitmix64(&s), UINT64_C(0xe220a8397b1dcdaf));
+    ck_assert_uint_eq(cs_splitmix64(&s), UINT64_C(0x6e789e6aa1b965f4));
+    ck_assert_uint_eq(cs_splitmix64(&s), UINT64_C(0x06c45d188009454f));
+    cs_rng r = {{1, 2, 3, 4}};
+    ck_assert_uint_eq(cs_rng_next(&r), 11520);
+    ck_assert_uint_eq(cs_rng_next(&r), 0);
+    ck_assert_uint_eq(cs_rng_next(&r), 1509978240);
+    ck_assert_uint_eq(cs_rng_next(&r), UINT64_C(1215971899390074240));
+}
+END_TEST
+
+/* Draws below n cover [0, n) evenly: a chi-square bound far in the tail
+ * (p < 1e-9 for a fair generator), and never n or above. */
+START_TEST(test_rng_below_is_uniform)
+{
+    enum { N = 7, DRAWS = 70000 };
+    unsigned long a[N] = {0}, b[N] = {0};
+    cs_rng r;
+    cs_rng_seed(&r, 42);
+    uint64_t s = 42;
+    for (int i = 0; i < DRAWS; i++) {
+        uint64_t x = cs_rng_below(&r, N), y = cs_splitmix64_below(&s, N);
+        ck_assert_uint_lt(x, N);
+        ck_assert_uint_lt(y, N);
+        a[x]++;
+        b[y]++;
+        double u = cs_rng_uniform(&r);
+        ck_assert(u >= 0.0 && u < 1.0);
+    }
+    double ca = 0, cb = 0, e = (double)DRAWS / N;
+    for (int k = 0; k < N; k++) {
+        ca += (a[k] - e) * (a[k] - e) / e;
+        cb += (b[k] - e) * (b[k] - e) / e;
+    }
+    /* chi-square with 6 degrees of freedom: P(X > 50) < 1e-8 */
+    ck_assert_msg(ca < 50 && cb < 50, "chi-square %g %g", ca, cb);
+    ck_assert_uint_eq(cs_rng_below(&r, 1), 0);
+}
+END_TEST
+
 static Suite *iso_suite(void)
 {
     Suite *s = suite_create("iso");
@@ -518,6 +567,10 @@ static Suite *iso_suite(void)
     tcase_add_test(tc, test_format_exact_text);
     tcase_add_test(tc, test_malformed_cells);
     tcase_add_test(tc, test_unknown_op_after_pruning);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("rng");
+    tcase_add_test(tc, test_rng_reference_values);
+    tcase_add_test(tc, test_rng_below_is_uniform);
     suite_add_tcase(s, tc);
     suite_add_tcase(s, cs_md5_batch_tcase());
     suite_add_tcase(s, cs_params_tcase());
