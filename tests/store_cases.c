@@ -76,6 +76,28 @@ START_TEST(test_source_sha256_is_the_files)
 }
 END_TEST
 
+/* The store's fingerprint is the SHA-256 of its header: the digest from
+ * coreutils' sha256sum of the file's first sizeof(cs_store_header) bytes. */
+START_TEST(test_fingerprint_is_the_headers_sha256)
+{
+    char store[4096], cmd[8192], want[65] = "", hex[65];
+    cs_import_stats stats;
+    cs_store *s = import_fixture(_i, store, sizeof store, &stats);
+    unsigned char fp[32];
+    cs_store_fingerprint(s, fp);
+    for (int k = 0; k < 32; k++)
+        snprintf(hex + 2 * k, 3, "%02x", fp[k]);
+    snprintf(cmd, sizeof cmd, "head -c %zu '%s' | sha256sum", sizeof(cs_store_header), store);
+    FILE *p = popen(cmd, "r");
+    ck_assert(p != NULL);
+    ck_assert(fscanf(p, "%64s", want) == 1);
+    pclose(p);
+    ck_assert_str_eq(hex, want);
+    cs_store_close(s);
+    unlink(store);
+}
+END_TEST
+
 /* Every probe: the same answer as the reference, values bit-exact. */
 START_TEST(test_probes_answered_as_reference)
 {
@@ -525,6 +547,7 @@ TCase *cs_store_tcase(void)
     tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, test_probes_answered_as_reference, 0, 3);
     tcase_add_loop_test(tc, test_source_sha256_is_the_files, 0, 3);
+    tcase_add_loop_test(tc, test_fingerprint_is_the_headers_sha256, 0, 3);
     tcase_add_test(tc, test_real30_matches_realdata);
     tcase_add_test(tc, test_query_semantics);
     tcase_add_test(tc, test_bad_records);
