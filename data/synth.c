@@ -577,13 +577,10 @@ static cs_status write_blocks(FILE *f, synth_job *job, int nthreads, uint64_t *r
                               cs_error *err)
 {
     const cs_synth_options *opt = job->opt;
-    pthread_t tid[64];
-    int started = 0;
+    cs_parallel_group group;
     cs_status st = CS_OK;
-    for (; started < nthreads; started++)
-        if (pthread_create(&tid[started], NULL, worker, job) != 0)
-            break;
-    if (started == 0)
+    /* The calling thread writes in order: it needs at least one worker. */
+    if (cs_parallel_start(&group, nthreads, worker, job, 0) == 0)
         return cs_error_set(err, CS_ERR_NOMEM, "cannot start a worker thread");
 
     uint64_t total = 0;
@@ -615,8 +612,7 @@ static cs_status write_blocks(FILE *f, synth_job *job, int nthreads, uint64_t *r
             opt->progress(opt->progress_user, "synthesise records",
                           (double)(i + 1) / (double)job->nblocks);
     }
-    for (int t = 0; t < started; t++)
-        pthread_join(tid[t], NULL);
+    cs_parallel_join(&group);
     if (st == CS_OK && records)
         *records = total;
     return st;

@@ -1,8 +1,10 @@
 /* iso/: cells, the reference semantics, the module hash, canonical forms. */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cs_iso.h"
+#include "cs_parallel.h"
 #include "cs_rng.h"
 #include "testutil.h"
 
@@ -541,6 +543,62 @@ START_TEST(test_rng_below_is_uniform)
 }
 END_TEST
 
+
+/* --- threads (cs_parallel.h) ------------------------------------------------ */
+
+static void count_job(void *arg, size_t j)
+{
+    atomic_int *hits = arg;
+    atomic_fetch_add(&hits[j], 1);
+}
+
+/* Every index is done exactly once, whatever the thread count. */
+START_TEST(test_parallel_for_does_each_job_once)
+{
+    static const size_t njobs[] = {0, 1, 3, 1000};
+    static const int threads[] = {1, 2, 3, 8, 0};
+    for (size_t a = 0; a < sizeof njobs / sizeof *njobs; a++)
+        for (size_t b = 0; b < sizeof threads / sizeof *threads; b++) {
+            atomic_int hits[1000];
+            for (size_t j = 0; j < 1000; j++)
+                atomic_init(&hits[j], 0);
+            cs_parallel_for(threads[b], njobs[a], count_job, hits);
+            for (size_t j = 0; j < 1000; j++)
+                ck_assert_int_eq(atomic_load(&hits[j]), j < njobs[a] ? 1 : 0);
+        }
+}
+END_TEST
+
+typedef struct bg_worker {
+    int id;
+    long sum;
+} bg_worker;
+
+static void *bg_run(void *p)
+{
+    bg_worker *w = p;
+    for (int i = 0; i <= w->id * 1000; i++)
+        w->sum += i;
+    return NULL;
+}
+
+/* Background workers each get their own struct and are all joined. */
+START_TEST(test_parallel_start_join)
+{
+    bg_worker w[5];
+    for (int i = 0; i < 5; i++)
+        w[i] = (bg_worker){.id = i, .sum = 0};
+    cs_parallel_group g;
+    ck_assert_int_eq(cs_parallel_start(&g, 5, bg_run, w, sizeof *w), 5);
+    cs_parallel_join(&g);
+    for (int i = 0; i < 5; i++) {
+        long n = (long)i * 1000;
+        ck_assert_int_eq(w[i].sum, n * (n + 1) / 2);
+    }
+    ck_assert_int_eq(g.started, 0);
+}
+END_TEST
+
 static Suite *iso_suite(void)
 {
     Suite *s = suite_create("iso");
@@ -571,6 +629,10 @@ static Suite *iso_suite(void)
     tc = tcase_create("rng");
     tcase_add_test(tc, test_rng_reference_values);
     tcase_add_test(tc, test_rng_below_is_uniform);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("parallel");
+    tcase_add_test(tc, test_parallel_for_does_each_job_once);
+    tcase_add_test(tc, test_parallel_start_join);
     suite_add_tcase(s, tc);
     suite_add_tcase(s, cs_md5_batch_tcase());
     suite_add_tcase(s, cs_params_tcase());
