@@ -31,6 +31,18 @@ cs_status cs_outfile_commit(cs_outfile *o, cs_error *err);
 /* Close and delete the temporary file; safe after a failed commit. */
 void cs_outfile_abort(cs_outfile *o);
 
+/* --- directories ------------------------------------------------------------
+ * cs_mkdirs creates path and any missing parents (mkdir -p).  *created
+ * (created may be NULL) gets the outermost directory this call made,
+ * malloc'd, or NULL when the whole path was there already: a command that
+ * fails later removes that one tree with cs_remove_tree and leaves nothing
+ * new behind, never touching what existed before.  Errors name the
+ * directory that could not be made. */
+cs_status cs_mkdirs(const char *path, char **created, cs_error *err);
+/* Remove dir and everything below it (symbolic links are removed, not
+ * followed).  Errors name dir and the cause. */
+cs_status cs_remove_tree(const char *dir, cs_error *err);
+
 #ifdef __cplusplus
 }
 #endif

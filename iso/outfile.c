@@ -1,6 +1,10 @@
+/* nftw is X/Open. */
+#define _XOPEN_SOURCE 700
+
 #include "cs_io.h"
 
 #include <errno.h>
+#include <ftw.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -108,4 +112,66 @@ void cs_outfile_abort(cs_outfile *o)
     free(o->tmp);
     free(o->path);
     o->tmp = o->path = NULL;
+}
+
+cs_status cs_mkdirs(const char *path, char **created, cs_error *err)
+{
+    if (created)
+        *created = NULL;
+    size_t len = strlen(path);
+    if (len == 0)
+        return cs_error_set(err, CS_ERR_ARG, "empty directory name");
+    char *buf = malloc(len + 1);
+    if (!buf)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    memcpy(buf, path, len + 1);
+    bool made = false;
+    for (char *p = buf + 1;; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        char c = *p;
+        *p = '\0';
+        if (mkdir(buf, 0777) == 0) {
+            if (!made && created && !(*created = strdup(buf))) {
+                free(buf);
+                return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+            }
+            made = true;
+        } else if (errno != EEXIST) {
+            cs_status st = cs_error_set(err, CS_ERR_IO, "cannot create directory %s: %s", buf,
+                                        strerror(errno));
+            free(buf);
+            return st;
+        } else {
+            struct stat sb;
+            if (stat(buf, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+                cs_status st = cs_error_set(err, CS_ERR_IO, "%s: exists and is not a directory",
+                                            buf);
+                free(buf);
+                return st;
+            }
+        }
+        *p = c;
+        if (!c)
+            break;
+    }
+    free(buf);
+    return CS_OK;
+}
+
+static int remove_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+    (void)sb;
+    (void)type;
+    (void)ftw;
+    return remove(path) == 0 ? 0 : -1;
+}
+
+cs_status cs_remove_tree(const char *dir, cs_error *err)
+{
+    /* Depth first (children before their directory), not crossing into
+     * what a symbolic link points to. */
+    if (nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
+        return cs_error_set(err, CS_ERR_IO, "cannot remove %s: %s", dir, strerror(errno));
+    return CS_OK;
 }

@@ -1,6 +1,7 @@
 /* The figure manifest and gnuplot: each figure is one gnuplot process per
  * format, run with posix_spawn so that the library neither forks a copy of
  * the caller's threads' state nor touches its stdio. */
+#include "cs_io.h"
 #include "report_internal.h"
 
 #include <errno.h>
@@ -33,27 +34,6 @@ const char *cs_report_scripts_dir(void)
     if (has_manifest(CS_REPORTS_SOURCE))
         return CS_REPORTS_SOURCE;
     return NULL;
-}
-
-cs_status cs_report_mkdirs(const char *path, cs_error *err)
-{
-    char buf[4096];
-    if (strlen(path) >= sizeof buf)
-        return cs_error_set(err, CS_ERR_ARG, "path too long: %s", path);
-    strcpy(buf, path);
-    for (char *p = buf + 1;; p++) {
-        if (*p == '/' || *p == '\0') {
-            char c = *p;
-            *p = '\0';
-            if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-                return cs_error_set(err, CS_ERR_IO, "cannot create directory %s: %s", buf,
-                                    strerror(errno));
-            *p = c;
-            if (!c)
-                break;
-        }
-    }
-    return CS_OK;
 }
 
 /* Copy field [start, end) of a manifest line into dst, or fail. */
@@ -290,7 +270,7 @@ cs_status cs_report_render(const char *gnuplot, const char *scripts_dir, const c
     snprintf(datadir, sizeof datadir, "%s/data", outdir);
     snprintf(figdir, sizeof figdir, "%s/figures", outdir);
     snprintf(workdir, sizeof workdir, "%s/figures/.work-%ld", outdir, (long)getpid());
-    cs_status st = cs_report_mkdirs(workdir, err);
+    cs_status st = cs_mkdirs(workdir, NULL, err);
     if (st)
         return st;
     if (jobs < 1)

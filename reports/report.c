@@ -405,12 +405,12 @@ cs_status cs_report_build(const cs_report_options *opt, cs_report_result *res, c
         return st;
     char dir[4300];
     snprintf(dir, sizeof dir, "%s/data/.stamps", opt->outdir);
-    if ((st = cs_report_mkdirs(dir, err))) {
+    if ((st = cs_mkdirs(dir, NULL, err))) {
         free(figs);
         return st;
     }
     snprintf(dir, sizeof dir, "%s/figures", opt->outdir);
-    if ((st = cs_report_mkdirs(dir, err))) {
+    if ((st = cs_mkdirs(dir, NULL, err))) {
         free(figs);
         return st;
     }

@@ -55,7 +55,4 @@ cs_status cs_report_render(const char *gnuplot, const char *scripts_dir, const c
                            void (*progress)(void *, const char *, double), void *progress_user,
                            cs_error *err);
 
-/* mkdir -p */
-cs_status cs_report_mkdirs(const char *path, cs_error *err);
-
 #endif

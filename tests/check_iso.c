@@ -2,7 +2,10 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "cs_io.h"
 #include "cs_iso.h"
 #include "cs_parallel.h"
 #include "cs_rng.h"
@@ -599,6 +602,52 @@ START_TEST(test_parallel_start_join)
 }
 END_TEST
 
+
+/* --- directories (cs_io.h) ---------------------------------------------------- */
+
+static bool is_dir(const char *p)
+{
+    struct stat sb;
+    return stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+/* mkdir -p says which directory it made first, so that removing that one
+ * tree undoes it and nothing that was there before is touched. */
+START_TEST(test_mkdirs_and_undo)
+{
+    char top[512], path[1024], file[1100];
+    snprintf(top, sizeof top, "%s/cs-mkdirs-XXXXXX", CS_TEST_TMPDIR);
+    ck_assert(mkdtemp(top) != NULL);
+    cs_error err;
+    char *made = NULL;
+    snprintf(path, sizeof path, "%s/a/b/c", top);
+    ck_assert_msg(cs_mkdirs(path, &made, &err) == CS_OK, "%s", err.msg);
+    ck_assert(is_dir(path));
+    snprintf(file, sizeof file, "%s/a", top);
+    ck_assert_str_eq(made, file);
+    free(made);
+    /* again: nothing new */
+    ck_assert(cs_mkdirs(path, &made, &err) == CS_OK);
+    ck_assert_ptr_null(made);
+    /* a file where a directory should be: named in the error */
+    snprintf(file, sizeof file, "%s/a/b/f", top);
+    FILE *f = fopen(file, "w");
+    ck_assert(f != NULL);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/a/b/f/g", top);
+    ck_assert(cs_mkdirs(path, &made, &err) == CS_ERR_IO);
+    ck_assert_ptr_nonnull(strstr(err.msg, file));
+    ck_assert_ptr_null(made);
+    /* undo from a: everything below goes, top stays */
+    snprintf(path, sizeof path, "%s/a", top);
+    ck_assert_msg(cs_remove_tree(path, &err) == CS_OK, "%s", err.msg);
+    ck_assert(!is_dir(path));
+    ck_assert(is_dir(top));
+    ck_assert(cs_remove_tree(path, &err) == CS_ERR_IO);
+    ck_assert(rmdir(top) == 0);
+}
+END_TEST
+
 static Suite *iso_suite(void)
 {
     Suite *s = suite_create("iso");
@@ -629,6 +678,9 @@ static Suite *iso_suite(void)
     tc = tcase_create("rng");
     tcase_add_test(tc, test_rng_reference_values);
     tcase_add_test(tc, test_rng_below_is_uniform);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("dirs");
+    tcase_add_test(tc, test_mkdirs_and_undo);
     suite_add_tcase(s, tc);
     tc = tcase_create("parallel");
     tcase_add_test(tc, test_parallel_for_does_each_job_once);
