@@ -10,6 +10,7 @@
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 199309L
 #endif
+#include "cs_rng.h"
 #include "md5_batch.h"
 
 #include <stdint.h>
@@ -29,14 +30,6 @@ struct set {
     size_t *lens;
 };
 
-static uint64_t splitmix64(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15u);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-    return z ^ (z >> 31);
-}
-
 static double now_ns(void)
 {
     struct timespec ts;
@@ -55,14 +48,14 @@ static int make_set(struct set *s, const char *name, size_t n, size_t lo, size_t
         return -1;
     s->bytes = 0;
     for (size_t i = 0; i < n; i++) {
-        s->lens[i] = lo + (size_t)(splitmix64(&seed) % (hi - lo + 1));
+        s->lens[i] = lo + (size_t)(cs_splitmix64(&seed) % (hi - lo + 1));
         s->bytes += s->lens[i];
     }
     unsigned char *pool = malloc(s->bytes ? s->bytes : 1);
     if (!pool)
         return -1;
     for (size_t i = 0; i < s->bytes; i++)
-        pool[i] = (unsigned char)splitmix64(&seed);
+        pool[i] = (unsigned char)cs_splitmix64(&seed);
     for (size_t i = 0, at = 0; i < n; at += s->lens[i], i++)
         s->msgs[i] = pool + at;
     return 0;

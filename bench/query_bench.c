@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cs_rng.h"
 #include "cs_store.h"
 
 static double now(void)
@@ -17,14 +18,6 @@ static double now(void)
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
-static uint64_t rnd(uint64_t *s)
-{
-    uint64_t z = (*s += UINT64_C(0x9E3779B97F4A7C15));
-    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-    return z ^ (z >> 31);
 }
 
 static void relabel(const cs_cell *c, cs_cell *out, uint64_t *rng)
@@ -39,7 +32,7 @@ static void relabel(const cs_cell *c, cs_cell *out, uint64_t *rng)
         for (int v = 0; v < n; v++)
             if (!(done >> v & 1) && indeg[v] == 0)
                 ready[nr++] = v;
-        int v = ready[rnd(rng) % (uint64_t)nr];
+        int v = ready[cs_splitmix64(rng) % (uint64_t)nr];
         done |= 1u << v;
         perm[v] = k;
         for (int w = 0; w < n; w++)
@@ -79,7 +72,7 @@ int main(int argc, char **argv)
     size_t *want = malloc(nq * sizeof *want);
     uint64_t rng = 1;
     for (size_t q = 0; q < nq; q++) {
-        size_t i = rnd(&rng) % n;
+        size_t i = cs_splitmix64(&rng) % n;
         cs_cell c;
         cs_key_cell(&cs_store_entry_at(s, i)->cell, &c);
         relabel(&c, &cells[q], &rng);
