@@ -64,7 +64,8 @@ int cs_cmd_report(int argc, char **argv);
 
 /* Input of cell-reading commands: the arguments from index `first`, or, when
  * there are none, standard input line by line (blank and # lines skipped).
- * Returns 1 with the next text, 0 at the end. */
+ * Returns 1 with the next text, 0 at the end, -1 when standard input
+ * cannot be read (read_errno says why; the command fails with it). */
 typedef struct cs_inputs {
     bool from_args;
     int argc, next;
@@ -72,6 +73,7 @@ typedef struct cs_inputs {
     char *line;
     size_t cap;
     long lineno;
+    int read_errno;
 } cs_inputs;
 void cs_inputs_init(cs_inputs *in, int argc, char **argv, int first);
 int cs_inputs_next(cs_inputs *in, const char **text, size_t *len);

@@ -190,7 +190,8 @@ int cs_cmd_cell(int argc, char **argv)
     cs_inputs_init(&in, argc, argv, optind);
     const char *text;
     size_t len;
-    while (cs_inputs_next(&in, &text, &len)) {
+    int more;
+    while ((more = cs_inputs_next(&in, &text, &len)) > 0) {
         long lineno = in.lineno;
         a->line = lineno;
         evaluate(a, text, len);
@@ -207,6 +208,11 @@ int cs_cmd_cell(int argc, char **argv)
         }
     }
     cs_inputs_destroy(&in);
+    if (more < 0) {
+        cs_cli_error("cell", "cannot read standard input (after %ld lines): %s", in.lineno,
+                     strerror(in.read_errno));
+        malformed++;
+    }
     free(a);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         cs_cli_error("cell", "cannot write standard output");

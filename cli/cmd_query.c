@@ -28,7 +28,10 @@ static const char *const help =
     "  -h, --help       this text\n\n"
     "TSV columns: line, valid, in_dataset, hash, epochs, repeat, training_time,\n"
     "train_accuracy, validation_accuracy, test_accuracy, trainable_parameters,\n"
-    "error, message (repeat is 'mean' with --mean).\n"
+    "error, message (repeat is 'mean' with --mean).  A module hash the store\n"
+    "lacks is a KeyError, as in the reference: a hash alone says nothing of\n"
+    "validity.  A SYNTHETIC store's answers say so: a '# SYNTHETIC' line before\n"
+    "the TSV header, \"synthetic\": true in every JSON line, a note on stderr.\n"
     "Exit status: 0 all cells read, 1 some cell malformed or the store\n"
     "unreadable, 2 bad usage.\n";
 
@@ -140,6 +143,14 @@ int cs_cmd_query(int argc, char **argv)
         cs_cli_error("query", "out of memory");
         return CS_EXIT_INTERNAL;
     }
+    /* Made-up numbers must never pass for NAS-Bench-101's: a comment line
+     * before the TSV header, a field in every JSON line, a note on stderr. */
+    bool synthetic = cs_store_synthetic(s);
+    if (synthetic) {
+        cs_cli_error("query", "%s holds SYNTHETIC data, not NAS-Bench-101 results", path);
+        if (!json)
+            printf("# SYNTHETIC data (%s): not NAS-Bench-101 results\n", path);
+    }
     if (!json)
         puts("line\tvalid\tin_dataset\thash\tepochs\trepeat\ttraining_time\ttrain_accuracy\t"
              "validation_accuracy\ttest_accuracy\ttrainable_parameters\terror\tmessage");
@@ -150,7 +161,8 @@ int cs_cmd_query(int argc, char **argv)
     cs_inputs_init(&in, argc, argv, optind);
     const char *text;
     size_t len;
-    while (cs_inputs_next(&in, &text, &len)) {
+    int more;
+    while ((more = cs_inputs_next(&in, &text, &len)) > 0) {
         unsigned char raw[16];
         cs_error qerr;
         cs_error_clear(&qerr);
@@ -164,6 +176,11 @@ int cs_cmd_query(int argc, char **argv)
                 cs_cell cell;
                 cs_key_cell(&cs_store_entry_at(s, (size_t)r->index)->cell, &cell);
                 cs_spec_from_cell(&r->spec, &cell);
+            } else {
+                /* A hash is not a cell: whether one exists behind it, and
+                 * is valid, the store cannot say (the reference: KeyError). */
+                st = cs_error_set(&qerr, CS_ERR_KEY,
+                                  "unknown module hash %s (not in this dataset)", r->hash);
             }
         } else {
             st = cs_store_lookup(s, text, len, r, &qerr);
@@ -192,8 +209,12 @@ int cs_cmd_query(int argc, char **argv)
         if (json) {
             json_t *o = json_object();
             json_object_set_new(o, "line", json_integer(in.lineno));
+            if (synthetic)
+                json_object_set_new(o, "synthetic", json_true());
             if (constructed)
                 json_object_set_new(o, "valid", json_boolean(st == CS_OK));
+            if (st == CS_ERR_KEY)
+                json_object_set_new(o, "hash", json_string(r->hash));
             if (st == CS_OK) {
                 json_object_set_new(o, "hash", json_string(r->hash));
                 json_object_set_new(o, "in_dataset", json_boolean(found));
@@ -237,7 +258,8 @@ int cs_cmd_query(int argc, char **argv)
         if (!constructed || st == CS_ERR_DOMAIN || !found || qst) {
             printf("%ld\t%s\t%s\t%s\t\t\t\t\t\t\t\t%s\t%s\n", in.lineno,
                    constructed ? (st == CS_OK ? "true" : "false") : "",
-                   st == CS_OK ? (found ? "true" : "false") : "", st == CS_OK ? r->hash : "",
+                   st == CS_OK ? (found ? "true" : "false") : "",
+                   st == CS_OK || st == CS_ERR_KEY ? r->hash : "",
                    st == CS_OK && !qst ? "" : cs_status_name(st ? st : qst), qerr.msg);
             continue;
         }
@@ -270,6 +292,11 @@ int cs_cmd_query(int argc, char **argv)
         fprintf(stderr, "budget counters: training time %.6f s, epochs %.0f\n",
                 counter.total_time, counter.total_epochs);
     cs_inputs_destroy(&in);
+    if (more < 0) {
+        cs_cli_error("query", "cannot read standard input (after %ld lines): %s", in.lineno,
+                     strerror(in.read_errno));
+        malformed++;
+    }
     free(r);
     cs_store_close(s);
     if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -104,9 +104,17 @@ int cs_inputs_next(cs_inputs *in, const char **text, size_t *len)
         return 1;
     }
     for (;;) {
+        errno = 0;
         ssize_t n = getline(&in->line, &in->cap, stdin);
-        if (n < 0)
+        if (n < 0) {
+            /* End of input, or a read error (standard input a directory,
+             * an I/O error): the latter must not pass for the former. */
+            if (ferror(stdin)) {
+                in->read_errno = errno ? errno : EIO;
+                return -1;
+            }
             return 0;
+        }
         in->lineno++;
         size_t i = 0;
         while (i < (size_t)n && (in->line[i] == ' ' || in->line[i] == '\t'))

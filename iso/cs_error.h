@@ -23,7 +23,8 @@ typedef enum cs_status {
     CS_ERR_NOTFOUND,
     CS_ERR_VERIFY,  /* a certification check failed */
     CS_ERR_ARG,     /* an argument out of range */
-    CS_ERR_LIMIT    /* an input larger than this build supports */
+    CS_ERR_LIMIT,   /* an input larger than this build supports */
+    CS_ERR_KEY      /* the reference API's KeyError: a module hash the dataset lacks */
 } cs_status;
 
 #define CS_ERROR_MSG_MAX 512

@@ -17,6 +17,7 @@ const char *cs_status_name(cs_status code)
     case CS_ERR_VERIFY: return "VerificationError";
     case CS_ERR_ARG: return "ArgumentError";
     case CS_ERR_LIMIT: return "LimitError";
+    case CS_ERR_KEY: return "KeyError";
     }
     return "UnknownError";
 }

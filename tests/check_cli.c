@@ -327,13 +327,74 @@ START_TEST(test_query_tsv_and_hash)
              "query %s --repeat 1 ff92c322c5d9d3d587d9c146a63d0807 00000000000000000000000000000000",
              src);
     result r = run(args, NULL);
-    ck_assert_msg(r.code == 0, "exit %d: %s", r.code, r.err);
+    ck_assert_msg(r.code == 1, "exit %d: %s", r.code, r.err);
     /* repeat 1 of that cell (realdata): test accuracy 0.9192708134651184 */
     ck_assert_msg(strstr(r.out, "\n1\ttrue\ttrue\tff92c322c5d9d3d587d9c146a63d0807\t108\t1\t"
                                 "1395.739990234375\t1.0\t0.9279847741127014\t0.9192708134651184\t6315018"),
                   "%s", r.out);
-    ck_assert(strstr(r.out, "\n2\ttrue\tfalse\t00000000000000000000000000000000\t"));
+    /* a hash the store lacks proves nothing about validity: the
+     * reference's KeyError, the line counted as failed (exit 1 above) */
+    ck_assert_msg(strstr(r.out, "\n2\t\t\t00000000000000000000000000000000\t\t\t\t\t\t\t\t"
+                                "KeyError\tunknown module hash 00000000000000000000000000000000"),
+                  "%s", r.out);
+    ck_assert(strstr(r.err, "line 2: KeyError"));
     result_free(&r);
+    snprintf(args, sizeof args, "query --json %s 00000000000000000000000000000000", src);
+    r = run(args, NULL);
+    ck_assert_int_eq(r.code, 1);
+    ck_assert_msg(!strstr(r.out, "\"valid\"") && !strstr(r.out, "in_dataset") &&
+                      strstr(r.out, "\"error\":\"KeyError\""),
+                  "%s", r.out);
+    ck_assert(!strstr(r.out, "synthetic") && !strstr(r.err, "SYNTHETIC"));
+    result_free(&r);
+}
+END_TEST
+
+/* A read error on standard input (here: it is a directory) is no end of
+ * input: the command says so and fails. */
+START_TEST(test_stdin_read_error_fails)
+{
+    char src[4096], args[8192];
+    cs_test_shared_path(src, sizeof src, "fixtures/nb101-real30-only108.tfrecord");
+    result r = run("cell", CS_TEST_TMPDIR);
+    ck_assert_int_eq(r.code, 1);
+    ck_assert_msg(strstr(r.err, "cannot read standard input"), "%s", r.err);
+    result_free(&r);
+    snprintf(args, sizeof args, "query %s", src);
+    r = run(args, CS_TEST_TMPDIR);
+    ck_assert_int_eq(r.code, 1);
+    ck_assert_msg(strstr(r.err, "cannot read standard input"), "%s", r.err);
+    result_free(&r);
+    /* an empty input is fine */
+    r = run("cell", NULL);
+    ck_assert_int_eq(r.code, 0);
+    result_free(&r);
+}
+END_TEST
+
+/* A synthetic store's answers say SYNTHETIC in every output form. */
+START_TEST(test_query_synthetic_labelled)
+{
+    char src[4096], store[4096], args[16384];
+    cs_test_shared_path(src, sizeof src, "fixtures/nb101-real30-only108.tfrecord");
+    snprintf(store, sizeof store, "%s/qsyn-%ld.nb101", CS_TEST_TMPDIR, (long)getpid());
+    snprintf(args, sizeof args, "import -q --synthetic %s -o %s", src, store);
+    result r = run(args, NULL);
+    ck_assert_msg(r.code == 0, "%s", r.err);
+    result_free(&r);
+    snprintf(args, sizeof args, "query %s ff92c322c5d9d3d587d9c146a63d0807", store);
+    r = run(args, NULL);
+    ck_assert_msg(r.code == 0, "%s", r.err);
+    ck_assert_msg(strncmp(r.out, "# SYNTHETIC", 11) == 0, "%s", r.out);
+    ck_assert(strstr(r.out, "\nline\tvalid\t"));
+    ck_assert(strstr(r.err, "SYNTHETIC"));
+    result_free(&r);
+    snprintf(args, sizeof args, "query --json %s ff92c322c5d9d3d587d9c146a63d0807", store);
+    r = run(args, NULL);
+    ck_assert_msg(r.code == 0, "%s", r.err);
+    ck_assert_msg(strstr(r.out, "\"synthetic\":true"), "%s", r.out);
+    result_free(&r);
+    unlink(store);
 }
 END_TEST
 
@@ -570,6 +631,8 @@ static Suite *cli_suite(void)
     tcase_add_test(tc, test_enum_unwritable_output);
     tcase_add_loop_test(tc, test_import_and_query_match_probes, 0, 3);
     tcase_add_test(tc, test_query_tsv_and_hash);
+    tcase_add_test(tc, test_stdin_read_error_fails);
+    tcase_add_test(tc, test_query_synthetic_labelled);
     tcase_add_test(tc, test_import_errors);
     tcase_add_test(tc, test_analyze_on_fixture);
     tcase_add_test(tc, test_enum_nb201);
