@@ -287,6 +287,15 @@ cs_status cs_tfrecord_reader_next(cs_tfrecord_reader *r, const unsigned char **d
     uint64_t dlen = cs_load_le64(h);
     uint32_t want = cs_load_le32(h + 8);
     uint32_t got = cs_crc32c_masked(h, 8);
+    /* At the very start a header that does not check out means the file
+     * is something else altogether (a store has its own magic and never
+     * gets here), not a damaged record. */
+    if (want != got && r->buf_offset + r->pos == 0)
+        return cs_reader_fail(r, err, CS_ERR_FORMAT,
+                              "not a TFRecord file nor a cellscape store: its first %d bytes "
+                              "are no record header (length CRC stored 0x%08" PRIx32
+                              ", computed 0x%08" PRIx32 ")",
+                              CS_TFRECORD_HEADER, want, got);
     if (want != got)
         return cs_reader_fail(r, err, CS_ERR_FORMAT,
                               "bad length CRC: stored 0x%08" PRIx32 ", computed 0x%08" PRIx32

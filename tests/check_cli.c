@@ -372,6 +372,23 @@ START_TEST(test_stdin_read_error_fails)
 }
 END_TEST
 
+/* A file that is neither a store nor a TFRecord is called that, by name,
+ * not reported as a damaged record. */
+START_TEST(test_not_a_store_nor_tfrecord)
+{
+    char path[4096], args[8192];
+    write_temp(path, sizeof path, "this is a text file, long enough for a header\n");
+    snprintf(args, sizeof args, "query %s IO:1", path);
+    result r = run(args, NULL);
+    ck_assert_int_eq(r.code, 1);
+    ck_assert_msg(strstr(r.err, path) && strstr(r.err, "not a TFRecord file nor a cellscape store"),
+                  "%s", r.err);
+    ck_assert(!strstr(r.err, "bad length CRC"));
+    result_free(&r);
+    unlink(path);
+}
+END_TEST
+
 /* A synthetic store's answers say SYNTHETIC in every output form. */
 START_TEST(test_query_synthetic_labelled)
 {
@@ -633,6 +650,7 @@ static Suite *cli_suite(void)
     tcase_add_test(tc, test_query_tsv_and_hash);
     tcase_add_test(tc, test_stdin_read_error_fails);
     tcase_add_test(tc, test_query_synthetic_labelled);
+    tcase_add_test(tc, test_not_a_store_nor_tfrecord);
     tcase_add_test(tc, test_import_errors);
     tcase_add_test(tc, test_analyze_on_fixture);
     tcase_add_test(tc, test_enum_nb201);

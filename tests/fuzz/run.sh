@@ -95,12 +95,12 @@ if [ ! -f "$work/gen/nasbench.pb-c.c" ] || [ "$top/data/nasbench.proto" -nt "$wo
         { echo "run.sh: protoc-c failed on data/nasbench.proto" >&2; exit 2; }
 fi
 
-# The library's C sources as Makefile.am lists them (reports/ aside: no
-# target reaches it); everything is compiled again when a header is newer
+# The library's C sources as Makefile.am lists them in the modules'
+# convenience libraries (reports/ aside: no target reaches it); everything is compiled again when a header is newer
 # than the archive.
 srcs=$(awk '/\\$/ { sub(/\\$/, ""); buf = buf $0; next }
     { line = buf $0; buf = ""
-      if (line ~ /^libcellscape_la_SOURCES[ \t]*\+?=/) {
+      if (line ~ /^(iso|enum|data|analysis)_libcs_[a-z]+_la_SOURCES[ \t]*\+?=/) {
           sub(/^[^=]*=/, "", line); n = split(line, w, /[ \t]+/)
           for (i = 1; i <= n; i++) if (w[i] ~ /^(iso|enum|data|analysis)\/.*\.c$/) print w[i] } }' \
     "$top/Makefile.am")
