@@ -56,6 +56,12 @@ typedef struct cs_analysis_ctx {
      * keeps both alive while the context is used. */
     const double *fitness;
     const char *fitness_name;
+    /* The standard error of each value of fitness (NULL: 0), for the
+     * analyses that take "within 2 standard errors of the best" (peaks). */
+    const double *fitness_se;
+    /* The budget (epochs) the default fitness and the scores beside it
+     * read; 0: 108, or the store's largest if it lacks 108. */
+    int budget;
     void (*progress)(void *user, const char *phase, double done);
     void *progress_user;
 } cs_analysis_ctx;

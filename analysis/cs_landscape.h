@@ -208,37 +208,118 @@ cs_status cs_landscape_locality_write(const cs_analysis_ctx *ctx, const char *ou
                                       const cs_locality_result *r, const char *extra_json,
                                       cs_error *err);
 
-/* Random-walk autocorrelation of x along walks (path[w] holds len[w]
- * vertices, -1 between segments that must not be paired), for shifts
- * 1..CS_LOCALITY_MAX_SHIFT: rwa[s] and npairs[s] (pairs at shift s). */
+/* --- computations on any fitness ---------------------------------------------
+ * A fitness is one double per vertex (per class of the space for the raw
+ * space's functions), NaN where there is none: a stored metric
+ * (cs_analysis_fitness), a predictor's score, accuracy minus a cost.  The
+ * functions below compute; the writers above call them and write files.
+ * All are deterministic: the thread count never changes a result. */
+
+/* The neighbour graph of a space's classes (the one `analyze neighbours`
+ * counts), built from its raw encodings: g->offset and g->adj are its CSR
+ * arrays (indptr, nvertices + 1 entries; indices, 2 x nedges), sorted.
+ * Time O(raw encodings / 2^bits of shared structure) in practice: about a
+ * second for NAS-Bench-101; memory ~50 MB.  Errors: CS_ERR_LIMIT past
+ * CS_LANDSCAPE_MAX_EDGE_BITS, CS_ERR_NOMEM. */
+cs_status cs_nbgraph_of_space(cs_nbgraph *g, const cs_space *sp, int threads, cs_error *err);
+
+/* Local optima and basins under steepest ascent on g restricted to the
+ * vertices with fitness.  A vertex v with fitness and at least one
+ * neighbour with fitness is a local optimum when no such neighbour is
+ * better: strict when every one is worse, a plateau optimum when one ties.
+ * Steepest ascent moves to the best neighbour (the lowest index among
+ * ties) while that is strictly better, so every such vertex ends at one
+ * optimum; its basin is the set of vertices that end there.  Vertices with
+ * fitness but no neighbour with fitness are isolated: neither optima nor in
+ * a basin.  Time O(V log V + E), memory O(V). */
+typedef struct cs_optima {
+    size_t n;           /* vertices */
+    size_t with_data;   /* vertices with fitness */
+    size_t isolated;
+    size_t noptima;     /* strict and plateau */
+    size_t nstrict;
+    size_t nascent;     /* vertices in some basin (with data, not isolated) */
+    uint64_t sum_steps; /* ascent steps, over those */
+    uint32_t max_steps;
+    int64_t *optima;    /* the noptima optima, best first (ties: lowest index) */
+    int64_t *optimum;   /* per vertex: the optimum its ascent ends at; -1 none */
+    uint32_t *steps;    /* per vertex: its ascent's steps (0 at an optimum) */
+    uint32_t *degree;   /* per vertex: neighbours with fitness */
+    uint64_t *basin;    /* per vertex: its basin's size if it is an optimum, else 0 */
+    uint8_t *strict;    /* per vertex: 1 at a strict optimum */
+} cs_optima;
+
+/* fitness has g->nvertices values.  Errors: CS_ERR_NOMEM. */
+cs_status cs_optima_compute(cs_optima *o, const cs_nbgraph *g, const double *fitness,
+                            cs_error *err);
+void cs_optima_destroy(cs_optima *o);
+
+/* Fitness-distance correlation (Jones and Forrest 1995) over the n
+ * vertices where both fitness and distance are numbers (not NaN): Pearson
+ * and Spearman (ties averaged), NaN when a side is constant.  Time
+ * O(n log n).  Errors: CS_ERR_NOMEM. */
+typedef struct cs_fdc {
+    size_t n;            /* the pairs used */
+    double pearson, spearman;
+    double max_distance; /* over those; NaN if n is 0 */
+    int64_t best;        /* cs_landscape_fdc: the best class; -1 otherwise */
+} cs_fdc;
+
+cs_status cs_fdc_compute(cs_fdc *res, const double *fitness, const double *distance, size_t n,
+                         cs_error *err);
+
+/* The locality analysis's FDC on the raw space: the distance of a class is
+ * the edit (Hamming) distance from its nearest encoding to the nearest
+ * encoding of the best class (the highest fitness, lowest index among
+ * ties), through any encoding (cs_raw_bfs, valid_only false).  class_dist
+ * (may be NULL) gets every class's distance.  Time and memory: one
+ * cs_raw_bfs.  Errors: CS_ERR_ARG when no class has fitness, those of
+ * cs_raw_bfs. */
+cs_status cs_landscape_fdc(cs_fdc *res, const cs_rawspace *rs, const double *fitness,
+                           int threads, uint8_t *class_dist, const cs_analysis_ctx *progress,
+                           cs_error *err);
+
+/* Random walks of single edits over the raw encodings, for a fitness.  A
+ * walk starts at an encoding drawn uniformly among those whose class has
+ * fitness; each step is a uniform choice among the edits that land on such
+ * an encoding; a point with none ends the walk's segment and a fresh one
+ * starts (path gets -1 between segments).  Walk w draws from its own
+ * stream of seed, so the result does not depend on threads.  Time
+ * O(nwalks x steps x edits per step) after O(raw matrices) set-up; memory
+ * 8 x nwalks x steps bytes plus 8 per matrix.  Errors: CS_ERR_ARG (no
+ * class with fitness, nwalks or steps < 1), CS_ERR_NOMEM. */
+typedef struct cs_walks {
+    int nwalks, steps;
+    int32_t **path;     /* per walk: the classes visited, -1 between segments */
+    size_t *len;        /* per walk: entries of path */
+    uint64_t *restarts; /* per walk: segments begun afresh */
+} cs_walks;
+
+cs_status cs_walks_run(cs_walks *w, const cs_rawspace *rs, const double *fitness, int nwalks,
+                       int steps, uint64_t seed, int threads, cs_error *err);
+void cs_walks_destroy(cs_walks *w);
+/* Classes the walks visited. */
+size_t cs_walks_visited(const cs_walks *w, size_t nclasses);
+
+/* Random-walk autocorrelation of x (per vertex, numbers wherever a walk
+ * goes) along walks (path[w] holds len[w] vertices, -1 between segments
+ * that must not be paired), for shifts 1..max_shift: rwa[s] (the Pearson
+ * correlation of x at positions i and i + s over all pairs, NaN with
+ * fewer than 2 or a constant side) and npairs[s], both max_shift + 1
+ * long.  Time O(walk length x max_shift).  Errors: CS_ERR_NOMEM. */
 cs_status cs_landscape_walk_autocorrelation(int32_t *const *path, const size_t *len,
-                                            int nwalks, const double *x, int threads,
-                                            double *rwa, uint64_t *npairs, cs_error *err);
+                                            int nwalks, const double *x, int max_shift,
+                                            int threads, double *rwa, uint64_t *npairs,
+                                            cs_error *err);
 
-/* --- shared helpers of neighbours.c and landscape.c ----------------------- */
+/* cs_walks_run then the autocorrelation of the same fitness: the
+ * locality analysis's RWA for any fitness, walks, steps and seed. */
+cs_status cs_landscape_rwa(const cs_rawspace *rs, const double *fitness, int nwalks, int steps,
+                           uint64_t seed, int max_shift, int threads, double *rwa,
+                           uint64_t *npairs, cs_error *err);
 
-/* Sort keys of `bits` significant bits (LSD radix); tmp holds n keys. */
-void cs_landscape_sort_u64(uint64_t *keys, uint64_t *tmp, size_t n, int bits);
-
-/* splitmix64: the analyses' PRNG, one state per stream. */
-static inline uint64_t cs_landscape_rand(uint64_t *state)
-{
-    uint64_t z = (*state += UINT64_C(0x9E3779B97F4A7C15));
-    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-    return z ^ (z >> 31);
-}
-/* Uniform in [0, n) (Lemire's method, unbiased). */
-static inline uint64_t cs_landscape_rand_below(uint64_t *state, uint64_t n)
-{
-    for (;;) {
-        uint64_t x = cs_landscape_rand(state);
-        __uint128_t p = (__uint128_t)x * n;
-        uint64_t lo = (uint64_t)p;
-        if (lo >= n || lo >= (-n) % n)
-            return (uint64_t)(p >> 64);
-    }
-}
+/* Distance from a set of target classes over the raw encodings (the peaks
+ * analysis) is cs_raw_bfs above with source_class flagging the targets. */
 
 #ifdef __cplusplus
 }

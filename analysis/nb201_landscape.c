@@ -3,6 +3,7 @@
  * graph-level parts are the NAS-Bench-101 ones (cs_landscape.h); only the
  * space's own parts are here. */
 #include "cs_nb201_analysis.h"
+#include "cs_rng.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -338,7 +339,7 @@ static void walk(const cs_nbgraph *g, const double *fit, const uint32_t *cells, 
                  uint64_t seed, int w, int32_t *path, size_t *len, uint64_t *restarts)
 {
     uint64_t rng = seed ^ (UINT64_C(0x9E3779B97F4A7C15) * (uint64_t)(w + 1));
-    uint32_t cur = cells[cs_landscape_rand_below(&rng, ncells)];
+    uint32_t cur = cells[cs_splitmix64_below(&rng, ncells)];
     size_t n = 0;
     path[n++] = (int32_t)cur;
     for (int step = 0; step < CS_LOCALITY_STEPS; step++) {
@@ -350,9 +351,9 @@ static void walk(const cs_nbgraph *g, const double *fit, const uint32_t *cells, 
         if (nc == 0) {
             (*restarts)++;
             path[n++] = -1;
-            cur = cells[cs_landscape_rand_below(&rng, ncells)];
+            cur = cells[cs_splitmix64_below(&rng, ncells)];
         } else
-            cur = cand[cs_landscape_rand_below(&rng, (uint64_t)nc)];
+            cur = cand[cs_splitmix64_below(&rng, (uint64_t)nc)];
         path[n++] = (int32_t)cur;
     }
     *len = n;
@@ -418,9 +419,9 @@ cs_status cs_analysis_nb201_locality(const cs_analysis_ctx *ctx, const char *out
     double rwa_f[CS_LOCALITY_MAX_SHIFT + 1], rwa_s[CS_LOCALITY_MAX_SHIFT + 1];
     uint64_t npairs[CS_LOCALITY_MAX_SHIFT + 1];
     if ((st = cs_landscape_walk_autocorrelation(paths, lens, CS_LOCALITY_WALKS, v.fitness,
-                                                ctx->threads, rwa_f, npairs, err)) ||
+                                                CS_LOCALITY_MAX_SHIFT, ctx->threads, rwa_f, npairs, err)) ||
         (st = cs_landscape_walk_autocorrelation(paths, lens, CS_LOCALITY_WALKS, v.score,
-                                                ctx->threads, rwa_s, npairs, err)))
+                                                CS_LOCALITY_MAX_SHIFT, ctx->threads, rwa_s, npairs, err)))
         goto out;
     size_t visited = 0;
     for (int w = 0; w < CS_LOCALITY_WALKS; w++)

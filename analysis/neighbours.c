@@ -17,6 +17,7 @@
  * by brute force on small spaces. */
 #include "cs_landscape.h"
 #include "cs_parallel.h"
+#include "cs_rng.h"
 
 #include <igraph.h>
 #include <pthread.h>
@@ -29,7 +30,8 @@
 
 #define MAX_THREADS CS_MAX_THREADS
 
-void cs_landscape_sort_u64(uint64_t *keys, uint64_t *tmp, size_t n, int bits)
+/* Sort keys of `bits` significant bits (LSD radix); tmp holds n keys. */
+static void sort_u64(uint64_t *keys, uint64_t *tmp, size_t n, int bits)
 {
     enum { RADIX = 11, BUCKETS = 1 << RADIX };
     size_t count[BUCKETS];
@@ -466,7 +468,7 @@ cs_status cs_nbgraph_from_pairs(cs_nbgraph *g, size_t nvertices, uint64_t *keys,
     uint64_t *tmp = malloc((nk + 1) * sizeof *tmp);
     if (!tmp)
         goto nomem;
-    cs_landscape_sort_u64(keys, tmp, nk, 2 * cbits);
+    sort_u64(keys, tmp, nk, 2 * cbits);
     nk = unique_u64(keys, nk);
 
     g->nedges = nk;
@@ -531,7 +533,7 @@ cs_status cs_nbgraph_build(cs_nbgraph *g, const cs_rawspace *rs, int threads, cs
         goto out;
     if (!(tmp = malloc((ntp ? ntp : 1) * sizeof *tmp)))
         goto nomem;
-    cs_landscape_sort_u64(tpairs, tmp, ntp, 32 + bits_for(rs->ntables));
+    sort_u64(tpairs, tmp, ntp, 32 + bits_for(rs->ntables));
     ntp = unique_u64(tpairs, ntp);
     free(tmp);
     tmp = NULL;
@@ -708,7 +710,7 @@ static cs_status sample_distances(const cs_analysis_ctx *ctx, const cs_nbgraph *
     for (size_t s = 0; s < bs->sources; s++) {
         uint32_t v;
         do
-            v = (uint32_t)cs_landscape_rand_below(&rng, nv);
+            v = (uint32_t)cs_splitmix64_below(&rng, nv);
         while (chosen[v]);
         chosen[v] = 1;
         src[s] = v;
@@ -852,6 +854,17 @@ static cs_status write_neighbour_files(const cs_analysis_ctx *ctx, const char *o
     st = cs_analysis_json_write(ctx, outdir, "neighbours.json", "neighbours", body, err);
 out:
     free(hist);
+    return st;
+}
+
+cs_status cs_nbgraph_of_space(cs_nbgraph *g, const cs_space *sp, int threads, cs_error *err)
+{
+    cs_rawspace rs;
+    cs_status st = cs_rawspace_init(&rs, sp, threads, err);
+    if (st)
+        return st;
+    st = cs_nbgraph_build(g, &rs, threads, err);
+    cs_rawspace_destroy(&rs);
     return st;
 }
 

@@ -1,0 +1,344 @@
+/* Fitness vectors from a store or a file (cs_fitness.h). */
+#include "cs_fitness.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cs_iso.h"
+#include "cs_stats.h"
+
+static const char *const metric_names[CS_METRIC_NUM] = {"train-accuracy", "validation-accuracy",
+                                                        "test-accuracy", "training-time"};
+
+cs_status cs_metric_parse(const char *name, cs_metric_spec *spec, cs_error *err)
+{
+    char buf[64];
+    size_t len = strlen(name);
+    if (len >= sizeof buf)
+        goto bad;
+    for (size_t i = 0; i <= len; i++)
+        buf[i] = name[i] == '_' ? '-' : name[i];
+    const char *s = buf;
+    spec->halfway = false;
+    if (strncmp(s, "halfway-", 8) == 0) {
+        spec->halfway = true;
+        s += 8;
+    } else if (strncmp(s, "final-", 6) == 0) {
+        s += 6;
+    }
+    for (int m = 0; m < CS_METRIC_NUM; m++)
+        if (strcmp(s, metric_names[m]) == 0) {
+            spec->metric = (cs_metric)m;
+            return CS_OK;
+        }
+bad:
+    return cs_error_set(err, CS_ERR_ARG,
+                        "unknown metric '%s' (metrics: train-accuracy, validation-accuracy, "
+                        "test-accuracy, training-time; final by default, or prefixed "
+                        "halfway-)",
+                        name);
+}
+
+void cs_metric_format(const cs_metric_spec *spec, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s%s", spec->halfway ? "halfway-" : "", metric_names[spec->metric]);
+}
+
+double cs_metric_of_run(const cs_metric_spec *spec, const cs_run *r)
+{
+    switch (spec->metric) {
+    case CS_METRIC_TRAIN_ACCURACY:
+        return spec->halfway ? r->halfway_train_accuracy : r->final_train_accuracy;
+    case CS_METRIC_VALIDATION_ACCURACY:
+        return spec->halfway ? r->halfway_validation_accuracy : r->final_validation_accuracy;
+    case CS_METRIC_TEST_ACCURACY:
+        return spec->halfway ? r->halfway_test_accuracy : r->final_test_accuracy;
+    case CS_METRIC_TRAINING_TIME:
+        return spec->halfway ? r->halfway_training_time : r->final_training_time;
+    default:
+        return NAN;
+    }
+}
+
+int cs_analysis_default_budget(const cs_store *s)
+{
+    if (cs_store_budget_index(s, 108) >= 0)
+        return 108;
+    int best = -1;
+    for (int i = 0; i < cs_store_num_budgets(s); i++)
+        if (cs_store_budget(s, i) > best)
+            best = cs_store_budget(s, i);
+    return best;
+}
+
+/* The store's budget index for `budget` epochs, or an error listing them. */
+static cs_status budget_index(const cs_store *s, int budget, int *b, cs_error *err)
+{
+    if ((*b = cs_store_budget_index(s, budget)) >= 0)
+        return CS_OK;
+    char list[64] = "";
+    size_t used = 0;
+    for (int i = 0; i < cs_store_num_budgets(s) && used < sizeof list; i++)
+        used += (size_t)snprintf(list + used, sizeof list - used, "%s%d", i ? ", " : "",
+                                 cs_store_budget(s, i));
+    return cs_error_set(err, CS_ERR_ARG, "the dataset has no runs at %d epochs (it has: %s)",
+                        budget, *list ? list : "none");
+}
+
+cs_status cs_analysis_fitness(const cs_analysis_ctx *ctx, const cs_metric_spec *spec,
+                              int budget, int repeat, double *out, double *se,
+                              size_t *with_data, cs_error *err)
+{
+    if (!ctx->store || !ctx->class_entry)
+        return cs_error_set(err, CS_ERR_ARG, "a metric fitness needs a dataset");
+    if (repeat != CS_FITNESS_MEAN && (repeat < 0 || repeat >= CS_STORE_REPEATS))
+        return cs_error_set(err, CS_ERR_ARG, "repeat %d is not one of 0..%d", repeat,
+                            CS_STORE_REPEATS - 1);
+    int b;
+    cs_status st = budget_index(ctx->store, budget, &b, err);
+    if (st)
+        return st;
+    size_t nc = cs_space_num_classes(ctx->space), n = 0;
+    for (size_t c = 0; c < nc; c++) {
+        out[c] = NAN;
+        if (se)
+            se[c] = 0.0;
+        int64_t e = ctx->class_entry[c];
+        if (e < 0)
+            continue;
+        int r = cs_store_entry_at(ctx->store, (size_t)e)->repeats[b];
+        const cs_run *runs = cs_store_runs(ctx->store, (size_t)e, b);
+        if (repeat == CS_FITNESS_MEAN && r > 0) {
+            double v[CS_STORE_REPEATS];
+            for (int i = 0; i < r; i++)
+                v[i] = cs_metric_of_run(spec, &runs[i]);
+            out[c] = cs_mean(v, (size_t)r);
+            if (se)
+                se[c] = cs_stddev(v, (size_t)r) / sqrt((double)r);
+        } else if (repeat != CS_FITNESS_MEAN && repeat < r) {
+            out[c] = cs_metric_of_run(spec, &runs[repeat]);
+        } else {
+            continue;
+        }
+        n++;
+    }
+    if (with_data)
+        *with_data = n;
+    return CS_OK;
+}
+
+cs_status cs_analysis_params(const cs_analysis_ctx *ctx, double *out, size_t *with_data,
+                             cs_error *err)
+{
+    if (!ctx->store || !ctx->class_entry)
+        return cs_error_set(err, CS_ERR_ARG, "trainable parameters need a dataset");
+    size_t nc = cs_space_num_classes(ctx->space), n = 0;
+    for (size_t c = 0; c < nc; c++) {
+        int64_t e = ctx->class_entry[c];
+        out[c] = e < 0 ? NAN
+                       : (double)cs_store_entry_at(ctx->store, (size_t)e)->trainable_parameters;
+        n += e >= 0;
+    }
+    if (with_data)
+        *with_data = n;
+    return CS_OK;
+}
+
+/* --- fitness files -------------------------------------------------------- */
+
+/* Field `col` (0-based) of a tab-separated line: *start and *len. */
+static bool field_at(const char *line, size_t col, const char **start, size_t *len)
+{
+    const char *p = line;
+    for (size_t i = 0; i < col; i++) {
+        p = strchr(p, '\t');
+        if (!p)
+            return false;
+        p++;
+    }
+    const char *e = p + strcspn(p, "\t");
+    *start = p;
+    *len = (size_t)(e - p);
+    return true;
+}
+
+static size_t chomp(char *line, size_t n)
+{
+    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        line[--n] = '\0';
+    return n;
+}
+
+cs_status cs_fitness_file_read(const char *path, const char *key, size_t n,
+                               int64_t (*lookup)(void *user, const char *key, size_t len),
+                               void *user, double *out, size_t *with_data, cs_error *err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return cs_error_set(err, CS_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    uint8_t *seen = calloc(n + 1, 1);
+    char *line = NULL;
+    size_t cap = 0, lineno = 0, count = 0;
+    long kcol = -1, fcol = -1;
+    cs_status st = CS_OK;
+    if (!seen) {
+        st = cs_error_set(err, CS_ERR_NOMEM, "out of memory (%s)", path);
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++)
+        out[i] = NAN;
+    ssize_t got;
+    while ((got = getline(&line, &cap, f)) >= 0) {
+        lineno++;
+        size_t len = chomp(line, (size_t)got);
+        if (line[0] == '#' || (len == 0 && kcol < 0))
+            continue;
+        if (kcol < 0) { /* the header row */
+            for (long c = 0;; c++) {
+                const char *s;
+                size_t l;
+                if (!field_at(line, (size_t)c, &s, &l))
+                    break;
+                if (l == strlen(key) && memcmp(s, key, l) == 0 && kcol < 0)
+                    kcol = c;
+                else if (l == 7 && memcmp(s, "fitness", 7) == 0 && fcol < 0)
+                    fcol = c;
+            }
+            if (kcol < 0 || fcol < 0) {
+                st = cs_error_set(err, CS_ERR_FORMAT,
+                                  "%s:%zu: the header row has no column '%s' (it needs "
+                                  "tab-separated columns '%s' and 'fitness')",
+                                  path, lineno, kcol < 0 ? key : "fitness", key);
+                goto out;
+            }
+            continue;
+        }
+        if (len == 0)
+            continue;
+        const char *ks, *fs;
+        size_t kl, fl;
+        if (!field_at(line, (size_t)kcol, &ks, &kl) || !field_at(line, (size_t)fcol, &fs, &fl)) {
+            st = cs_error_set(err, CS_ERR_FORMAT, "%s:%zu: column %ld (%s) is missing", path,
+                              lineno, (kcol > fcol ? kcol : fcol) + 1,
+                              kcol > fcol ? key : "fitness");
+            goto out;
+        }
+        int64_t v = lookup(user, ks, kl);
+        if (v < 0 || (size_t)v >= n) {
+            st = cs_error_set(err, CS_ERR_FORMAT,
+                              "%s:%zu: column %ld (%s): '%.*s' is not a cell of the space",
+                              path, lineno, kcol + 1, key, (int)(kl > 64 ? 64 : kl), ks);
+            goto out;
+        }
+        if (seen[v]) {
+            st = cs_error_set(err, CS_ERR_FORMAT, "%s:%zu: column %ld (%s): '%.*s' given twice",
+                              path, lineno, kcol + 1, key, (int)(kl > 64 ? 64 : kl), ks);
+            goto out;
+        }
+        seen[v] = 1;
+        double x = NAN;
+        if (fl) {
+            char num[64];
+            char *end;
+            if (fl < sizeof num) {
+                memcpy(num, fs, fl);
+                num[fl] = '\0';
+                errno = 0;
+                x = strtod(num, &end);
+            }
+            if (fl >= sizeof num || *end || end == num || isinf(x)) {
+                st = cs_error_set(err, CS_ERR_FORMAT,
+                                  "%s:%zu: column %ld (fitness): '%.*s' is not a number", path,
+                                  lineno, fcol + 1, (int)(fl > 64 ? 64 : fl), fs);
+                goto out;
+            }
+        }
+        out[v] = x;
+        count += !isnan(x);
+    }
+    if (ferror(f)) {
+        st = cs_error_set(err, CS_ERR_IO, "%s: read error after line %zu: %s", path, lineno,
+                          strerror(errno));
+        goto out;
+    }
+    if (kcol < 0) {
+        st = cs_error_set(err, CS_ERR_FORMAT,
+                          "%s: no header row (it needs tab-separated columns '%s' and 'fitness')",
+                          path, key);
+        goto out;
+    }
+    if (with_data)
+        *with_data = count;
+out:
+    free(line);
+    free(seen);
+    fclose(f);
+    return st;
+}
+
+/* The space's classes by module hash. */
+typedef struct hashed {
+    unsigned char hash[16];
+    int64_t c;
+} hashed;
+
+static int cmp_hashed(const void *a, const void *b)
+{
+    return memcmp(((const hashed *)a)->hash, ((const hashed *)b)->hash, 16);
+}
+
+typedef struct hash_index {
+    hashed *h;
+    size_t n;
+} hash_index;
+
+static int64_t hash_lookup(void *user, const char *key, size_t len)
+{
+    const hash_index *ix = user;
+    hashed k;
+    if (!cs_hash_from_hex(key, len, k.hash))
+        return -1;
+    const hashed *hit = bsearch(&k, ix->h, ix->n, sizeof k, cmp_hashed);
+    return hit ? hit->c : -1;
+}
+
+cs_status cs_analysis_fitness_file(const cs_analysis_ctx *ctx, const char *path, double *out,
+                                   size_t *with_data, cs_error *err)
+{
+    enum { BATCH = 4096 };
+    const cs_enum_result *res = cs_space_result(ctx->space);
+    size_t nc = cs_space_num_classes(ctx->space);
+    hash_index ix = {malloc((nc + 1) * sizeof *ix.h), nc};
+    cs_cell *cells = malloc(BATCH * sizeof *cells);
+    char (*hex)[33] = malloc(BATCH * sizeof *hex);
+    cs_hasher *h = NULL;
+    cs_status st = CS_OK;
+    if (!ix.h || !cells || !hex) {
+        st = cs_error_set(err, CS_ERR_NOMEM, "out of memory (hashing the space)");
+        goto out;
+    }
+    if ((st = cs_hasher_init(&h, err)))
+        goto out;
+    for (size_t lo = 0; lo < nc; lo += BATCH) {
+        size_t k = nc - lo < BATCH ? nc - lo : BATCH;
+        for (size_t i = 0; i < k; i++)
+            cs_enum_class_cell(res, &res->classes[lo + i], &cells[i]);
+        if ((st = cs_hasher_hash(h, k, cells, hex, err)))
+            goto out;
+        for (size_t i = 0; i < k; i++) {
+            cs_hash_from_hex(hex[i], 32, ix.h[lo + i].hash);
+            ix.h[lo + i].c = (int64_t)(lo + i);
+        }
+    }
+    qsort(ix.h, nc, sizeof *ix.h, cmp_hashed);
+    st = cs_fitness_file_read(path, "hash", nc, hash_lookup, &ix, out, with_data, err);
+out:
+    cs_hasher_destroy(h);
+    free(ix.h);
+    free(cells);
+    free(hex);
+    return st;
+}

@@ -1,0 +1,461 @@
+/* The landscape analyses that need data: locality, distance to peaks, local
+ * optima; and the edit-distance search over the raw encoding space they
+ * share.
+ *
+ * Fitness.  A class's fitness is the mean over its repeats of the final
+ * validation accuracy at the store's 108-epoch budget (its largest budget if
+ * it has no 108): what a search sees.  The top cells of `peaks` follow the
+ * paper and use the mean test accuracy.  Classes the dataset lacks have no
+ * fitness: the walks treat their encodings like invalid ones, the optima
+ * are taken on the neighbour graph restricted to classes with data, and
+ * FDC, top cells and optima count only classes with data.
+ *
+ * Edit distance.  One edit flips one edge bit or changes one interior
+ * operation (cs_landscape.h).  The paper's fraction of "the search space"
+ * within distance d of a top cell is read as a fraction of all raw
+ * encodings, valid or not, with distances through any encoding: the edit
+ * distance is then a plain Hamming distance on the encoding (edge bits and
+ * operations).  peaks also reports the valid encodings within distance d,
+ * both under that metric and with paths kept on valid encodings. */
+#include "cs_landscape.h"
+#include "landscape_internal.h"
+#include "cs_parallel.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cs_fitness.h"
+#include "cs_stats.h"
+
+/* --- fitness ------------------------------------------------------------------ */
+
+typedef struct fitness {
+    int budget;         /* epochs of the scores (and of the default fitness) */
+    size_t nclasses;
+    size_t with_data;   /* classes with a fitness */
+    double *validation; /* the fitness climbed, per class; NaN without data */
+    double *test;       /* the score beside it: mean test accuracy (NaN: none) */
+    double *test_se;    /* standard error of the test mean (0 for one repeat) */
+    double *se;         /* the caller's fitness's standard errors (0: none given) */
+    bool caller;        /* the fitness is ctx->fitness, not mean validation accuracy */
+    const char *name;   /* what the fitness is, for the outputs */
+} fitness;
+
+static void fitness_destroy(fitness *f)
+{
+    free(f->validation);
+    free(f->test);
+    free(f->test_se);
+    free(f->se);
+}
+
+static cs_status fitness_init(fitness *f, const cs_analysis_ctx *ctx, const char *analysis,
+                              cs_error *err)
+{
+    memset(f, 0, sizeof *f);
+    bool have_store = ctx->store && ctx->class_entry;
+    if (!have_store && !ctx->fitness)
+        return cs_error_set(err, CS_ERR_ARG, "%s needs a dataset or a fitness", analysis);
+    f->nclasses = cs_space_num_classes(ctx->space);
+    f->validation = malloc((f->nclasses + 1) * sizeof *f->validation);
+    f->test = malloc((f->nclasses + 1) * sizeof *f->test);
+    f->test_se = malloc((f->nclasses + 1) * sizeof *f->test_se);
+    if (!f->validation || !f->test || !f->test_se) {
+        fitness_destroy(f);
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    }
+    cs_status st = CS_OK;
+    if (have_store) {
+        f->budget = ctx->budget ? ctx->budget : cs_analysis_default_budget(ctx->store);
+        if (f->budget < 0) {
+            fitness_destroy(f);
+            return cs_error_set(err, CS_ERR_FORMAT, "%s: the dataset has no budgets", analysis);
+        }
+        cs_metric_spec val = {CS_METRIC_VALIDATION_ACCURACY, false};
+        cs_metric_spec test = {CS_METRIC_TEST_ACCURACY, false};
+        if ((st = cs_analysis_fitness(ctx, &test, f->budget, CS_FITNESS_MEAN, f->test, f->test_se,
+                                      &f->with_data, err)) ||
+            (!ctx->fitness && (st = cs_analysis_fitness(ctx, &val, f->budget, CS_FITNESS_MEAN,
+                                                        f->validation, NULL, NULL, err)))) {
+            fitness_destroy(f);
+            cs_error_prefix(err, "%s: ", analysis);
+            return st;
+        }
+    } else {
+        for (size_t c = 0; c < f->nclasses; c++) {
+            f->test[c] = NAN;
+            f->test_se[c] = 0.0;
+        }
+    }
+    f->name = "mean final validation accuracy over repeats";
+    if (ctx->fitness) {
+        f->caller = true;
+        f->name = ctx->fitness_name ? ctx->fitness_name : "the caller's fitness";
+        f->with_data = 0;
+        if (!(f->se = malloc((f->nclasses + 1) * sizeof *f->se))) {
+            fitness_destroy(f);
+            return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        }
+        for (size_t c = 0; c < f->nclasses; c++) {
+            f->validation[c] = ctx->fitness[c];
+            f->se[c] = ctx->fitness_se ? ctx->fitness_se[c] : 0.0;
+            f->with_data += !isnan(ctx->fitness[c]);
+        }
+        if (!f->with_data) {
+            fitness_destroy(f);
+            return cs_error_set(err, CS_ERR_ARG, "%s: no class of the space has a value of %s",
+                                analysis, f->name);
+        }
+    }
+    if (!f->with_data) {
+        fitness_destroy(f);
+        return cs_error_set(err, CS_ERR_ARG,
+                            "%s: no class of the space has runs at %d epochs in the dataset",
+                            analysis, f->budget);
+    }
+    return CS_OK;
+}
+
+/* What every data analysis starts with: the fitness and the raw space. */
+static cs_status landscape_begin(const cs_analysis_ctx *ctx, const char *analysis, fitness *fit,
+                                 cs_rawspace *rs, cs_error *err)
+{
+    cs_status st = fitness_init(fit, ctx, analysis, err);
+    if (st)
+        return st;
+    char phase[64];
+    snprintf(phase, sizeof phase, "%s: raw encodings", analysis);
+    cs_landscape_report(ctx, phase, 0.0);
+    if ((st = cs_rawspace_init(rs, ctx->space, ctx->threads, err)))
+        fitness_destroy(fit);
+    return st;
+}
+
+static void class_compact(const cs_space *sp, int64_t c, char *buf, size_t size)
+{
+    cs_cell cell;
+    const cs_enum_result *res = cs_space_result(sp);
+    cs_enum_class_cell(res, &res->classes[c], &cell);
+    cs_cell_format_compact(&cell, buf, size);
+}
+
+static void class_namer(const void *user, int64_t c, char *buf, size_t size)
+{
+    class_compact(user, c, buf, size);
+}
+
+/* The fitness's names in the files: the default's are the paper's columns. */
+static void fitness_names(const fitness *fit, const char **column, const char **short_name)
+{
+    *column = fit->caller ? "fitness" : "mean_validation";
+    *short_name = fit->caller ? "fitness" : "validation";
+}
+
+/* The classes of the space as the graph-level analyses see them. */
+static void class_fitness(cs_landscape_fitness *lf, const fitness *fit,
+                          const cs_analysis_ctx *ctx, const char *what)
+{
+    const char *column, *short_name;
+    fitness_names(fit, &column, &short_name);
+    *lf = (cs_landscape_fitness){.n = fit->nclasses,
+                                 .fitness = fit->validation,
+                                 .score = fit->test,
+                                 .fitness_what = what,
+                                 .vertex_what = "class",
+                                 .vertex_plural = "classes",
+                                 .name_what = "cell",
+                                 .fitness_column = column,
+                                 .score_column = "mean_test",
+                                 .fitness_short = short_name,
+                                 .score_short = "test",
+                                 .name = class_namer,
+                                 .name_user = ctx->space};
+}
+
+cs_status cs_analysis_locality(const cs_analysis_ctx *ctx, const char *outdir, cs_error *err)
+{
+    fitness fit;
+    cs_rawspace rs;
+    cs_status st = landscape_begin(ctx, "locality", &fit, &rs, err);
+    if (st)
+        return st;
+    cs_walks walks = {0};
+    uint8_t *dist = malloc(rs.nclasses + 1);
+    double *fx = malloc((fit.with_data + 1) * sizeof *fx);
+    double *fd = malloc((fit.with_data + 1) * sizeof *fd);
+    if (!dist || !fx || !fd) {
+        st = cs_error_set(err, CS_ERR_NOMEM, "out of memory (locality)");
+        goto out;
+    }
+    cs_landscape_report(ctx, "locality: random walks", 0.0);
+    if ((st = cs_walks_run(&walks, &rs, fit.validation, CS_LOCALITY_WALKS, CS_LOCALITY_STEPS,
+                           ctx->seed, ctx->threads, err)))
+        goto out;
+    double rwa_v[CS_LOCALITY_MAX_SHIFT + 1], rwa_t[CS_LOCALITY_MAX_SHIFT + 1];
+    uint64_t npairs[CS_LOCALITY_MAX_SHIFT + 1], npairs_t[CS_LOCALITY_MAX_SHIFT + 1];
+    if ((st = cs_landscape_walk_autocorrelation(walks.path, walks.len, walks.nwalks,
+                                                fit.validation, CS_LOCALITY_MAX_SHIFT,
+                                                ctx->threads, rwa_v, npairs, err)) ||
+        (st = cs_landscape_walk_autocorrelation(walks.path, walks.len, walks.nwalks, fit.test,
+                                                CS_LOCALITY_MAX_SHIFT, ctx->threads, rwa_t,
+                                                npairs_t, err)))
+        goto out;
+    uint64_t nrestart = 0;
+    for (int w = 0; w < walks.nwalks; w++)
+        nrestart += walks.restarts[w];
+    size_t visited = cs_walks_visited(&walks, rs.nclasses);
+
+    /* fitness-distance correlation: edit distance to the best class */
+    cs_landscape_report(ctx, "locality: distances to the best cell", 0.0);
+    cs_fdc fdc;
+    if ((st = cs_landscape_fdc(&fdc, &rs, fit.validation, ctx->threads, dist, ctx, err)))
+        goto out;
+    size_t nf = 0;
+    for (size_t c = 0; c < fit.nclasses; c++)
+        if (!isnan(fit.validation[c])) {
+            fx[nf] = fit.validation[c];
+            fd[nf++] = dist[c];
+        }
+
+    /* files */
+    {
+        char rwa_what[512], fdc_what[512], extra[256];
+        if (fit.caller)
+            snprintf(rwa_what, sizeof rwa_what,
+                     "random-walk autocorrelation of %s (and of the mean test accuracy at %d "
+                     "epochs) along %d walks of %d single edits in the raw encoding space "
+                     "(invalid encodings and classes without fitness rejected)",
+                     fit.name, fit.budget, CS_LOCALITY_WALKS, CS_LOCALITY_STEPS);
+        else
+            snprintf(rwa_what, sizeof rwa_what,
+                     "random-walk autocorrelation of the mean accuracy at %d epochs along %d "
+                     "walks of %d single edits in the raw encoding space (invalid encodings "
+                     "and classes without data rejected)",
+                     fit.budget, CS_LOCALITY_WALKS, CS_LOCALITY_STEPS);
+        if (fit.caller)
+            snprintf(fdc_what, sizeof fdc_what,
+                     "classes with fitness by edit distance (Hamming distance of raw "
+                     "encodings, nearest encodings) to the class of best %s",
+                     fit.name);
+        else
+            snprintf(fdc_what, sizeof fdc_what,
+                     "classes with data by edit distance (Hamming distance of raw encodings, "
+                     "nearest encodings) to the class of best mean validation accuracy at %d "
+                     "epochs",
+                     fit.budget);
+        snprintf(extra, sizeof extra, "\"budget\": %d", fit.budget);
+        cs_landscape_fitness lf;
+        class_fitness(&lf, &fit, ctx, fit.name);
+        cs_locality_result lr = {.rwa_fitness = rwa_v,
+                                 .rwa_score = rwa_t,
+                                 .npairs = npairs,
+                                 .rwa_what = rwa_what,
+                                 .fdc_what = fdc_what,
+                                 .fdc_distance = "edit distance between raw encodings (Hamming), "
+                                                 "nearest encodings of the class and of the best "
+                                                 "cell",
+                                 .fx = fx,
+                                 .fd = fd,
+                                 .nf = nf,
+                                 .walks = CS_LOCALITY_WALKS,
+                                 .steps = CS_LOCALITY_STEPS,
+                                 .restarts = nrestart,
+                                 .visited = visited,
+                                 .best = fdc.best};
+        st = cs_landscape_locality_write(ctx, outdir, &lf, &lr, extra, err);
+    }
+out:
+    cs_walks_destroy(&walks);
+    free(dist);
+    free(fx);
+    free(fd);
+    cs_rawspace_destroy(&rs);
+    fitness_destroy(&fit);
+    return st;
+}
+
+/* --- distance to peaks ----------------------------------------------------------
+ * Top cells (the paper's): classes whose mean test accuracy (or the caller's
+ * fitness, with its standard errors if given) is within two
+ * standard errors of the best class's, the standard error being that of the
+ * best class's mean over its repeats (sample standard deviation / sqrt(r)).
+ * The fraction of the space within edit distance d of a top cell is exact:
+ * a multi-source search from every encoding of every top cell. */
+
+cs_status cs_analysis_peaks(const cs_analysis_ctx *ctx, const char *outdir, cs_error *err)
+{
+    fitness fit;
+    cs_rawspace rs;
+    cs_status st = landscape_begin(ctx, "peaks", &fit, &rs, err);
+    if (st)
+        return st;
+    /* what ranks the cells: the paper's mean test accuracy, or the caller's fitness */
+    const double *key = fit.caller ? fit.validation : fit.test;
+    const double *kse = fit.caller ? fit.se : fit.test_se;
+    char key_what[256];
+    if (fit.caller)
+        snprintf(key_what, sizeof key_what, "%s", fit.name);
+    else
+        snprintf(key_what, sizeof key_what, "mean test accuracy at %d epochs", fit.budget);
+    int64_t best = cs_landscape_best(key, fit.nclasses);
+    if (best < 0) { /* fitness_init saw a class with data */
+        cs_rawspace_destroy(&rs);
+        fitness_destroy(&fit);
+        return cs_error_set(err, CS_ERR_ARG, "peaks: no class with data");
+    }
+    double threshold = key[best] - 2.0 * kse[best];
+    uint8_t *top = calloc(fit.nclasses + 1, 1);
+    uint64_t *enc = calloc(fit.nclasses + 1, sizeof *enc);
+    cs_ranked *tops = malloc((fit.with_data + 1) * sizeof *tops);
+    cs_raw_bfs_result *all = malloc(sizeof *all), *valid = malloc(sizeof *valid);
+    if (!top || !enc || !tops || !all || !valid) {
+        st = cs_error_set(err, CS_ERR_NOMEM, "out of memory (peaks)");
+        goto out;
+    }
+    size_t ntop = 0;
+    for (size_t c = 0; c < fit.nclasses; c++)
+        if (!isnan(key[c]) && key[c] >= threshold) {
+            top[c] = 1;
+            tops[ntop++] = (cs_ranked){key[c], (int64_t)c};
+        }
+    qsort(tops, ntop, sizeof *tops, cs_ranked_cmp);
+    for (uint32_t tab = 0; tab < rs.ntables; tab++)
+        for (uint32_t t = 0; t < rs.labellings; t++) {
+            int32_t c = rs.tables[(size_t)tab * rs.labellings + t];
+            if (c >= 0)
+                enc[c] += rs.table_count[tab];
+        }
+    cs_landscape_report(ctx, "peaks: edit distances, all encodings", 0.0);
+    if ((st = cs_raw_bfs(&rs, top, false, ctx->threads, all, NULL, ctx, err)))
+        goto out;
+    cs_landscape_report(ctx, "peaks: edit distances, valid encodings only", 0.0);
+    if ((st = cs_raw_bfs(&rs, top, true, ctx->threads, valid, NULL, ctx, err)))
+        goto out;
+
+    uint64_t raw = rs.matrices * rs.labellings;
+    cs_outfile out;
+    char what[1024];
+    snprintf(what, sizeof what,
+             "encodings within edit distance d of an encoding of a top cell (%zu cells within "
+             "2 standard errors of the best %s); within: "
+             "distances through any encoding, as a fraction of all %llu raw encodings, and "
+             "valid ones of the %llu valid; valid_paths: paths through valid encodings only",
+             ntop, key_what, (unsigned long long)raw, (unsigned long long)rs.valid_encodings);
+    if ((st = cs_analysis_tsv_open(ctx, outdir, "peaks_distance.tsv", what,
+                                   "distance\tencodings\twithin\tfraction_within\t"
+                                   "valid_within\tfraction_valid_within\t"
+                                   "valid_paths_within\tfraction_valid_paths_within",
+                                   &out, err)))
+        goto out;
+    int maxd = all->max_distance > valid->max_distance ? all->max_distance
+                                                        : valid->max_distance;
+    uint64_t cum = 0, cumv = 0, cump = 0;
+    double frac6 = NAN, frac6v = NAN, frac6p = NAN;
+    for (int d = 0; d <= maxd; d++) {
+        cum += all->reached[d];
+        cumv += all->reached_valid[d];
+        cump += valid->reached[d];
+        double f = (double)cum / (double)raw, fv = (double)cumv / (double)rs.valid_encodings,
+               fp = (double)cump / (double)rs.valid_encodings;
+        if (d == 6 || (d == maxd && d < 6)) {
+            frac6 = f;
+            frac6v = fv;
+            frac6p = fp;
+        }
+        fprintf(out.f, "%d\t%llu\t%llu\t", d, (unsigned long long)all->reached[d],
+                (unsigned long long)cum);
+        cs_landscape_put_num(out.f, f);
+        fprintf(out.f, "\t%llu\t", (unsigned long long)cumv);
+        cs_landscape_put_num(out.f, fv);
+        fprintf(out.f, "\t%llu\t", (unsigned long long)cump);
+        cs_landscape_put_num(out.f, fp);
+        fputc('\n', out.f);
+    }
+    if ((st = cs_analysis_close(&out, err)))
+        goto out;
+    snprintf(what, sizeof what, "top cells: %s within 2 standard errors of the best",
+             key_what);
+    if ((st = cs_analysis_tsv_open(ctx, outdir, "peaks_top.tsv", what,
+                                   fit.caller ? "class\tcell\tfitness\tfitness_standard_error"
+                                                "\tencodings"
+                                              : "class\tcell\tmean_test\ttest_standard_error"
+                                                "\tencodings",
+                                   &out, err)))
+        goto out;
+    for (size_t i = 0; i < ntop; i++) {
+        char cell[128];
+        class_compact(ctx->space, tops[i].c, cell, sizeof cell);
+        fprintf(out.f, "%lld\t%s\t", (long long)tops[i].c, cell);
+        cs_landscape_put_num(out.f, key[tops[i].c]);
+        fputc('\t', out.f);
+        cs_landscape_put_num(out.f, kse[tops[i].c]);
+        fprintf(out.f, "\t%llu\n", (unsigned long long)enc[tops[i].c]);
+    }
+    if ((st = cs_analysis_close(&out, err)))
+        goto out;
+    char cell[128], n1[40], n2[40], n3[40], n4[40], n5[40], n6[40], body[3072], head[384];
+    class_compact(ctx->space, best, cell, sizeof cell);
+    if (fit.caller)
+        snprintf(head, sizeof head, "\"fitness\": \"%s\", \"budget\"", fit.name);
+    else
+        snprintf(head, sizeof head, "\"budget\"");
+    const char *kname = fit.caller ? "fitness" : "mean_test";
+    const char *sename = fit.caller ? "fitness" : "test";
+    snprintf(body, sizeof body,
+             "%s: %d, \"best_class\": %lld, \"best_cell\": \"%s\", "
+             "\"best_%s\": %s, \"best_%s_standard_error\": %s, \"threshold\": %s, "
+             "\"top_cells\": %zu, \"top_encodings\": %llu, \"raw_encodings\": %llu, "
+             "\"valid_encodings\": %llu, \"space_reading\": \"fraction_within: all raw "
+             "encodings, valid or not, distances through any encoding (Hamming distance of "
+             "encodings); valid_paths: valid encodings, paths through valid encodings only\", "
+             "\"fraction_within_6\": %s, \"fraction_valid_within_6\": %s, "
+             "\"fraction_valid_paths_within_6\": %s, \"max_distance\": %d, "
+             "\"max_distance_valid_paths\": %d",
+             head, fit.budget, (long long)best, cell, kname,
+             cs_landscape_json_num(n1, sizeof n1, key[best]), sename,
+             cs_landscape_json_num(n2, sizeof n2, kse[best]),
+             cs_landscape_json_num(n3, sizeof n3, threshold),
+             ntop, (unsigned long long)all->reached[0], (unsigned long long)raw,
+             (unsigned long long)rs.valid_encodings, cs_landscape_json_num(n4, sizeof n4, frac6),
+             cs_landscape_json_num(n5, sizeof n5, frac6v), cs_landscape_json_num(n6, sizeof n6, frac6p),
+             all->max_distance, valid->max_distance);
+    st = cs_analysis_json_write(ctx, outdir, "peaks.json", "peaks", body, err);
+out:
+    free(top);
+    free(enc);
+    free(tops);
+    free(all);
+    free(valid);
+    cs_rawspace_destroy(&rs);
+    fitness_destroy(&fit);
+    return st;
+}
+
+
+cs_status cs_analysis_optima(const cs_analysis_ctx *ctx, const char *outdir, cs_error *err)
+{
+    fitness fit;
+    cs_rawspace rs;
+    cs_nbgraph g;
+    cs_status st = landscape_begin(ctx, "optima", &fit, &rs, err);
+    if (st)
+        return st;
+    cs_landscape_report(ctx, "optima: neighbour graph", 0.0);
+    if (!(st = cs_nbgraph_build(&g, &rs, ctx->threads, err))) {
+        char what[256], extra[64];
+        if (fit.caller)
+            snprintf(what, sizeof what, "%s", fit.name);
+        else
+            snprintf(what, sizeof what, "mean validation accuracy at %d epochs", fit.budget);
+        snprintf(extra, sizeof extra, "\"budget\": %d", fit.budget);
+        cs_landscape_fitness lf;
+        class_fitness(&lf, &fit, ctx, what);
+        st = cs_landscape_optima_write(ctx, outdir, &g, &lf, extra, err);
+        cs_nbgraph_destroy(&g);
+    }
+    cs_rawspace_destroy(&rs);
+    fitness_destroy(&fit);
+    return st;
+}
