@@ -55,7 +55,14 @@ extern "C" {
 #define CS_NB201_SCORE_DEFAULT "test-accuracy"
 #define CS_NB201_COST_DEFAULT "train-all-time"
 
-/* What the data analyses read, resolved from a context. */
+/* A fitness file for NAS-Bench-201 (cs_fitness_file_read): the key column
+ * `arch` holds arch strings ("|nor_conv_3x3~0|+|...|"); out gets
+ * CS_NB201_CELLS values in API index order, for ctx->fitness. */
+cs_status cs_nb201_fitness_file(const char *path, double *out, size_t *with_data,
+                                cs_error *err);
+
+/* What the data analyses read, resolved from a context.  A caller's
+ * fitness (ctx->fitness, per API index) replaces the fitness metric. */
 typedef struct cs_nb201_values {
     int dataset;
     const char *dataset_name;

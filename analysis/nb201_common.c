@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cs_fitness.h"
+#include "cs_nb201.h"
 #include "cs_nb201_data.h"
 
 void cs_nb201_name_index(const void *user, int64_t v, char *buf, size_t size)
@@ -126,7 +128,9 @@ cs_status cs_nb201_values_init(cs_nb201_values *v, const cs_analysis_ctx *ctx,
     list_metrics(d, ds, have, sizeof have);
     int fm, sm, cm = -1;
     cs_status st;
-    if (ctx->nb201_fitness) {
+    if (ctx->fitness) {
+        fm = -1; /* the caller's, per API index */
+    } else if (ctx->nb201_fitness) {
         if ((st = named_metric(v, ctx, analysis, ctx->nb201_fitness, have, &fm, err)))
             return st;
     } else if ((fm = metric_of(d, ds, CS_NB201_FITNESS_DEFAULT)) < 0) {
@@ -142,14 +146,21 @@ cs_status cs_nb201_values_init(cs_nb201_values *v, const cs_analysis_ctx *ctx,
     if (ctx->nb201_score) {
         if ((st = named_metric(v, ctx, analysis, ctx->nb201_score, have, &sm, err)))
             return st;
-    } else if ((sm = metric_of(d, ds, CS_NB201_SCORE_DEFAULT)) < 0)
+    } else if ((sm = metric_of(d, ds, CS_NB201_SCORE_DEFAULT)) < 0) {
+        if (fm < 0)
+            return cs_error_set(err, CS_ERR_ARG,
+                                "%s: dataset %s of %s has no %s (it has: %s); name the score "
+                                "metric", analysis, v->dataset_name, ctx->data_name,
+                                CS_NB201_SCORE_DEFAULT, have);
         sm = fm;
+    }
     if (ctx->nb201_cost) {
         if ((st = named_metric(v, ctx, analysis, ctx->nb201_cost, have, &cm, err)))
             return st;
     } else
         cm = metric_of(d, ds, CS_NB201_COST_DEFAULT);
-    v->fitness_metric = cs_nb201_data_metric(d, fm);
+    v->fitness_metric = fm >= 0 ? cs_nb201_data_metric(d, fm)
+                        : ctx->fitness_name ? ctx->fitness_name : "the caller's fitness";
     v->score_metric = cs_nb201_data_metric(d, sm);
     v->cost_metric = cm >= 0 ? cs_nb201_data_metric(d, cm) : NULL;
     v->fitness = malloc(CS_NB201_CELLS * sizeof *v->fitness);
@@ -159,7 +170,8 @@ cs_status cs_nb201_values_init(cs_nb201_values *v, const cs_analysis_ctx *ctx,
         cs_nb201_values_destroy(v);
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     }
-    const double *f = cs_nb201_data_means(d, ds, fm), *s = cs_nb201_data_means(d, ds, sm),
+    const double *f = fm >= 0 ? cs_nb201_data_means(d, ds, fm) : ctx->fitness,
+                 *s = cs_nb201_data_means(d, ds, sm),
                  *c = cm >= 0 ? cs_nb201_data_means(d, ds, cm) : NULL;
     for (size_t i = 0; i < CS_NB201_CELLS; i++) {
         bool ok = !isnan(f[i]) && !isnan(s[i]);
@@ -172,7 +184,7 @@ cs_status cs_nb201_values_init(cs_nb201_values *v, const cs_analysis_ctx *ctx,
         cs_nb201_values_destroy(v);
         return cs_error_set(err, CS_ERR_ARG,
                             "%s: no cell has both %s and %s for dataset %s in %s", analysis,
-                            cs_nb201_data_metric(d, fm), cs_nb201_data_metric(d, sm),
+                            v->fitness_metric, cs_nb201_data_metric(d, sm),
                             cs_nb201_data_dataset(d, ds), ctx->data_name);
     }
     return CS_OK;
@@ -212,4 +224,20 @@ void cs_nb201_values_json(const cs_nb201_values *v, char *buf, size_t size)
              v->dataset_name, v->fitness_metric, v->fitness_fallback ? "true" : "false",
              v->score_metric, v->cost_metric ? "\"" : "", v->cost_metric ? v->cost_metric : "null",
              v->cost_metric ? "\"" : "");
+}
+
+static int64_t arch_lookup(void *user, const char *key, size_t len)
+{
+    (void)user;
+    cs_nb201_cell c;
+    if (cs_nb201_parse(key, len, &c, NULL))
+        return -1;
+    return (int64_t)cs_nb201_index(&c);
+}
+
+cs_status cs_nb201_fitness_file(const char *path, double *out, size_t *with_data,
+                                cs_error *err)
+{
+    return cs_fitness_file_read(path, "arch", CS_NB201_CELLS, arch_lookup, NULL, out,
+                                with_data, err);
 }

@@ -879,11 +879,12 @@ cs_status cs_opt_bench_init(cs_opt_bench **out, const cs_analysis_ctx *ctx,
     if (!ctx->store || !ctx->class_entry)
         return cs_error_set(err, CS_ERR_ARG,
                             "the optimisers need a dataset (a store with 108-epoch runs)");
-    int b108 = cs_store_budget_index(ctx->store, 108);
+    int epochs = ctx->budget ? ctx->budget : 108;
+    int b108 = cs_store_budget_index(ctx->store, epochs);
     if (b108 < 0)
-        return cs_error_set(err, CS_ERR_NOTFOUND,
-                            "%s has no 108-epoch runs; the optimisers query that budget",
-                            ctx->data_name);
+        return cs_error_set(err, ctx->budget ? CS_ERR_ARG : CS_ERR_NOTFOUND,
+                            "%s has no %d-epoch runs; the optimisers query that budget",
+                            ctx->data_name, epochs);
     cs_opt_bench *b = calloc(1, sizeof *b);
     if (!b)
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
@@ -917,7 +918,7 @@ cs_status cs_opt_bench_init(cs_opt_bench **out, const cs_analysis_ctx *ctx,
         .cost_unit = "seconds",
         .data_name = ctx->data_name,
         .benchmark = "NAS-Bench-101",
-        .epochs = 108,
+        .epochs = epochs,
         .synthetic = cs_analysis_synthetic(ctx),
     };
     size_t covered = 0;
@@ -939,16 +940,17 @@ cs_status cs_opt_bench_init(cs_opt_bench **out, const cs_analysis_ctx *ctx,
                 cs_hash_to_hex(ent->hash, hex);
                 cs_opt_bench_destroy(b);
                 return cs_error_set(err, CS_ERR_FORMAT,
-                                    "%s: cell %s, 108-epoch repeat %d: training time %g, "
+                                    "%s: cell %s, %d-epoch repeat %d: training time %g, "
                                     "validation %g, test %g; the simulated optimisers need "
                                     "a positive time and finite accuracies",
-                                    ctx->data_name, hex, r, t, v, a);
+                                    ctx->data_name, hex, epochs, r, t, v, a);
             }
-            b->own_val[c * CS_STORE_REPEATS + (size_t)r] = v;
+            /* a caller's fitness is what every query of the class returns */
+            b->own_val[c * CS_STORE_REPEATS + (size_t)r] = ctx->fitness ? ctx->fitness[c] : v;
             b->own_cost[c * CS_STORE_REPEATS + (size_t)r] = t;
             sum += a;
         }
-        if (!nr)
+        if (!nr || (ctx->fitness && !isfinite(ctx->fitness[c])))
             continue;
         b->own_nrep[c] = (uint8_t)nr;
         b->own_test[c] = sum / nr;
@@ -957,7 +959,8 @@ cs_status cs_opt_bench_init(cs_opt_bench **out, const cs_analysis_ctx *ctx,
     if (!covered) {
         cs_opt_bench_destroy(b);
         return cs_error_set(err, CS_ERR_NOTFOUND,
-                            "no cell of the space has 108-epoch data in %s", ctx->data_name);
+                            "no cell of the space has %d-epoch data%s in %s", epochs,
+                            ctx->fitness ? " and a fitness" : "", ctx->data_name);
     }
     /* What the store gave is checked above, with the cells' hashes. */
     return bench_setup(out, b, o, ctx->seed, resolve_threads(ctx, o), ctx->progress,
@@ -1969,9 +1972,21 @@ out:
 cs_status cs_opt_write(const cs_analysis_ctx *ctx, const cs_opt_options *o,
                        const cs_opt_results *r, const char *outdir, cs_error *err)
 {
-    opt_labels lb = {ctx,   true, ctx->data_name,        "NAS-Bench-101",      "seconds",
-                     "NAS-Bench-101 Fig. 7", false, 108, "validation accuracy",
-                     "mean test accuracy",   NULL};
+    char test_what[64];
+    int epochs = ctx->budget ? ctx->budget : 108;
+    snprintf(test_what, sizeof test_what, "mean test accuracy");
+    opt_labels lb = {ctx,
+                     true,
+                     ctx->data_name,
+                     "NAS-Bench-101",
+                     "seconds",
+                     "NAS-Bench-101 Fig. 7",
+                     false,
+                     epochs,
+                     ctx->fitness ? (ctx->fitness_name ? ctx->fitness_name : "the caller's fitness")
+                                  : "validation accuracy",
+                     test_what,
+                     NULL};
     return write_results(&lb, o, r, outdir, err);
 }
 
