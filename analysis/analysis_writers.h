@@ -15,6 +15,11 @@
 /* Points of an ECDF file (cs_dataset.h's f_k grid). */
 #define ECDF_MAX_POINTS 2001
 
+/* The inside of a JSON string for s: '"' and '\\' escaped, control
+ * characters dropped.  _escape writes it into buf (truncated to size). */
+void cs_json_put_string(FILE *f, const char *s);
+const char *cs_json_escape(const char *s, char *buf, size_t size);
+
 typedef struct cs_jb {
     FILE *f;
     char *buf;

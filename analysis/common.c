@@ -1,5 +1,6 @@
 /* The analysis context and the writers every analysis uses. */
 #include "cs_analysis.h"
+#include "analysis_writers.h"
 #include "cs_export.h"
 #include "cs_nb201_data.h"
 
@@ -124,12 +125,7 @@ cs_status cs_analysis_json_write_as(const cs_analysis_source *src, uint64_t seed
         return st;
     /* The data name is ours or a file name: escape what JSON needs. */
     fprintf(out.f, "{\"analysis\": \"%s\", \"data\": \"", analysis);
-    for (const char *p = src->name; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fputc('\\', out.f);
-        if ((unsigned char)*p >= 0x20)
-            fputc(*p, out.f);
-    }
+    cs_json_put_string(out.f, src->name);
     fprintf(out.f, "\", \"synthetic\": %s, \"seed\": %llu%s%s}\n",
             src->synthetic ? "true" : "false", (unsigned long long)seed,
             body && *body ? ", " : "", body ? body : "");

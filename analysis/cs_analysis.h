@@ -76,11 +76,19 @@ bool cs_analysis_synthetic(const cs_analysis_ctx *ctx);
 typedef cs_status (*cs_analysis_fn)(const cs_analysis_ctx *ctx, const char *outdir,
                                     cs_error *err);
 
+/* How an analysis uses a caller's fitness (cs_analysis_ctx.fitness). */
+typedef enum cs_analysis_fitness_use {
+    CS_FITNESS_UNUSED = 0, /* reads fixed metrics, or none */
+    CS_FITNESS_WITH_DATA,  /* climbs the fitness; still needs the data (scores, costs) */
+    CS_FITNESS_ALONE       /* a fitness suffices: runs without data when given one */
+} cs_analysis_fitness_use;
+
 typedef struct cs_analysis_info {
     const char *name;      /* as in `cellscape analyze NAME` */
     const char *summary;   /* one line for --help */
-    bool needs_data;       /* needs a store */
+    bool needs_data;       /* needs a store (or, for CS_FITNESS_ALONE, a fitness) */
     cs_analysis_fn run;
+    cs_analysis_fitness_use fitness;
 } cs_analysis_info;
 
 /* The registry, in the order a report runs them. */

@@ -1,5 +1,6 @@
 /* The files of the graph-level landscape analyses, shared by both spaces:
  * locality (autocorrelation, fitness-distance correlation) and local optima. */
+#include "analysis_writers.h"
 #include "cs_landscape.h"
 #include "landscape_internal.h"
 
@@ -81,7 +82,7 @@ cs_status cs_landscape_locality_write(const cs_analysis_ctx *ctx, const char *ou
     char cell[128], n1[40], n2[40], n3[40], n4[40], n5[40], n6[40], n7[40];
     lf->name(lf->name_user, r->best, cell, sizeof cell);
     const char *fs = lf->fitness_short, *ss = lf->score_short;
-    char body[4096];
+    char body[4096], what_json[1024];
     snprintf(body, sizeof body,
              "%s%s\"fitness\": \"%s\", \"%s_with_data\": %zu, \"walks\": %d, "
              "\"steps_per_walk\": %d, \"restarts\": %llu, \"%s_visited\": %zu, "
@@ -90,7 +91,8 @@ cs_status cs_landscape_locality_write(const cs_analysis_ctx *ctx, const char *ou
              "\"best_%s\": %s, \"fdc_distance\": \"%s\", \"fdc_pearson\": %s, "
              "\"fdc_spearman\": %s, \"max_distance\": %d",
              extra_json ? extra_json : "", extra_json && *extra_json ? ", " : "",
-             lf->fitness_what, lf->vertex_plural, r->nf, r->walks, r->steps,
+             cs_json_escape(lf->fitness_what, what_json, sizeof what_json), lf->vertex_plural,
+             r->nf, r->walks, r->steps,
              (unsigned long long)r->restarts, lf->vertex_plural, r->visited, fs,
              cs_landscape_json_num(n1, sizeof n1, r->rwa_fitness[1]), fs,
              cs_landscape_json_num(n2, sizeof n2, r->rwa_fitness[2]), fs,
@@ -186,7 +188,7 @@ cs_status cs_landscape_optima_write(const cs_analysis_ctx *ctx, const char *outd
     }
     if ((st = optima_tsv(ctx, outdir, &o, lf, err)) || (st = basins_tsv(ctx, outdir, &o, err)))
         goto out;
-    char cell[128], tcell[128], n[8][40], body[4096];
+    char cell[128], tcell[128], n[8][40], body[4096], what_json[1024];
     lf->name(lf->name_user, best, cell, sizeof cell);
     if (o.noptima)
         lf->name(lf->name_user, o.optima[0], tcell, sizeof tcell);
@@ -206,7 +208,8 @@ cs_status cs_landscape_optima_write(const cs_analysis_ctx *ctx, const char *outd
              "\"optima_%s_mean\": %s, \"optima_%s_median\": %s, "
              "\"optima_%s_min\": %s",
              extra_json ? extra_json : "", extra_json && *extra_json ? ", " : "",
-             lf->fitness_what, lf->vertex_plural, o.with_data, lf->vertex_plural, o.isolated,
+             cs_json_escape(lf->fitness_what, what_json, sizeof what_json), lf->vertex_plural,
+             o.with_data, lf->vertex_plural, o.isolated,
              noptima, o.nstrict, noptima - o.nstrict, lf->vertex_what, (long long)best,
              lf->name_what, cell, lf->fitness_short, cs_landscape_json_num(n[0], sizeof n[0], f[best]),
              o.degree[best] ? "false" : "true", gbasin,

@@ -17,6 +17,7 @@
  * distance is then a plain Hamming distance on the encoding (edge bits and
  * operations).  peaks also reports the valid encodings within distance d,
  * both under that metric and with paths kept on valid encodings. */
+#include "analysis_writers.h"
 #include "cs_landscape.h"
 #include "landscape_internal.h"
 #include "cs_parallel.h"
@@ -395,10 +396,12 @@ cs_status cs_analysis_peaks(const cs_analysis_ctx *ctx, const char *outdir, cs_e
     }
     if ((st = cs_analysis_close(&out, err)))
         goto out;
-    char cell[128], n1[40], n2[40], n3[40], n4[40], n5[40], n6[40], body[3072], head[384];
+    char cell[128], n1[40], n2[40], n3[40], n4[40], n5[40], n6[40], body[3072], head[384],
+        name_json[320];
     class_compact(ctx->space, best, cell, sizeof cell);
     if (fit.caller)
-        snprintf(head, sizeof head, "\"fitness\": \"%s\", \"budget\"", fit.name);
+        snprintf(head, sizeof head, "\"fitness\": \"%s\", \"budget\"",
+                 cs_json_escape(fit.name, name_json, sizeof name_json));
     else
         snprintf(head, sizeof head, "\"budget\"");
     const char *kname = fit.caller ? "fitness" : "mean_test";

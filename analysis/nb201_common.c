@@ -1,5 +1,6 @@
 /* What every NAS-Bench-201 analysis starts from: the values it reads from
  * the data, the graph of cells one edit apart, and cells' names. */
+#include "analysis_writers.h"
 #include "cs_nb201_analysis.h"
 
 #include <math.h>
@@ -217,11 +218,13 @@ void cs_nb201_values_fitness(const cs_nb201_values *v, cs_landscape_fitness *lf,
 /* The fields every data analysis's JSON starts with. */
 void cs_nb201_values_json(const cs_nb201_values *v, char *buf, size_t size)
 {
+    char fitness[1024];
     snprintf(buf, size,
              "\"space\": \"NAS-Bench-201\", \"dataset\": \"%s\", \"fitness_metric\": \"%s\", "
              "\"fitness_is_test_accuracy\": %s, \"score_metric\": \"%s\", "
              "\"cost_metric\": %s%s%s",
-             v->dataset_name, v->fitness_metric, v->fitness_fallback ? "true" : "false",
+             v->dataset_name, cs_json_escape(v->fitness_metric, fitness, sizeof fitness),
+             v->fitness_fallback ? "true" : "false",
              v->score_metric, v->cost_metric ? "\"" : "", v->cost_metric ? v->cost_metric : "null",
              v->cost_metric ? "\"" : "");
 }

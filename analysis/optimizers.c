@@ -87,6 +87,7 @@
 #define _POSIX_C_SOURCE 200809L /* open_memstream, sysconf, clock_gettime */
 #endif
 
+#include "analysis_writers.h"
 #include "cs_optimizers.h"
 #include "cs_parallel.h"
 
@@ -1744,6 +1745,7 @@ typedef struct opt_labels {
     bool synthetic;
     int epochs;
     const char *fitness_what, *score_what, *json_fields;
+    bool name_fitness; /* a caller's fitness: every file names it */
 } opt_labels;
 
 static cs_analysis_source labels_source(const opt_labels *lb)
@@ -1850,8 +1852,9 @@ static cs_status write_results(const opt_labels *lb, const cs_opt_options *o,
     /* Every run's final state. */
     snprintf(what, sizeof what,
              "simulated NAS optimisers: every run's final regret at %.17g simulated %s, "
-             "queries charged, and incumbent (class of the space)",
-             o->budget, lb->cost_unit);
+             "queries charged, and incumbent (class of the space)%s%s",
+             o->budget, lb->cost_unit, lb->name_fitness ? "; fitness: " : "",
+             lb->name_fitness ? lb->fitness_what : "");
     if ((st = labels_tsv_open(lb, outdir, "optimizers_final.tsv", what,
                                    "method\trun\tfinal_regret\tqueries\tincumbent_class\t"
                                    "incumbent_validation_accuracy\tincumbent_mean_test_accuracy",
@@ -1889,11 +1892,11 @@ static cs_status write_results(const opt_labels *lb, const cs_opt_options *o,
         if (sorted[m])
             fprintf(cf, "\t%s", method_names[m]);
     fclose(cf);
-    if ((st = labels_tsv_open(lb, outdir, "optimizers_ecdf.tsv",
-                                   "simulated NAS optimisers: empirical CDF of the final "
-                                   "regret (row i: fraction (i+1)/runs of the runs end with at "
-                                   "most this regret)",
-                                   columns, &out, err)))
+    snprintf(what, sizeof what,
+             "simulated NAS optimisers: empirical CDF of the final regret (row i: fraction "
+             "(i+1)/runs of the runs end with at most this regret)%s%s",
+             lb->name_fitness ? "; fitness: " : "", lb->name_fitness ? lb->fitness_what : "");
+    if ((st = labels_tsv_open(lb, outdir, "optimizers_ecdf.tsv", what, columns, &out, err)))
         goto out;
     for (int i = 0; i < R; i++) {
         cs_analysis_put_double(out.f, (double)(i + 1) / R);
@@ -1975,6 +1978,11 @@ cs_status cs_opt_write(const cs_analysis_ctx *ctx, const cs_opt_options *o,
     char test_what[64];
     int epochs = ctx->budget ? ctx->budget : 108;
     snprintf(test_what, sizeof test_what, "mean test accuracy");
+    const char *fitness_name = ctx->fitness_name ? ctx->fitness_name : "the caller's fitness";
+    char fields[1100], name_json[1024];
+    /* The default's files stay as they were; a caller's fitness is named. */
+    snprintf(fields, sizeof fields, "\"fitness\": \"%s\"",
+             cs_json_escape(fitness_name, name_json, sizeof name_json));
     opt_labels lb = {ctx,
                      true,
                      ctx->data_name,
@@ -1983,10 +1991,10 @@ cs_status cs_opt_write(const cs_analysis_ctx *ctx, const cs_opt_options *o,
                      "NAS-Bench-101 Fig. 7",
                      false,
                      epochs,
-                     ctx->fitness ? (ctx->fitness_name ? ctx->fitness_name : "the caller's fitness")
-                                  : "validation accuracy",
+                     ctx->fitness ? fitness_name : "validation accuracy",
                      test_what,
-                     NULL};
+                     ctx->fitness ? fields : NULL,
+                     ctx->fitness != NULL};
     return write_results(&lb, o, r, outdir, err);
 }
 
@@ -2006,7 +2014,8 @@ cs_status cs_opt_write_problem(const cs_analysis_ctx *ctx, const cs_opt_problem 
                      p->epochs,
                      p->fitness_what ? p->fitness_what : "validation accuracy",
                      p->score_what ? p->score_what : "mean test accuracy",
-                     p->json_fields};
+                     p->json_fields,
+                     ctx->fitness != NULL};
     return write_results(&lb, o, r, outdir, err);
 }
 

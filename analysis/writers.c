@@ -66,15 +66,35 @@ void cs_jb_fields(cs_jb *b, const char *fields)
     fputs(fields, b->f);
 }
 
+void cs_json_put_string(FILE *f, const char *s)
+{
+    /* Control characters are dropped: names and paths have none worth keeping. */
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            fputc('\\', f);
+        if ((unsigned char)*s >= 0x20)
+            fputc(*s, f);
+    }
+}
+
+const char *cs_json_escape(const char *s, char *buf, size_t size)
+{
+    FILE *f = fmemopen(buf, size, "w");
+    if (!f) {
+        buf[0] = '\0';
+        return buf;
+    }
+    setvbuf(f, NULL, _IONBF, 0);
+    cs_json_put_string(f, s);
+    fclose(f);
+    buf[size - 1] = '\0';
+    return buf;
+}
+
 void cs_jb_strval(cs_jb *b, const char *s)
 {
     fputc('"', b->f);
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            fputc('\\', b->f);
-        if ((unsigned char)*s >= 0x20)
-            fputc(*s, b->f);
-    }
+    cs_json_put_string(b->f, s);
     fputc('"', b->f);
 }
 

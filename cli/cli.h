@@ -29,6 +29,9 @@ bool cs_cli_int(const char *cmd, const char *opt, const char *text, int lo, int 
                 int *out);
 /* Map a library status to an exit code. */
 int cs_cli_exit_for(cs_status st);
+/* The same for reading an input: a file that cannot be read is bad input
+ * (1), not an output that could not be written (4). */
+int cs_cli_exit_for_input(cs_status st);
 
 /* Progress lines on stderr, throttled, only when stderr is a terminal or
  * CELLSCAPE_PROGRESS=1 (so logs of scripts stay clean). */

@@ -31,7 +31,7 @@ static const char *const help =
     "  -h, --help        this text\n\n"
     "A cell outside the space (OutOfDomainError) is an answer, not an error.\n"
     "Exit status: 0 all cells read, 1 some cell malformed (ValueError or\n"
-    "unreadable text), 2 bad usage.\n";
+    "unreadable text), 2 bad usage; 128+N killed by signal N.\n";
 
 typedef struct answer {
     long line;

@@ -39,7 +39,7 @@ static const char *const help =
     "The summary goes to standard output, or to standard error when the\n"
     "classes go to standard output.  Exit status: 0 done (and certified, with\n"
     "--verify), 2 bad usage, 3 a certification check failed, 4 output not\n"
-    "written, 5 internal error.\n";
+    "written, 5 internal error; 128+N killed by signal N (130: Ctrl-C).\n";
 
 typedef enum { FMT_NONE, FMT_TSV, FMT_JSONL, FMT_NASBENCH } out_format;
 

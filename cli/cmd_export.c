@@ -54,7 +54,8 @@ static const char *const help =
     "Numbers are written with the fewest digits that read back as the same\n"
     "double.\n\n"
     "Exit status: 0 written, 1 the store unreadable or malformed, 2 bad usage,\n"
-    "4 the output not written (or interrupted), 5 internal error.\n";
+    "4 the output not written, 5 internal error; 128+N killed by signal N\n"
+    "(130: Ctrl-C), nothing left behind.\n";
 
 /* The import reports no fraction (done < 0): show the phase only, as
  * 'cellscape import' does. */

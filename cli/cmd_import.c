@@ -24,8 +24,8 @@ static const char *const help =
     "  -q, --quiet        no progress on standard error\n"
     "  -h, --help         this text\n\n"
     "Exit status: 0 imported, 1 bad input (the message names the file, record\n"
-    "and byte offset), 2 bad usage, 4 the store could not be written (or\n"
-    "interrupted).\n";
+    "and byte offset), 2 bad usage, 4 the store could not be written;\n"
+    "128+N killed by signal N (130: Ctrl-C), nothing left behind.\n";
 
 
 static void on_progress(void *user, const char *phase, double done)

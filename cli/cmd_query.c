@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cs_rng.h"
 #include "cs_export.h"
 #include "cs_store.h"
 
@@ -33,15 +34,7 @@ static const char *const help =
     "validity.  A SYNTHETIC store's answers say so: a '# SYNTHETIC' line before\n"
     "the TSV header, \"synthetic\": true in every JSON line, a note on stderr.\n"
     "Exit status: 0 all cells read, 1 some cell malformed or the store\n"
-    "unreadable, 2 bad usage.\n";
-
-static uint64_t splitmix(uint64_t *s)
-{
-    uint64_t z = (*s += UINT64_C(0x9E3779B97F4A7C15));
-    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-    return z ^ (z >> 31);
-}
+    "unreadable, 2 bad usage, 5 internal error; 128+N killed by signal N.\n";
 
 static bool is_hash(const char *t, size_t len, unsigned char raw[16])
 {
@@ -135,7 +128,7 @@ int cs_cmd_query(int argc, char **argv)
     cs_status st = cs_store_open_any(&s, path, NULL, &err);
     if (st) {
         cs_cli_error("query", "%s", err.msg);
-        return cs_cli_exit_for(st);
+        return cs_cli_exit_for_input(st);
     }
     cs_query_result *r = malloc(sizeof *r);
     if (!r) {
@@ -195,7 +188,7 @@ int cs_cmd_query(int argc, char **argv)
         if (found && !mean && !all && rep < 0) {
             int b = cs_store_budget_index(s, epochs);
             int n = b >= 0 ? cs_store_entry_at(s, (size_t)r->index)->repeats[b] : 0;
-            rep = n ? (int)(splitmix(&rng) % (uint64_t)n) : 0;
+            rep = n ? (int)(cs_splitmix64(&rng) % (uint64_t)n) : 0;
         }
         cs_status qst = CS_OK;
         if (found && !all) {

@@ -46,7 +46,8 @@ static const char *const help =
     "  -q, --quiet      no progress on standard error, no summary on standard output\n"
     "  -h, --help       this text\n\n"
     "Exit status: 0 done, 1 bad input data, 2 bad usage, 4 output not written\n"
-    "(or gnuplot failed, or interrupted), 5 internal error.\n";
+    "(or gnuplot failed), 5 internal error; 128+N killed by signal N (130:\n"
+    "Ctrl-C).\n";
 
 /* Progress for a long job that may not run on a terminal: a line per step
  * always (unless quiet), the terminal's running fraction as usual. */

@@ -37,7 +37,8 @@ static const char *const help =
     "  -q, --quiet        no progress on standard error\n"
     "  -h, --help         this text\n\n"
     "A one-line summary goes to standard error.  Exit status: 0 written, 2 bad\n"
-    "usage, 4 output not written (or interrupted), 5 internal error.\n";
+    "usage, 4 output not written, 5 internal error; 128+N killed by signal N\n"
+    "(130: Ctrl-C), nothing left behind.\n";
 
 static bool parse_seed(const char *text, uint64_t *out)
 {

@@ -46,6 +46,11 @@ int cs_cli_exit_for(cs_status st)
     }
 }
 
+int cs_cli_exit_for_input(cs_status st)
+{
+    return st == CS_ERR_IO ? CS_EXIT_INPUT : cs_cli_exit_for(st);
+}
+
 static double now(void)
 {
     struct timespec t;

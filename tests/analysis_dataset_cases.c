@@ -23,9 +23,6 @@
 
 TCase *cs_dataset_tcase(void);
 /* analysis_stats_cases.c: the definitions computed directly, O(n^2) */
-double cs_test_direct_pearson(const double *x, const double *y, size_t n);
-double cs_test_direct_spearman(const double *x, const double *y, size_t n);
-double cs_test_direct_tau_b(const double *x, const double *y, size_t n);
 
 #ifndef CS_TEST_TMPDIR
 #define CS_TEST_TMPDIR "/tmp"

@@ -961,6 +961,325 @@ START_TEST(data_analyses_need_a_store)
 }
 END_TEST
 
+/* --- any fitness, by brute force ---------------------------------------------------
+ * A fitness that is no stored metric: a score with ties (plateaus), minus a
+ * penalty per edge of the cell, and no value for about one class in seven.
+ * The optima, the FDC and the walk autocorrelation the library computes on
+ * it are checked against the definitions, computed here from the raw
+ * encodings alone (the oracle above), on the five-vertex space. */
+static double *any_fitness(const cs_space *sp)
+{
+    size_t nc = cs_space_num_classes(sp);
+    double *f = malloc(nc * sizeof *f);
+    ck_assert(f != NULL);
+    const cs_enum_result *res = cs_space_result(sp);
+    for (size_t c = 0; c < nc; c++) {
+        unsigned long long st = (unsigned long long)c * 2654435761ULL + 12345;
+        unsigned long long r = cs_test_rand(&st);
+        cs_cell cell;
+        cs_enum_class_cell(res, &res->classes[c], &cell);
+        int edges = 0;
+        for (int v = 0; v < cell.n; v++)
+            edges += __builtin_popcount(cell.adj[v]);
+        f[c] = r % 7 == 0 ? NAN : (double)((r >> 17) % 12) * 0.25 - 0.125 * edges;
+    }
+    return f;
+}
+
+/* Adjacency lists of the definition's graph (oracle_edges). */
+typedef struct def_graph {
+    size_t n;
+    size_t *deg;
+    int64_t **nb;
+} def_graph;
+
+static void def_graph_init(def_graph *d, const raw_oracle *o, size_t nc)
+{
+    size_t ne;
+    uint64_t *e = oracle_edges(o, &ne);
+    d->n = nc;
+    d->deg = calloc(nc, sizeof *d->deg);
+    d->nb = calloc(nc, sizeof *d->nb);
+    ck_assert(d->deg && d->nb);
+    for (size_t i = 0; i < ne; i++) {
+        d->deg[e[i] >> 32]++;
+        d->deg[e[i] & 0xffffffffu]++;
+    }
+    for (size_t v = 0; v < nc; v++) {
+        d->nb[v] = malloc((d->deg[v] + 1) * sizeof *d->nb[v]);
+        ck_assert(d->nb[v] != NULL);
+        d->deg[v] = 0;
+    }
+    for (size_t i = 0; i < ne; i++) {
+        int64_t a = (int64_t)(e[i] >> 32), b = (int64_t)(e[i] & 0xffffffffu);
+        d->nb[a][d->deg[a]++] = b;
+        d->nb[b][d->deg[b]++] = a;
+    }
+    free(e);
+}
+
+static void def_graph_destroy(def_graph *d)
+{
+    for (size_t v = 0; v < d->n; v++)
+        free(d->nb[v]);
+    free(d->nb);
+    free(d->deg);
+}
+
+START_TEST(optima_any_fitness_brute_force)
+{
+    const cs_space *sp = space(5);
+    size_t nc = cs_space_num_classes(sp);
+    double *f = any_fitness(sp);
+    raw_oracle o;
+    oracle_init(&o, sp);
+    def_graph d;
+    def_graph_init(&d, &o, nc);
+    /* the definitions */
+    size_t with_data = 0, isolated = 0, noptima = 0, nstrict = 0, nascent = 0, plateaus = 0;
+    uint64_t sum_steps = 0;
+    uint32_t max_steps = 0;
+    int64_t *up = malloc(nc * sizeof *up), *end = malloc(nc * sizeof *end);
+    uint8_t *strict = calloc(nc, 1);
+    ck_assert(up && end && strict);
+    for (size_t v = 0; v < nc; v++) {
+        up[v] = -1;
+        if (isnan(f[v]))
+            continue;
+        with_data++;
+        size_t live = 0, better = 0, ties = 0;
+        int64_t best = -1;
+        for (size_t i = 0; i < d.deg[v]; i++) {
+            int64_t w = d.nb[v][i];
+            if (isnan(f[w]))
+                continue;
+            live++;
+            better += f[w] > f[v];
+            ties += f[w] == f[v];
+            if (best < 0 || f[w] > f[best] || (f[w] == f[best] && w < best))
+                best = w;
+        }
+        if (!live) {
+            isolated++;
+            up[v] = -2;
+            continue;
+        }
+        if (!better) {
+            noptima++;
+            nstrict += ties == 0;
+            plateaus += ties > 0;
+            strict[v] = ties == 0;
+            up[v] = (int64_t)v;
+        } else {
+            up[v] = best;
+        }
+    }
+    for (size_t v = 0; v < nc; v++) {
+        end[v] = -1;
+        if (up[v] < 0)
+            continue;
+        uint32_t steps = 0;
+        int64_t x = (int64_t)v;
+        while (up[x] != x) {
+            x = up[x];
+            steps++;
+        }
+        end[v] = x;
+        nascent++;
+        sum_steps += steps;
+        if (steps > max_steps)
+            max_steps = steps;
+    }
+    ck_assert_msg(noptima > 10 && plateaus > 0 && isolated < with_data,
+                  "the fitness must make several optima and a plateau (%zu, %zu)", noptima,
+                  plateaus);
+    /* the library, on the public neighbour graph */
+    cs_nbgraph g;
+    cs_optima opt;
+    cs_error err;
+    ck_assert_msg(cs_nbgraph_of_space(&g, sp, 2, &err) == CS_OK, "%s", err.msg);
+    ck_assert_msg(cs_optima_compute(&opt, &g, f, &err) == CS_OK, "%s", err.msg);
+    ck_assert_uint_eq(opt.n, nc);
+    ck_assert_uint_eq(opt.with_data, with_data);
+    ck_assert_uint_eq(opt.isolated, isolated);
+    ck_assert_uint_eq(opt.noptima, noptima);
+    ck_assert_uint_eq(opt.nstrict, nstrict);
+    ck_assert_uint_eq(opt.nascent, nascent);
+    ck_assert_uint_eq(opt.sum_steps, sum_steps);
+    ck_assert_uint_eq(opt.max_steps, max_steps);
+    uint64_t *basin = calloc(nc, sizeof *basin);
+    ck_assert(basin != NULL);
+    for (size_t v = 0; v < nc; v++)
+        if (end[v] >= 0)
+            basin[end[v]]++;
+    for (size_t v = 0; v < nc; v++) {
+        ck_assert_msg(opt.optimum[v] == end[v], "class %zu ends at %lld, not %lld", v,
+                      (long long)opt.optimum[v], (long long)end[v]);
+        ck_assert_uint_eq(opt.basin[v], up[v] == (int64_t)v ? basin[v] : 0);
+        ck_assert_uint_eq(opt.strict[v], strict[v]);
+    }
+    /* best first, ties by the lowest index */
+    for (size_t i = 0; i + 1 < opt.noptima; i++) {
+        int64_t a = opt.optima[i], b = opt.optima[i + 1];
+        ck_assert(up[a] == a && up[b] == b);
+        ck_assert(f[a] > f[b] || (f[a] == f[b] && a < b));
+    }
+    free(basin);
+    cs_optima_destroy(&opt);
+    cs_nbgraph_destroy(&g);
+    free(up);
+    free(end);
+    free(strict);
+    def_graph_destroy(&d);
+    oracle_destroy(&o);
+    free(f);
+}
+END_TEST
+
+START_TEST(fdc_any_fitness_brute_force)
+{
+    const cs_space *sp = space(5);
+    size_t nc = cs_space_num_classes(sp);
+    double *f = any_fitness(sp);
+    raw_oracle o;
+    oracle_init(&o, sp);
+    /* the best class: the highest fitness, the lowest index among ties */
+    size_t best = nc;
+    for (size_t c = 0; c < nc; c++)
+        if (!isnan(f[c]) && (best == nc || f[c] > f[best]))
+            best = c;
+    uint8_t *flag = calloc(nc, 1);
+    int *pd = malloc(o.points * sizeof *pd);
+    int *cd = malloc(nc * sizeof *cd);
+    ck_assert(flag && pd && cd);
+    flag[best] = 1;
+    oracle_distances(&o, flag, false, pd);
+    for (size_t c = 0; c < nc; c++)
+        cd[c] = -1;
+    for (uint64_t p = 0; p < o.points; p++) {
+        int32_t c = o.cls[p];
+        if (c >= 0 && (cd[c] < 0 || pd[p] < cd[c]))
+            cd[c] = pd[p];
+    }
+    double *x = malloc(nc * sizeof *x), *y = malloc(nc * sizeof *y);
+    ck_assert(x && y);
+    size_t n = 0;
+    int maxd = 0;
+    for (size_t c = 0; c < nc; c++)
+        if (!isnan(f[c])) {
+            x[n] = f[c];
+            y[n++] = cd[c];
+            if (cd[c] > maxd)
+                maxd = cd[c];
+        }
+    double want_p = cs_test_direct_pearson(x, y, n), want_s = cs_test_direct_spearman(x, y, n);
+    ck_assert_msg(isfinite(want_p) && isfinite(want_s) && n > 100 && maxd > 2,
+                  "a degenerate case: n %zu, max distance %d, pearson %g", n, maxd, want_p);
+
+    cs_rawspace rs;
+    cs_error err;
+    ck_assert(cs_rawspace_init(&rs, sp, 2, &err) == CS_OK);
+    cs_fdc res;
+    uint8_t *class_dist = malloc(nc);
+    ck_assert(class_dist != NULL);
+    ck_assert_msg(cs_landscape_fdc(&res, &rs, f, 2, class_dist, NULL, &err) == CS_OK, "%s",
+                  err.msg);
+    ck_assert_int_eq(res.best, (int64_t)best);
+    ck_assert_uint_eq(res.n, n);
+    ck_assert(res.max_distance == maxd);
+    for (size_t c = 0; c < nc; c++)
+        ck_assert_msg(class_dist[c] == cd[c], "class %zu: distance %d, brute force %d", c,
+                      class_dist[c], cd[c]);
+    ck_assert_msg(fabs(res.pearson - want_p) < 1e-12, "pearson %.17g, brute force %.17g",
+                  res.pearson, want_p);
+    ck_assert_msg(fabs(res.spearman - want_s) < 1e-12, "spearman %.17g, brute force %.17g",
+                  res.spearman, want_s);
+    cs_rawspace_destroy(&rs);
+    free(class_dist);
+    free(x);
+    free(y);
+    free(flag);
+    free(pd);
+    free(cd);
+    oracle_destroy(&o);
+    free(f);
+}
+END_TEST
+
+START_TEST(walk_autocorrelation_any_fitness_brute_force)
+{
+    const cs_space *sp = space(5);
+    double *f = any_fitness(sp);
+    raw_oracle o;
+    oracle_init(&o, sp);
+    size_t ne;
+    uint64_t *edges = oracle_edges(&o, &ne);
+    cs_rawspace rs;
+    cs_error err;
+    ck_assert(cs_rawspace_init(&rs, sp, 2, &err) == CS_OK);
+    enum { WALKS = 40, STEPS = 60, SHIFTS = 6 };
+    const uint64_t seed = 77;
+    cs_walks w;
+    ck_assert_msg(cs_walks_run(&w, &rs, f, WALKS, STEPS, seed, 2, &err) == CS_OK, "%s",
+                  err.msg);
+    /* the walks keep to classes with fitness and move by one edit */
+    for (int k = 0; k < WALKS; k++)
+        for (size_t i = 0; i < w.len[k]; i++) {
+            int32_t a = w.path[k][i];
+            if (a < 0)
+                continue;
+            ck_assert_msg(!isnan(f[a]), "walk %d visits class %d, which has no fitness", k, a);
+            if (i + 1 < w.len[k] && w.path[k][i + 1] >= 0 && w.path[k][i + 1] != a) {
+                int32_t b = w.path[k][i + 1];
+                uint64_t e = a < b ? (uint64_t)a << 32 | (uint64_t)b
+                                   : (uint64_t)b << 32 | (uint64_t)a;
+                ck_assert_msg(bsearch(&e, edges, ne, sizeof e, cmp_u64) != NULL,
+                              "walk %d steps from class %d to %d, not one edit apart", k, a, b);
+            }
+        }
+    /* the autocorrelation of the same walks, by its definition */
+    double want[SHIFTS + 1];
+    uint64_t want_pairs[SHIFTS + 1];
+    size_t cap = (size_t)WALKS * (STEPS + 1);
+    double *x = malloc(cap * sizeof *x), *y = malloc(cap * sizeof *y);
+    ck_assert(x && y);
+    for (int s = 1; s <= SHIFTS; s++) {
+        size_t n = 0;
+        for (int k = 0; k < WALKS; k++)
+            for (size_t i = 0; i + (size_t)s < w.len[k]; i++) {
+                bool cut = false;
+                for (size_t j = i; j <= i + (size_t)s; j++)
+                    cut |= w.path[k][j] < 0;
+                if (cut)
+                    continue;
+                x[n] = f[w.path[k][i]];
+                y[n++] = f[w.path[k][i + (size_t)s]];
+            }
+        want_pairs[s] = n;
+        want[s] = cs_test_direct_pearson(x, y, n);
+    }
+    double rwa[SHIFTS + 1];
+    uint64_t npairs[SHIFTS + 1];
+    ck_assert_msg(cs_landscape_rwa(&rs, f, WALKS, STEPS, seed, SHIFTS, 2, rwa, npairs, &err) ==
+                      CS_OK,
+                  "%s", err.msg);
+    for (int s = 1; s <= SHIFTS; s++) {
+        ck_assert_msg(npairs[s] == want_pairs[s], "shift %d: %llu pairs, brute force %llu", s,
+                      (unsigned long long)npairs[s], (unsigned long long)want_pairs[s]);
+        ck_assert_msg(fabs(rwa[s] - want[s]) < 1e-12, "shift %d: rwa %.17g, brute force %.17g",
+                      s, rwa[s], want[s]);
+    }
+    ck_assert(want[1] > want[SHIFTS]); /* nearer steps are more alike */
+    free(x);
+    free(y);
+    cs_walks_destroy(&w);
+    cs_rawspace_destroy(&rs);
+    free(edges);
+    oracle_destroy(&o);
+    free(f);
+}
+END_TEST
+
 TCase *cs_landscape_tcase(void)
 {
     TCase *tc = tcase_create("landscape");
@@ -977,5 +1296,8 @@ TCase *cs_landscape_tcase(void)
     tcase_add_test(tc, locality_fdc_single_peak);
     tcase_add_test(tc, peaks_two_top_cells);
     tcase_add_test(tc, data_analyses_need_a_store);
+    tcase_add_test(tc, optima_any_fitness_brute_force);
+    tcase_add_test(tc, fdc_any_fitness_brute_force);
+    tcase_add_test(tc, walk_autocorrelation_any_fitness_brute_force);
     return tc;
 }

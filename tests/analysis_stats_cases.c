@@ -13,9 +13,6 @@
 TCase *cs_stats_tcase(void);
 /* The definitions, computed directly in O(n^2); analysis_dataset_cases.c
  * checks the analyses with them too (both files go in one test program). */
-double cs_test_direct_pearson(const double *x, const double *y, size_t n);
-double cs_test_direct_spearman(const double *x, const double *y, size_t n);
-double cs_test_direct_tau_b(const double *x, const double *y, size_t n);
 
 #define EPS 1e-12
 

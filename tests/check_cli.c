@@ -1,4 +1,5 @@
 /* The cellscape command on the fixtures: what users and scripts see. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -386,6 +387,17 @@ START_TEST(test_not_a_store_nor_tfrecord)
     ck_assert(!strstr(r.err, "bad length CRC"));
     result_free(&r);
     unlink(path);
+    /* a store that cannot be read is bad input (1), as query --help says */
+    static const char *const unreadable[] = {"query /nonexistent/x.store IO:1",
+                                             "query " CS_TEST_TMPDIR " IO:1"};
+    for (size_t i = 0; i < 2; i++) {
+        r = run(unreadable[i], NULL);
+        ck_assert_msg(r.code == 1, "'%s': exit %d: %s", unreadable[i], r.code, r.err);
+        result_free(&r);
+    }
+    r = run("query --help", NULL);
+    ck_assert(strstr(r.out, "1 some cell malformed or the store\nunreadable"));
+    result_free(&r);
 }
 END_TEST
 
@@ -446,7 +458,7 @@ START_TEST(test_import_errors)
     ck_assert_int_eq(r.code, 2);
     result_free(&r);
     r = run("query /nonexistent/store IO:1", NULL);
-    ck_assert_int_eq(r.code, 4);
+    ck_assert_int_eq(r.code, 1);
     ck_assert(strstr(r.err, "/nonexistent/store"));
     result_free(&r);
 }
@@ -599,6 +611,34 @@ START_TEST(test_analyze_nb201)
             ck_assert_str_eq(json_string_value(json_object_get(o, "dataset")), "cifar10-valid");
         json_decref(o);
     }
+    /* a fitness file keyed by arch string */
+    char ffile[4096];
+    write_temp(ffile, sizeof ffile,
+               "arch\tfitness\n"
+               "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|"
+               "nor_conv_3x3~2|\t0.25\n"
+               "|none~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|"
+               "nor_conv_3x3~2|\t0.75\n");
+    snprintf(args, sizeof args, "analyze --space nb201 optima --data %s --fitness-file %s -o %s -q",
+             csv, ffile, dir);
+    r = run(args, NULL);
+    ck_assert_msg(r.code == 0, "exit %d: %s", r.code, r.err);
+    result_free(&r);
+    json_t *fo = cs_test_json_at(dir, "optima.json");
+    ck_assert_ptr_nonnull(fo);
+    snprintf(path, sizeof path, "file:%s", ffile);
+    ck_assert_str_eq(json_string_value(json_object_get(fo, "fitness_metric")), path);
+    ck_assert(cs_test_jnum(fo, "global_best_fitness") == 0.75);
+    json_decref(fo);
+    unlink(ffile);
+    write_temp(ffile, sizeof ffile, "arch\tfitness\n|nor_conv_3x3~0|\t1\n");
+    snprintf(args, sizeof args, "analyze --space nb201 optima --data %s --fitness-file %s -o %s",
+             csv, ffile, dir);
+    r = run(args, NULL);
+    ck_assert_int_eq(r.code, 1);
+    ck_assert_msg(strstr(r.err, ffile) && strstr(r.err, ":2: column 1 (arch)"), "%s", r.err);
+    result_free(&r);
+    unlink(ffile);
     /* bad CSV: the line at fault */
     snprintf(args, sizeof args, "analyze --space nb201 accuracy --data %s -o %s", bad, dir);
     r = run(args, NULL);
@@ -634,6 +674,187 @@ START_TEST(test_analyze_nb201)
 }
 END_TEST
 
+/* The mean over repeats (repeat < 0) or one repeat of a metric of a cell of
+ * realdata/nb101-real-30-repeats.json, computed here from the source JSON. */
+static double real30_metric(json_t *cell, const char *metric, int repeat)
+{
+    json_t *runs = json_object_get(json_object_get(cell, "computed_stats"), "108");
+    if (repeat >= 0)
+        return cs_test_jnum(json_array_get(runs, (size_t)repeat), metric);
+    double sum = 0;
+    for (size_t r = 0; r < json_array_size(runs); r++)
+        sum += cs_test_jnum(json_array_get(runs, r), metric);
+    return sum / (double)json_array_size(runs);
+}
+
+static char *run_ok_json(const char *args, const char *dir, const char *file, json_t **out)
+{
+    result r = run(args, NULL);
+    ck_assert_msg(r.code == 0, "'%s': exit %d: %s", args, r.code, r.err);
+    char *err = strdup(r.err);
+    result_free(&r);
+    *out = cs_test_json_at(dir, file);
+    ck_assert_msg(*out != NULL, "%s/%s", dir, file);
+    return err;
+}
+
+/* --fitness, --budget, --repeat and --fitness-file on the real 30 cells:
+ * the best fitness the optima report is the one computed here from the
+ * source data (or from the values the file gives), and every output names
+ * the fitness. */
+START_TEST(test_analyze_fitness)
+{
+    char data[4096], dir[4096], args[16384], path[8192], ffile[4096], bad[4096];
+    cs_test_shared_path(data, sizeof data, "fixtures/nb101-real30-only108.tfrecord");
+    snprintf(dir, sizeof dir, "%s/anfit-%ld", CS_TEST_TMPDIR, (long)getpid());
+    json_t *real = cs_test_load_json("realdata/nb101-real-30-repeats.json");
+    ck_assert_uint_eq(json_object_size(real), 30);
+
+    /* a stored metric at a budget, mean or one repeat */
+    static const struct {
+        const char *flag, *metric, *name;
+        int repeat;
+    } cases[] = {
+        {"test-accuracy", "final_test_accuracy", "test-accuracy@108 (mean over repeats)", -1},
+        {"halfway_validation_accuracy --repeat 2", "halfway_validation_accuracy",
+         "halfway-validation-accuracy@108 (repeat 2)", 2},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        double best = -1e300;
+        const char *key;
+        json_t *cell;
+        json_object_foreach(real, key, cell)
+        {
+            double v = real30_metric(cell, cases[k].metric, cases[k].repeat);
+            if (v > best)
+                best = v;
+        }
+        snprintf(args, sizeof args, "analyze optima --data %s --fitness %s --budget 108 -o %s",
+                 data, cases[k].flag, dir);
+        json_t *o;
+        char *err = run_ok_json(args, dir, "optima.json", &o);
+        ck_assert_msg(strstr(err, cases[k].name), "stderr does not name the fitness: %s", err);
+        free(err);
+        ck_assert_str_eq(json_string_value(json_object_get(o, "fitness")), cases[k].name);
+        ck_assert_int_eq((int)cs_test_jnum(o, "classes_with_data"), 30);
+        ck_assert_msg(fabs(cs_test_jnum(o, "global_best_fitness") - best) < 1e-12,
+                      "%s: best %.17g, expected %.17g", cases[k].flag,
+                      cs_test_jnum(o, "global_best_fitness"), best);
+        json_decref(o);
+        size_t len;
+        snprintf(path, sizeof path, "%s/optima.tsv", dir);
+        char *tsv = cs_test_read_file(path, &len);
+        ck_assert_msg(tsv && strstr(tsv, cases[k].name), "optima.tsv does not name the fitness");
+        free(tsv);
+    }
+
+    /* a fitness file: minus the parameter count, one cell without a value */
+    char *text = NULL;
+    size_t text_len = 0;
+    FILE *f = open_memstream(&text, &text_len);
+    fputs("# smallest model wins\nhash\tcomment\tfitness\n", f);
+    double best = -1e300;
+    const char *key, *skipped = NULL;
+    json_t *cell;
+    json_object_foreach(real, key, cell)
+    {
+        double params = cs_test_jnum(cell, "trainable_parameters");
+        if (!skipped) {
+            skipped = key;
+            fprintf(f, "%s\tnone\tnan\n", key);
+            continue;
+        }
+        fprintf(f, "%s\tx\t%.17g\n", key, -params);
+        if (-params > best)
+            best = -params;
+    }
+    fclose(f);
+    write_temp(ffile, sizeof ffile, text);
+    free(text);
+    for (int with_data = 0; with_data < 2; with_data++) {
+        snprintf(args, sizeof args, "analyze optima %s%s --fitness-file %s -o %s -q",
+                 with_data ? "--data " : "", with_data ? data : "", ffile, dir);
+        json_t *o;
+        free(run_ok_json(args, dir, "optima.json", &o));
+        snprintf(path, sizeof path, "file:%s", ffile);
+        ck_assert_str_eq(json_string_value(json_object_get(o, "fitness")), path);
+        ck_assert_int_eq((int)cs_test_jnum(o, "classes_with_data"), 29);
+        ck_assert(cs_test_jnum(o, "global_best_fitness") == best);
+        json_decref(o);
+    }
+    snprintf(args, sizeof args, "analyze locality --fitness-file %s -o %s -q", ffile, dir);
+    json_t *o;
+    free(run_ok_json(args, dir, "locality.json", &o));
+    snprintf(path, sizeof path, "file:%s", ffile);
+    ck_assert_str_eq(json_string_value(json_object_get(o, "fitness")), path);
+    json_decref(o);
+
+    /* errors: the metric, the budget, the file's line and column */
+    snprintf(args, sizeof args, "rm -rf %s", dir);
+    ck_assert_int_eq(system(args), 0);
+    write_temp(bad, sizeof bad, "hash\tfitness\nff92c322c5d9d3d587d9c146a63d0807\t0.5\n"
+                                "ff967a69c937a5e17d4c9b601b11dce8\t0.5x\n");
+    static const struct {
+        const char *args, *needle1, *needle2;
+        int code;
+    } errors[] = {
+        {"analyze optima --data %s --fitness test-acc -o %s", "unknown metric 'test-acc'",
+         "test-accuracy", 2},
+        {"analyze locality --data %s --fitness test-accuracy --budget 36 -o %s", "36",
+         "it has: 108", 2},
+        {"analyze optimizers --data %s --budget 36 -o %s", "36", "no 36-epoch runs", 2},
+        {"analyze peaks --data %s --fitness-file %s.nosuch -o %s", "nosuch", "cannot open", 1},
+        {"analyze peaks --data %s --fitness-file BAD -o %s", ":3: column 2 (fitness)",
+         "'0.5x' is not a number", 1},
+    };
+    for (size_t k = 0; k < sizeof errors / sizeof errors[0]; k++) {
+        char fmt[512];
+        snprintf(fmt, sizeof fmt, "%s", errors[k].args);
+        if (strstr(fmt, "%s.nosuch"))
+            snprintf(args, sizeof args, fmt, data, ffile, dir);
+        else if (strstr(fmt, "BAD")) {
+            char *b = strstr(fmt, "BAD");
+            memcpy(b, "%s ", 3);
+            snprintf(args, sizeof args, fmt, data, bad, dir);
+        } else
+            snprintf(args, sizeof args, fmt, data, dir);
+        result r = run(args, NULL);
+        ck_assert_msg(r.code == errors[k].code, "'%s': exit %d: %s", args, r.code, r.err);
+        ck_assert_msg(strstr(r.err, errors[k].needle1) && strstr(r.err, errors[k].needle2),
+                      "'%s': %s", args, r.err);
+        if (strstr(errors[k].args, "BAD"))
+            ck_assert_msg(strstr(r.err, bad), "the file is not named: %s", r.err);
+        result_free(&r);
+        /* a failed analysis leaves no output directory behind */
+        struct stat st;
+        ck_assert_msg(stat(dir, &st) != 0, "'%s' left %s behind", args, dir);
+    }
+    static const char *const usage[] = {
+        "analyze optima --fitness-file x.tsv --fitness test-accuracy",
+        "analyze optima --fitness test-accuracy",
+        "analyze optima --repeat 1",
+        "analyze optima --fitness-file x.tsv --repeat 4",
+        "analyze structure --fitness-file x.tsv",
+        "analyze noise --budget 12",
+        "analyze optimizers --fitness-file x.tsv",
+        "analyze --space nb201 optima --budget 12",
+    };
+    for (size_t i = 0; i < sizeof usage / sizeof usage[0]; i++) {
+        result r = run(usage[i], NULL);
+        ck_assert_msg(r.code == 2, "'%s' exit %d: %s", usage[i], r.code, r.err);
+        result_free(&r);
+    }
+    result r = run("analyze --list", NULL);
+    ck_assert(strstr(r.out, "optima\tdata\tfitness-alone\t") &&
+              strstr(r.out, "noise\tdata\tno-fitness\t") &&
+              strstr(r.out, "optimizers\tdata\tfitness\t"));
+    result_free(&r);
+    json_decref(real);
+    snprintf(args, sizeof args, "rm -rf %s %s %s", dir, ffile, bad);
+    ck_assert_int_eq(system(args), 0);
+}
+END_TEST
+
 static Suite *cli_suite(void)
 {
     Suite *s = suite_create("cli");
@@ -655,6 +876,7 @@ static Suite *cli_suite(void)
     tcase_add_test(tc, test_analyze_on_fixture);
     tcase_add_test(tc, test_enum_nb201);
     tcase_add_test(tc, test_analyze_nb201);
+    tcase_add_test(tc, test_analyze_fitness);
     suite_add_tcase(s, tc);
     return s;
 }

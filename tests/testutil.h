@@ -46,6 +46,13 @@ void cs_test_write_store(const struct cs_space *sp, int epochs,
 /* Deterministic PRNG for property tests. */
 unsigned long long cs_test_rand(unsigned long long *state);
 
+/* Pearson, Spearman (ties averaged) and Kendall's tau-b by their textbook
+ * formulas, quadratic where that is simplest (tests/analysis_stats_cases.c):
+ * the brute force the library's statistics are checked against. */
+double cs_test_direct_pearson(const double *x, const double *y, size_t n);
+double cs_test_direct_spearman(const double *x, const double *y, size_t n);
+double cs_test_direct_tau_b(const double *x, const double *y, size_t n);
+
 /* Run `cellscape ARGS` (CS_TEST_BINARY) with the file `input` (may be NULL)
  * on stdin and `env` (may be NULL: "VAR=value ..." words) in its
  * environment; progress is off.  CS_TEST_WRAPPER, if set, runs the command
