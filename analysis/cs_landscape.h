@@ -223,6 +223,18 @@ cs_status cs_landscape_locality_write(const cs_analysis_ctx *ctx, const char *ou
  * CS_LANDSCAPE_MAX_EDGE_BITS, CS_ERR_NOMEM. */
 cs_status cs_nbgraph_of_space(cs_nbgraph *g, const cs_space *sp, int threads, cs_error *err);
 
+/* The neighbour graph of sp's classes (cs_nbgraph_of_space) as two TSV
+ * files networkx, igraph or pandas load: edges_path gets a header row
+ * "source\ttarget", then each edge once as class indices, source < target,
+ * ascending; nodes_path a header row "index\thash\tcell", then one row per
+ * class in index order: its module hash and its cell in compact form
+ * (cellscape cell's).  No comment lines.  Both appear whole or neither
+ * (cs_outfile; "-" is standard output).  Time O(classes + edges).  Errors:
+ * CS_ERR_ARG if g is not a graph of sp's classes, CS_ERR_IO naming the file,
+ * CS_ERR_NOMEM. */
+cs_status cs_nbgraph_write_tsv(const cs_nbgraph *g, const cs_space *sp, const char *edges_path,
+                               const char *nodes_path, cs_error *err);
+
 /* Local optima and basins under steepest ascent on g restricted to the
  * vertices with fitness.  A vertex v with fitness and at least one
  * neighbour with fitness is a local optimum when no such neighbour is

@@ -97,6 +97,10 @@ void cs_nb201_name_index(const void *user, int64_t v, char *buf, size_t size);
 int cs_nb201_edits(const cs_nb201_cell *c, cs_nb201_cell out[CS_NB201_DEGREE]);
 /* The graph of the 15,625 cells (API index order), one edit apart. */
 cs_status cs_nb201_cell_graph(cs_nbgraph *g, cs_error *err);
+/* cs_nbgraph_write_tsv for the graph of the 15,625 cells: the nodes file
+ * has the columns index and arch (the API's arch string). */
+cs_status cs_nb201_graph_write_tsv(const cs_nbgraph *g, const char *edges_path,
+                                   const char *nodes_path, cs_error *err);
 /* The API index of cell i with edge e's operation set to op. */
 uint32_t cs_nb201_index_with(uint32_t i, int e, int op);
 

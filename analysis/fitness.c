@@ -309,37 +309,24 @@ static int64_t hash_lookup(void *user, const char *key, size_t len)
 cs_status cs_analysis_fitness_file(const cs_analysis_ctx *ctx, const char *path, double *out,
                                    size_t *with_data, cs_error *err)
 {
-    enum { BATCH = 4096 };
-    const cs_enum_result *res = cs_space_result(ctx->space);
     size_t nc = cs_space_num_classes(ctx->space);
     hash_index ix = {malloc((nc + 1) * sizeof *ix.h), nc};
-    cs_cell *cells = malloc(BATCH * sizeof *cells);
-    char (*hex)[33] = malloc(BATCH * sizeof *hex);
-    cs_hasher *h = NULL;
+    char (*hex)[33] = malloc((nc + 1) * sizeof *hex);
     cs_status st = CS_OK;
-    if (!ix.h || !cells || !hex) {
+    if (!ix.h || !hex) {
         st = cs_error_set(err, CS_ERR_NOMEM, "out of memory (hashing the space)");
         goto out;
     }
-    if ((st = cs_hasher_init(&h, err)))
+    if ((st = cs_space_class_hashes(ctx->space, hex, err)))
         goto out;
-    for (size_t lo = 0; lo < nc; lo += BATCH) {
-        size_t k = nc - lo < BATCH ? nc - lo : BATCH;
-        for (size_t i = 0; i < k; i++)
-            cs_enum_class_cell(res, &res->classes[lo + i], &cells[i]);
-        if ((st = cs_hasher_hash(h, k, cells, hex, err)))
-            goto out;
-        for (size_t i = 0; i < k; i++) {
-            cs_hash_from_hex(hex[i], 32, ix.h[lo + i].hash);
-            ix.h[lo + i].c = (int64_t)(lo + i);
-        }
+    for (size_t c = 0; c < nc; c++) {
+        cs_hash_from_hex(hex[c], 32, ix.h[c].hash);
+        ix.h[c].c = (int64_t)c;
     }
     qsort(ix.h, nc, sizeof *ix.h, cmp_hashed);
     st = cs_fitness_file_read(path, "hash", nc, hash_lookup, &ix, out, with_data, err);
 out:
-    cs_hasher_destroy(h);
     free(ix.h);
-    free(cells);
     free(hex);
     return st;
 }

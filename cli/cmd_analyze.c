@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "cs_analysis.h"
 #include "cs_fitness.h"
+#include "cs_landscape.h"
 #include "cs_nb201_analysis.h"
 #include "cs_nb201.h"
 #include "cs_nb201_data.h"
@@ -20,6 +21,7 @@ static void usage(FILE *f)
             "Usage: cellscape analyze NAME|all [--data FILE] [-o DIR] [--seed N]\n"
             "                         [--fitness M [--budget E] [--repeat R] |\n"
             "                          --fitness-file FILE] [--threads N] [-q]\n"
+            "       cellscape analyze [--space nb201] neighbours --edges FILE [--nodes FILE]\n"
             "       cellscape analyze --space nb201 NAME|all [--data FILE.csv]\n"
             "                         [--dataset NAME] [--fitness M | --fitness-file FILE]\n"
             "                         [--score M] [--cost M]\n"
@@ -46,6 +48,11 @@ static void usage(FILE *f)
             "                   (nb201: arch strings) and fitness; cells absent from\n"
             "                   it have none.  nb101 locality, peaks and optima need no\n"
             "                   --data with it\n"
+            "  --edges FILE     neighbours: also write the graph as a TSV edge list\n"
+            "                   (header source, target; class indices, each edge once)\n"
+            "  --nodes FILE     with --edges: its vertices (index, hash, cell; nb201:\n"
+            "                   index, arch); default FILE's name with .tsv replaced by\n"
+            "                   .nodes.tsv\n"
             "  --dataset NAME   nb201: the CSV's dataset to analyse (default: its first)\n"
             "  --score M        nb201: the metric searches are judged by (test-accuracy)\n"
             "  --cost M         nb201: what a query costs the optimisers (train-all-time\n"
@@ -93,7 +100,7 @@ static void list_analyses(FILE *f, bool nb201, bool tsv)
 }
 
 typedef struct analyze_options {
-    const char *data, *outdir, *dataset, *fitness, *fitness_file, *score, *cost;
+    const char *data, *outdir, *dataset, *fitness, *fitness_file, *score, *cost, *edges, *nodes;
     int seed, threads, runs, budget, repeat; /* budget 0: default; repeat -1: mean */
     bool quiet, synthetic, nb201, list_only, help;
 } analyze_options;
@@ -103,7 +110,7 @@ static int parse_options(int argc, char **argv, analyze_options *o)
 {
     enum {
         O_DATA = 256, O_SEED, O_THREADS, O_LIST, O_RUNS, O_SYNTH, O_SPACE, O_DATASET,
-        O_FITNESS, O_SCORE, O_COST, O_BUDGET, O_REPEAT, O_FITNESS_FILE
+        O_FITNESS, O_SCORE, O_COST, O_BUDGET, O_REPEAT, O_FITNESS_FILE, O_EDGES, O_NODES
     };
     static const struct option longopts[] = {
         {"data", required_argument, NULL, O_DATA}, {"output", required_argument, NULL, 'o'},
@@ -118,6 +125,8 @@ static int parse_options(int argc, char **argv, analyze_options *o)
         {"repeat", required_argument, NULL, O_REPEAT},
         {"score", required_argument, NULL, O_SCORE},
         {"cost", required_argument, NULL, O_COST},
+        {"edges", required_argument, NULL, O_EDGES},
+        {"nodes", required_argument, NULL, O_NODES},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
     o->outdir = "analysis";
@@ -164,6 +173,8 @@ static int parse_options(int argc, char **argv, analyze_options *o)
         case O_FITNESS_FILE: o->fitness_file = optarg; break;
         case O_SCORE: o->score = optarg; break;
         case O_COST: o->cost = optarg; break;
+        case O_EDGES: o->edges = optarg; break;
+        case O_NODES: o->nodes = optarg; break;
         case O_LIST: o->list_only = true; break;
         case 'q': o->quiet = true; break;
         case 'h': o->help = true; break;
@@ -192,6 +203,19 @@ static int check_options(const analyze_options *o, const cs_analysis_info *one, 
     }
     if (o->repeat != CS_FITNESS_MEAN && !o->fitness) {
         cs_cli_error("analyze", "--repeat picks a repeat of the --fitness metric: name it");
+        return CS_EXIT_USAGE;
+    }
+    if (o->nodes && !o->edges) {
+        cs_cli_error("analyze", "--nodes names the vertices of --edges: give --edges FILE");
+        return CS_EXIT_USAGE;
+    }
+    if (o->edges && (!one || strcmp(one->name, "neighbours") != 0)) {
+        cs_cli_error("analyze", "--edges is for the neighbours analysis: "
+                                "cellscape analyze neighbours --edges FILE");
+        return CS_EXIT_USAGE;
+    }
+    if (o->edges && !o->nodes && strcmp(o->edges, "-") == 0) {
+        cs_cli_error("analyze", "--edges -: name the vertices' file with --nodes FILE");
         return CS_EXIT_USAGE;
     }
     if (!one)
@@ -318,6 +342,52 @@ static int run_analyses(const cs_analysis_info *list, size_t n, const cs_analysi
     if (*sig)
         cs_cli_error("analyze", "interrupted; the analyses written so far are complete");
     return code;
+}
+
+/* The nodes file beside the edge list: edges.tsv -> edges.nodes.tsv. */
+static char *nodes_path_for(const char *edges)
+{
+    size_t len = strlen(edges);
+    if (len > 4 && strcmp(edges + len - 4, ".tsv") == 0)
+        len -= 4;
+    char *p = malloc(len + sizeof ".nodes.tsv");
+    if (p) {
+        memcpy(p, edges, len);
+        memcpy(p + len, ".nodes.tsv", sizeof ".nodes.tsv");
+    }
+    return p;
+}
+
+/* analyze neighbours --edges: the graph the analysis counted, as files. */
+static int write_graph_files(const analyze_options *o, const cs_space *space, bool quiet,
+                             cs_progress *prog)
+{
+    cs_error err;
+    cs_nbgraph g;
+    char *nodes = o->nodes ? NULL : nodes_path_for(o->edges);
+    const char *nodes_path = o->nodes ? o->nodes : nodes;
+    if (!nodes_path) {
+        cs_cli_error("analyze", "out of memory");
+        return CS_EXIT_IO;
+    }
+    cs_progress_report(prog, "neighbours: edge list", 0.0);
+    cs_status st = o->nb201 ? cs_nb201_cell_graph(&g, &err)
+                            : cs_nbgraph_of_space(&g, space, o->threads, &err);
+    if (!st) {
+        st = o->nb201 ? cs_nb201_graph_write_tsv(&g, o->edges, nodes_path, &err)
+                      : cs_nbgraph_write_tsv(&g, space, o->edges, nodes_path, &err);
+        cs_progress_done(prog);
+        if (!st && !quiet)
+            fprintf(stderr, "cellscape analyze: neighbours -> %s (%zu edges), %s (%zu vertices)\n",
+                    o->edges, g.nedges, nodes_path, g.nvertices);
+        cs_nbgraph_destroy(&g);
+    }
+    free(nodes);
+    if (st) {
+        cs_cli_error("analyze", "%s", err.msg);
+        return cs_cli_exit_for(st);
+    }
+    return CS_EXIT_OK;
 }
 
 /* Undo cs_mkdirs when no analysis wrote into the directory: remove the
@@ -450,6 +520,8 @@ int cs_cmd_analyze(int argc, char **argv)
             one ? one : o.nb201 ? cs_analysis_nb201_list(&n) : cs_analysis_list(&n);
         code = run_analyses(list, n, &ctx, &sctx, store || csv, o.outdir, o.quiet, &prog, &sig,
                             &wrote);
+        if (code == CS_EXIT_OK && !sig && o.edges)
+            code = write_graph_files(&o, space, o.quiet, &prog);
         if (!wrote && made)
             remove_made_dirs(o.outdir, made);
     }

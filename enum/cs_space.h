@@ -40,6 +40,12 @@ uint64_t cs_space_raw_matrices(const cs_space *sp);   /* 2^(n(n-1)/2) */
 uint32_t cs_space_raw_labellings(const cs_space *sp); /* num_ops^(n-2) */
 void cs_space_raw_classes(const cs_space *sp, uint64_t bits, int32_t *classes);
 
+/* The module hash (the reference's, 32 hex digits and a NUL) of every
+ * class's representative, in class order: hex holds
+ * cs_space_num_classes(sp) entries.  Time O(classes): about half a second
+ * for NAS-Bench-101.  Errors: CS_ERR_NOMEM. */
+cs_status cs_space_class_hashes(const cs_space *sp, char (*hex)[33], cs_error *err);
+
 #ifdef __cplusplus
 }
 #endif

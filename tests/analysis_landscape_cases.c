@@ -1026,6 +1026,107 @@ static void def_graph_destroy(def_graph *d)
     free(d->deg);
 }
 
+/* Lines of a file, split in place; returns how many. */
+static size_t split_lines(char *text, char ***lines)
+{
+    size_t n = 0, cap = 1024;
+    char **l = malloc(cap * sizeof *l), *save = NULL;
+    ck_assert(l != NULL);
+    for (char *t = strtok_r(text, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {
+        if (n == cap) {
+            cap *= 2;
+            l = realloc(l, cap * sizeof *l);
+            ck_assert(l != NULL);
+        }
+        l[n++] = t;
+    }
+    *lines = l;
+    return n;
+}
+
+/* The graph files of the 5-vertex space: the edges are the definition's
+ * graph (every encoding, every edit), and the nodes are the reference
+ * generator's 2,532 cells (realdata/generated_graphs_5V9E.json, keyed by
+ * module hash), each row's cell one of its hash's class and of its index. */
+START_TEST(nbgraph_files_match_definition_and_reference)
+{
+    const cs_space *sp = space(5);
+    size_t nc = cs_space_num_classes(sp);
+    cs_error err;
+    cs_nbgraph g;
+    ck_assert_msg(cs_nbgraph_of_space(&g, sp, 2, &err) == CS_OK, "%s", err.msg);
+    char dir[4096], edges[4200], nodes[4200];
+    snprintf(dir, sizeof dir, "%s/graph-files.XXXXXX", CS_TEST_TMPDIR);
+    ck_assert(mkdtemp(dir) != NULL);
+    snprintf(edges, sizeof edges, "%s/edges.tsv", dir);
+    snprintf(nodes, sizeof nodes, "%s/nodes.tsv", dir);
+    ck_assert_msg(cs_nbgraph_write_tsv(&g, sp, edges, nodes, &err) == CS_OK, "%s", err.msg);
+
+    raw_oracle o;
+    oracle_init(&o, sp);
+    size_t nw;
+    uint64_t *want = oracle_edges(&o, &nw);
+    size_t len, n;
+    char *text = cs_test_read_file(edges, &len), **line;
+    ck_assert_ptr_nonnull(text);
+    n = split_lines(text, &line);
+    ck_assert_uint_eq(n, 1 + nw);
+    ck_assert_str_eq(line[0], "source\ttarget");
+    for (size_t i = 0; i < nw; i++) {
+        char expect[64];
+        snprintf(expect, sizeof expect, "%u\t%u", (unsigned)(want[i] >> 32),
+                 (unsigned)(want[i] & 0xffffffffu));
+        ck_assert_str_eq(line[1 + i], expect);
+    }
+    free(line);
+    free(text);
+
+    json_t *ref = cs_test_load_json("realdata/generated_graphs_5V9E.json");
+    ck_assert_uint_eq(json_object_size(ref), nc);
+    text = cs_test_read_file(nodes, &len);
+    ck_assert_ptr_nonnull(text);
+    n = split_lines(text, &line);
+    ck_assert_uint_eq(n, 1 + nc);
+    ck_assert_str_eq(line[0], "index\thash\tcell");
+    for (size_t c = 0; c < nc; c++) {
+        char *f1 = strchr(line[1 + c], '\t'), *f2 = f1 ? strchr(f1 + 1, '\t') : NULL;
+        ck_assert(f1 && f2);
+        *f1++ = *f2++ = '\0';
+        ck_assert_uint_eq(strtoul(line[1 + c], NULL, 10), c);
+        json_t *entry = json_object_get(ref, f1);
+        ck_assert_msg(entry != NULL, "class %zu: hash %s is not the reference's", c, f1);
+        cs_cell want_cell;
+        cs_test_cell_from_labels(&want_cell, json_array_get(entry, 0), json_array_get(entry, 1));
+        cs_spec spec;
+        ck_assert_msg(cs_spec_parse_compact(&spec, f2, strlen(f2), &err) == CS_OK, "%s", err.msg);
+        ck_assert_msg(cs_spec_check(&spec, cs_space_limits(sp), &err) == CS_OK, "%s", err.msg);
+        char hex[33];
+        ck_assert_int_eq(cs_cell_hash(&spec.pruned, hex, &err), CS_OK);
+        ck_assert_str_eq(hex, f1);
+        ck_assert_int_eq(cs_space_find_cell(sp, &spec.pruned), (int64_t)c);
+        ck_assert_int_eq(cs_space_find_cell(sp, &want_cell), (int64_t)c);
+    }
+    free(line);
+    free(text);
+    json_decref(ref);
+    free(want);
+    oracle_destroy(&o);
+    unlink(edges);
+    unlink(nodes);
+
+    /* neither file when one cannot be written; not a graph of this space */
+    char bad[4300];
+    snprintf(bad, sizeof bad, "%s/no/such/nodes.tsv", dir);
+    ck_assert_int_eq(cs_nbgraph_write_tsv(&g, sp, edges, bad, &err), CS_ERR_IO);
+    ck_assert_msg(strstr(err.msg, "/no/such/nodes.tsv"), "%s", err.msg);
+    ck_assert(access(edges, F_OK) != 0);
+    ck_assert_int_eq(cs_nbgraph_write_tsv(&g, space(4), edges, nodes, &err), CS_ERR_ARG);
+    ck_assert(access(edges, F_OK) != 0 && access(nodes, F_OK) != 0);
+    ck_assert_int_eq(rmdir(dir), 0);
+    cs_nbgraph_destroy(&g);
+}
+END_TEST
+
 START_TEST(optima_any_fitness_brute_force)
 {
     const cs_space *sp = space(5);
@@ -1299,5 +1400,6 @@ TCase *cs_landscape_tcase(void)
     tcase_add_test(tc, optima_any_fitness_brute_force);
     tcase_add_test(tc, fdc_any_fitness_brute_force);
     tcase_add_test(tc, walk_autocorrelation_any_fitness_brute_force);
+    tcase_add_test(tc, nbgraph_files_match_definition_and_reference);
     return tc;
 }

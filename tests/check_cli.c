@@ -506,6 +506,116 @@ START_TEST(test_enum_nb201)
 }
 END_TEST
 
+/* The arch string's six edge operations, in order. */
+static int arch_ops(const char *arch, char ops[6][32])
+{
+    int k = 0;
+    for (const char *p = arch; *p && k <= 6;) {
+        if (*p == '|' || *p == '+') {
+            p++;
+            continue;
+        }
+        size_t n = strcspn(p, "|");
+        if (k == 6 || n >= 32)
+            return -1;
+        memcpy(ops[k], p, n);
+        ops[k++][n] = '\0';
+        p += n;
+    }
+    return k;
+}
+
+/* analyze neighbours --edges on NAS-Bench-201: the nodes are the API's
+ * cells in its order (realdata/nb201-archs-cifar10.json), and the edges are
+ * exactly the pairs of cells one edge operation apart: each is checked
+ * on the arch strings, and there are 15,625 x 24 / 2 of them, all the pairs
+ * there are. */
+START_TEST(test_analyze_edges)
+{
+    char dir[4096], edges[4200], nodes[4200], args[16384];
+    snprintf(dir, sizeof dir, "%s/edges-%ld", CS_TEST_TMPDIR, (long)getpid());
+    snprintf(edges, sizeof edges, "%s-graph.tsv", dir);
+    snprintf(nodes, sizeof nodes, "%s-graph.nodes.tsv", dir);
+    snprintf(args, sizeof args, "analyze --space nb201 neighbours -q -o %s --edges %s", dir,
+             edges);
+    result r = run(args, NULL);
+    ck_assert_msg(r.code == 0, "exit %d: %s", r.code, r.err);
+    result_free(&r);
+    json_t *root = cs_test_load_json("realdata/nb201-archs-cifar10.json");
+    json_t *archs = json_object_get(root, "archs");
+    ck_assert_uint_eq(json_array_size(archs), 15625);
+    size_t len;
+    char *tsv = cs_test_read_file(nodes, &len), *save = NULL;
+    ck_assert_ptr_nonnull(tsv);
+    size_t lines = 0;
+    for (char *line = strtok_r(tsv, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        if (lines == 0) {
+            ck_assert_str_eq(line, "index\tarch");
+        } else {
+            char want[64];
+            snprintf(want, sizeof want, "%zu\t", lines - 1);
+            ck_assert(strncmp(line, want, strlen(want)) == 0);
+            ck_assert_str_eq(line + strlen(want),
+                             json_string_value(json_array_get(archs, lines - 1)));
+        }
+        lines++;
+    }
+    ck_assert_uint_eq(lines, 15626);
+    free(tsv);
+    tsv = cs_test_read_file(edges, &len);
+    ck_assert_ptr_nonnull(tsv);
+    lines = 0;
+    long last_a = -1, last_b = -1;
+    for (char *line = strtok_r(tsv, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        if (lines++ == 0) {
+            ck_assert_str_eq(line, "source\ttarget");
+            continue;
+        }
+        long a, b;
+        ck_assert_msg(sscanf(line, "%ld\t%ld", &a, &b) == 2, "line '%s'", line);
+        ck_assert(a >= 0 && a < b && b < 15625);
+        ck_assert_msg(a > last_a || (a == last_a && b > last_b), "not ascending at %ld %ld", a, b);
+        last_a = a;
+        last_b = b;
+        char oa[6][32], ob[6][32];
+        ck_assert_int_eq(arch_ops(json_string_value(json_array_get(archs, (size_t)a)), oa), 6);
+        ck_assert_int_eq(arch_ops(json_string_value(json_array_get(archs, (size_t)b)), ob), 6);
+        int differ = 0;
+        for (int e = 0; e < 6; e++)
+            differ += strcmp(oa[e], ob[e]) != 0;
+        ck_assert_msg(differ == 1, "edge %ld-%ld: %d operations differ", a, b, differ);
+    }
+    ck_assert_uint_eq(lines, 1 + 15625 * 24 / 2);
+    free(tsv);
+    json_decref(root);
+    unlink(edges);
+    unlink(nodes);
+    /* --nodes names the second file; an unwritable one leaves neither */
+    snprintf(args, sizeof args,
+             "analyze --space nb201 neighbours -q -o %s --edges %s --nodes %s/no/such/n.tsv", dir,
+             edges, dir);
+    r = run(args, NULL);
+    ck_assert_int_eq(r.code, 4);
+    ck_assert_msg(strstr(r.err, "/no/such/n.tsv"), "%s", r.err);
+    ck_assert(access(edges, F_OK) != 0);
+    result_free(&r);
+    static const char *const bad[][2] = {
+        {"analyze locality --edges e.tsv", "--edges is for the neighbours analysis"},
+        {"analyze all --edges e.tsv", "--edges is for the neighbours analysis"},
+        {"analyze neighbours --nodes n.tsv", "give --edges FILE"},
+        {"analyze neighbours --edges -", "--nodes FILE"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        r = run(bad[i][0], NULL);
+        ck_assert_msg(r.code == 2, "%s: exit %d", bad[i][0], r.code);
+        ck_assert_msg(strstr(r.err, bad[i][1]), "%s: %s", bad[i][0], r.err);
+        result_free(&r);
+    }
+    snprintf(args, sizeof args, "rm -rf '%s'", dir);
+    ck_assert_int_eq(system(args), 0);
+}
+END_TEST
+
 /* analyze on a fixture imported as synthetic: files appear, labelled. */
 START_TEST(test_analyze_on_fixture)
 {
@@ -877,6 +987,7 @@ static Suite *cli_suite(void)
     tcase_add_test(tc, test_enum_nb201);
     tcase_add_test(tc, test_analyze_nb201);
     tcase_add_test(tc, test_analyze_fitness);
+    tcase_add_test(tc, test_analyze_edges);
     suite_add_tcase(s, tc);
     return s;
 }
