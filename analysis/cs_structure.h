@@ -12,12 +12,7 @@
 extern "C" {
 #endif
 
-/* Depth: edges on the longest input-to-output path.  Width: the maximum
- * directed cut, the most edges from a set S to its complement over the sets
- * S that hold the input, not the output, and every predecessor of their
- * members (the paper's "maximum directed cut").  For valid pruned cells. */
-int cs_cell_depth(const cs_cell *c);
-int cs_cell_width(const cs_cell *c);
+/* A cell's depth and width: cs_cell_depth and cs_cell_width (cs_iso.h). */
 
 typedef struct cs_cell_structure {
     uint8_t vertices, edges, depth, width;

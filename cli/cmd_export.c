@@ -39,6 +39,8 @@ static const char *const help =
     "  adjacency, ops        the stored cell as the dataset's records hold it:\n"
     "                        V*V 0/1 characters row major; op names, comma separated\n"
     "  vertices, edges       of the stored cell\n"
+    "  conv3x3, conv1x1, maxpool3x3  vertices with that operation\n"
+    "  depth                 edges on the longest input-output path\n"
     "  trainable_parameters  a count\n"
     "  canonical             nauty canonical form of the cell, compact\n"
     "  epochs                the budget (4, 12, 36, 108)\n"

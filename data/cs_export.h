@@ -22,6 +22,8 @@
  *   adjacency            the dataset's row form: V*V '0'/'1', row major
  *   ops                  the dataset's row form: op names, comma separated
  *   vertices, edges      of the stored cell
+ *   conv3x3, conv1x1, maxpool3x3   vertices with that operation
+ *   depth                edges on the longest input-output path
  *   trainable_parameters a count
  *   canonical            the nauty canonical form, compact
  *   epochs               the budget
@@ -72,7 +74,7 @@ extern "C" {
 
 /* Version of the SQLite schema (PRAGMA user_version; meta key
  * schema_version).  Raised whenever a table or view changes. */
-#define CS_EXPORT_SQLITE_SCHEMA_VERSION 1
+#define CS_EXPORT_SQLITE_SCHEMA_VERSION 2
 /* PRAGMA application_id of our databases: "NB1c" (0x4E423163). */
 #define CS_EXPORT_SQLITE_APPLICATION_ID 0x4E423163
 

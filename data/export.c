@@ -335,7 +335,7 @@ typedef struct cell_text {
     char adjacency[CS_KEY_MAXV * CS_KEY_MAXV + 1];
     char ops[CS_KEY_MAXV * 24];
     char canonical[128];
-    int vertices, edges;
+    int vertices, edges, conv3x3, conv1x1, maxpool3x3, depth;
 } cell_text;
 
 static cs_status cell_text_init(const cs_store *s, size_t i, cell_text *t, cs_error *err)
@@ -366,6 +366,10 @@ static cs_status cell_text_init(const cs_store *s, size_t i, cell_text *t, cs_er
     memcpy(t->ops, space + 1, strlen(space + 1) + 1);
     t->vertices = t->cell.n;
     t->edges = cs_cell_num_edges(&t->cell);
+    t->conv3x3 = cs_cell_count_op(&t->cell, CS_OP_CONV3X3);
+    t->conv1x1 = cs_cell_count_op(&t->cell, CS_OP_CONV1X1);
+    t->maxpool3x3 = cs_cell_count_op(&t->cell, CS_OP_MAXPOOL3X3);
+    t->depth = cs_cell_depth(&t->cell);
     return CS_OK;
 }
 
@@ -422,7 +426,8 @@ typedef enum { FMT_CSV, FMT_JSONL } text_format;
 
 static void header_csv(sbuf *b, cs_export_mode mode)
 {
-    sb_puts(b, "hash,cell,adjacency,ops,vertices,edges,trainable_parameters,canonical,epochs,");
+    sb_puts(b, "hash,cell,adjacency,ops,vertices,edges,conv3x3,conv1x1,maxpool3x3,depth,"
+              "trainable_parameters,canonical,epochs,");
     sb_puts(b, mode == CS_EXPORT_MEAN ? "repeats" : "repeat");
     for (int m = 0; m < NMETRICS; m++) {
         sb_put(b, ",", 1);
@@ -445,6 +450,8 @@ static void cell_prefix(sbuf *b, text_format fmt, const cell_text *t, int32_t pa
     } cols[] = {{"hash", t->hash, 0},           {"cell", t->compact, 0},
                 {"adjacency", t->adjacency, 0}, {"ops", t->ops, 0},
                 {"vertices", NULL, t->vertices}, {"edges", NULL, t->edges},
+                {"conv3x3", NULL, t->conv3x3}, {"conv1x1", NULL, t->conv1x1},
+                {"maxpool3x3", NULL, t->maxpool3x3}, {"depth", NULL, t->depth},
                 {"trainable_parameters", NULL, params}, {"canonical", t->canonical, 0}};
     b->len = 0;
     for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
@@ -626,6 +633,10 @@ static const char schema_sql[] =
     "  nni_arch TEXT NOT NULL,\n"
     "  num_vertices INTEGER NOT NULL,\n"
     "  num_edges INTEGER NOT NULL,\n"
+    "  conv3x3 INTEGER NOT NULL,\n"
+    "  conv1x1 INTEGER NOT NULL,\n"
+    "  maxpool3x3 INTEGER NOT NULL,\n"
+    "  depth INTEGER NOT NULL,\n"
     "  parameters INTEGER NOT NULL,\n"
     "  canonical TEXT NOT NULL\n"
     ");\n"
@@ -680,6 +691,8 @@ static const char index_sql[] =
 #define CELL_COLUMNS                                                                     \
     "  c.hash AS hash, c.cell AS cell, c.adjacency AS adjacency, c.ops AS ops,\n"        \
     "  c.num_vertices AS vertices, c.num_edges AS edges,\n"                               \
+    "  c.conv3x3 AS conv3x3, c.conv1x1 AS conv1x1, c.maxpool3x3 AS maxpool3x3,\n"         \
+    "  c.depth AS depth,\n"                                                                \
     "  c.parameters AS trainable_parameters, c.canonical AS canonical,\n"                \
     "  tc.num_epochs AS epochs,\n"
 
@@ -906,8 +919,12 @@ static cs_status sql_rows(sql_export *x, const cs_store *s, const cs_export_opti
         sqlite3_bind_text(q, 7, nni.p, (int)nni.len, SQLITE_STATIC);
         sqlite3_bind_int(q, 8, t->vertices);
         sqlite3_bind_int(q, 9, t->edges);
-        sqlite3_bind_int(q, 10, e->trainable_parameters);
-        sqlite3_bind_text(q, 11, t->canonical, -1, SQLITE_STATIC);
+        sqlite3_bind_int(q, 10, t->conv3x3);
+        sqlite3_bind_int(q, 11, t->conv1x1);
+        sqlite3_bind_int(q, 12, t->maxpool3x3);
+        sqlite3_bind_int(q, 13, t->depth);
+        sqlite3_bind_int(q, 14, e->trainable_parameters);
+        sqlite3_bind_text(q, 15, t->canonical, -1, SQLITE_STATIC);
         if ((st = sql_step(x, q, "insert into cell", err)))
             break;
         for (int b = 0; b < nb && st == CS_OK; b++) {
@@ -994,8 +1011,9 @@ static cs_status sql_build(sql_export *x, const cs_store *s, const cs_export_opt
     if ((st = sql_prepare(x, &x->meta, "INSERT INTO meta (key, value) VALUES (?, ?)", err)) ||
         (st = sql_prepare(x, &x->cell,
                           "INSERT INTO cell (id, hash, cell, adjacency, ops, arch, nni_arch, "
-                          "num_vertices, num_edges, parameters, canonical) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err)) ||
+                          "num_vertices, num_edges, conv3x3, conv1x1, maxpool3x3, depth, "
+                          "parameters, canonical) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err)) ||
         (st = sql_prepare(x, &x->config,
                           "INSERT INTO trial_config (id, cell_id, num_epochs) VALUES (?, ?, ?)",
                           err)) ||

@@ -74,6 +74,15 @@ int cs_op_from_letter(char c);
 /* --- cells -------------------------------------------------------------- */
 
 int cs_cell_num_edges(const cs_cell *c);
+/* Vertices whose operation is op (CS_OP_CONV3X3, ...). */
+int cs_cell_count_op(const cs_cell *c, int op);
+/* Depth: edges on the longest input-to-output path (-1 when the output is
+ * not reached).  Width: the maximum directed cut, the most edges from a set
+ * S to its complement over the sets S that hold the input, not the output,
+ * and every predecessor of their members (the paper's "maximum directed
+ * cut").  For valid pruned cells; O(n^2) and O(n^5) at most. */
+int cs_cell_depth(const cs_cell *c);
+int cs_cell_width(const cs_cell *c);
 bool cs_cell_equal(const cs_cell *a, const cs_cell *b);
 /* The vertices pruning keeps: those the input reaches that reach the
  * output (a bit mask; rows point forward, as in an upper-triangular cell). */

@@ -337,7 +337,7 @@ START_TEST(test_row_counts)
     json_decref(exp);
     cs_store *s = open_fixture(_i);
     const size_t want[2] = {cells * budgets * CS_STORE_REPEATS, cells * budgets};
-    const size_t ncols[2] = {8 + 2 + 8 + 1, 8 + 2 + 16 + 1};
+    const size_t ncols[2] = {12 + 2 + 8 + 1, 12 + 2 + 16 + 1};
     for (int mode = 0; mode < 2; mode++) {
         ck_assert_uint_eq(cs_export_num_rows(s, (cs_export_mode)mode), want[mode]);
         char *text = export_text(s, CSV, (cs_export_mode)mode);
@@ -370,6 +370,33 @@ static int ones(json_t *matrix)
     json_t *row, *x;
     json_array_foreach(matrix, i, row) json_array_foreach(row, j, x) n += (int)json_integer_value(x);
     return n;
+}
+
+/* Vertices of a published cell with operation name. */
+static int count_op(json_t *ops, const char *name)
+{
+    int n = 0;
+    size_t i;
+    json_t *x;
+    json_array_foreach(ops, i, x) n += strcmp(json_string_value(x), name) == 0;
+    return n;
+}
+
+/* The most edges on a path from v to the last vertex, trying every path
+ * (-1 when there is none). */
+static int longest_path_from(json_t *matrix, size_t v)
+{
+    size_t n = json_array_size(matrix);
+    if (v == n - 1)
+        return 0;
+    int best = -1;
+    for (size_t w = 0; w < n; w++)
+        if (json_integer_value(json_array_get(json_array_get(matrix, v), w))) {
+            int d = longest_path_from(matrix, w);
+            if (d >= 0 && d + 1 > best)
+                best = d + 1;
+        }
+    return best;
 }
 
 /* Every run row of the real fixture against the published values. */
@@ -417,6 +444,10 @@ static void check_real_rows(json_t *rows)
         ck_assert_str_eq(str(row, "ops"), want_ops);
         ck_assert_int_eq(inum(row, "vertices"), (long long)json_array_size(adj));
         ck_assert_int_eq(inum(row, "edges"), ones(adj));
+        ck_assert_int_eq(inum(row, "conv3x3"), count_op(ops, "conv3x3-bn-relu"));
+        ck_assert_int_eq(inum(row, "conv1x1"), count_op(ops, "conv1x1-bn-relu"));
+        ck_assert_int_eq(inum(row, "maxpool3x3"), count_op(ops, "maxpool3x3"));
+        ck_assert_int_eq(inum(row, "depth"), longest_path_from(adj, 0));
         ck_assert_int_eq(inum(row, "trainable_parameters"),
                          json_integer_value(json_object_get(cell, "trainable_parameters")));
         ck_assert(!flag(row, "synthetic"));
@@ -737,18 +768,19 @@ START_TEST(test_sqlite_matches_store)
         unsigned char raw[16];
         ck_assert(cs_hash_from_hex((const char *)sqlite3_column_text(q, 0), 32, raw));
         int64_t i = cs_store_find_hash(s, raw);
-        int b = cs_store_budget_index(s, sqlite3_column_int(q, 8));
+        ck_assert_str_eq(sqlite3_column_name(q, 12), "epochs");
+        int b = cs_store_budget_index(s, sqlite3_column_int(q, 12));
         ck_assert(i >= 0 && b >= 0);
-        ck_assert_str_eq(sqlite3_column_name(q, 9), "repeats");
-        ck_assert_int_eq(sqlite3_column_int(q, 9), 3);
+        ck_assert_str_eq(sqlite3_column_name(q, 13), "repeats");
+        ck_assert_int_eq(sqlite3_column_int(q, 13), 3);
         double mean[8], sd[8];
         three_runs(cs_store_runs(s, (size_t)i, b), mean, sd);
         for (int m = 0; m < 8; m++) {
             char name[64];
             snprintf(name, sizeof name, "%s_mean", metrics[m]);
-            ck_assert_str_eq(sqlite3_column_name(q, 10 + 2 * m), name);
-            ck_assert_msg(sqlite3_column_double(q, 10 + 2 * m) == mean[m], "%s", name);
-            ck_assert(sqlite3_column_double(q, 11 + 2 * m) == sd[m]);
+            ck_assert_str_eq(sqlite3_column_name(q, 14 + 2 * m), name);
+            ck_assert_msg(sqlite3_column_double(q, 14 + 2 * m) == mean[m], "%s", name);
+            ck_assert(sqlite3_column_double(q, 15 + 2 * m) == sd[m]);
         }
         n++;
     }
