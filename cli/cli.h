@@ -15,7 +15,9 @@ enum {
     CS_EXIT_USAGE = 2,    /* bad command line */
     CS_EXIT_VERIFY = 3,   /* a certification check failed */
     CS_EXIT_IO = 4,       /* an output could not be written */
-    CS_EXIT_INTERNAL = 5  /* out of memory and the like */
+    CS_EXIT_INTERNAL = 5, /* out of memory and the like */
+    CS_EXIT_PARTIAL = 6   /* done, but part of the input was lost (import
+                             --keep-going: bad records skipped or a cut file) */
 };
 
 int cs_cmd_cell(int argc, char **argv);

@@ -1,5 +1,6 @@
 /* cellscape import: a TFRecord file into a store. */
 #include <getopt.h>
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,7 +17,10 @@ static const char *const help =
     "is written to a temporary file and renamed when complete.\n\n"
     "  -o, --output FILE  the store to write (required)\n"
     "  --keep-going       skip bad records, count them, and go on (framing damage\n"
-    "                     still stops: nothing after it can be trusted)\n"
+    "                     still stops: nothing after it can be trusted); of a file\n"
+    "                     cut inside a record (a download that stopped), keep\n"
+    "                     every record before the cut and say how many bytes\n"
+    "                     were lost\n"
     "  --synthetic        label the store synthetic: for made-up data whose\n"
     "                     records lack cellscape synth's marker (every output\n"
     "                     made from the store then says SYNTHETIC)\n"
@@ -24,8 +28,10 @@ static const char *const help =
     "  -q, --quiet        no progress on standard error\n"
     "  -h, --help         this text\n\n"
     "Exit status: 0 imported, 1 bad input (the message names the file, record\n"
-    "and byte offset), 2 bad usage, 4 the store could not be written;\n"
-    "128+N killed by signal N (130: Ctrl-C), nothing left behind.\n";
+    "and byte offset), 2 bad usage, 4 the store could not be written, 6 the\n"
+    "store was written but part of the input was lost (--keep-going: records\n"
+    "skipped or a cut file's tail); 128+N killed by signal N (130: Ctrl-C),\n"
+    "nothing left behind.\n";
 
 
 static void on_progress(void *user, const char *phase, double done)
@@ -86,6 +92,10 @@ int cs_cmd_import(int argc, char **argv)
             raise(sig);
         } else {
             cs_cli_error("import", "%s", err.msg);
+            if (stats.cut && stats.records)
+                fprintf(stderr, "cellscape import: the file is cut short; --keep-going keeps "
+                                "the %llu records before the cut\n",
+                        (unsigned long long)stats.records);
         }
         return cs_cli_exit_for(st);
     }
@@ -99,12 +109,21 @@ int cs_cmd_import(int argc, char **argv)
                                 stats.budgets[k]);
     const char *official = cs_official_name(stats.sha256);
     if (json) {
-        printf("{\"input\": \"%s\", \"store\": \"%s\", \"records\": %llu, \"cells\": %llu, "
-               "\"skipped\": %llu, \"budgets\": [%s], \"synthetic\": %s, \"sha256\": \"%s\", "
-               "\"official\": %s%s%s}\n",
-               input, output, (unsigned long long)stats.records, (unsigned long long)stats.cells,
-               (unsigned long long)stats.skipped, budgets, stats.synthetic ? "true" : "false",
-               sha, official ? "\"" : "", official ? official : "null", official ? "\"" : "");
+        json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:I, s:b, s:I, s:o, s:b, s:s, s:o}",
+                              "input", input, "store", output, "records",
+                              (json_int_t)stats.records, "cells", (json_int_t)stats.cells,
+                              "skipped", (json_int_t)stats.skipped, "cut", stats.cut,
+                              "cut_bytes_lost", (json_int_t)stats.cut_bytes, "budgets",
+                              json_array(), "synthetic", stats.synthetic, "sha256", sha,
+                              "official", official ? json_string(official) : json_null());
+        json_t *b = o ? json_object_get(o, "budgets") : NULL;
+        for (int k = 0; b && k < stats.nbudgets; k++)
+            json_array_append_new(b, json_integer(stats.budgets[k]));
+        char *text = o ? json_dumps(o, JSON_PRESERVE_ORDER) : NULL;
+        if (text)
+            printf("%s\n", text);
+        free(text);
+        json_decref(o);
     } else {
         printf("%s: %llu records, %llu cells, budgets {%s}%s\n", input,
                (unsigned long long)stats.records, (unsigned long long)stats.cells, budgets,
@@ -114,7 +133,11 @@ int cs_cmd_import(int argc, char **argv)
         printf("store written to %s\n", output);
     }
     if (stats.skipped)
-        cs_cli_error("import", "skipped %llu bad records; the first: %s",
+        cs_cli_error("import", "warning: skipped %llu bad records; the first: %s",
                      (unsigned long long)stats.skipped, stats.first_skipped.msg);
-    return CS_EXIT_OK;
+    if (stats.cut)
+        cs_cli_error("import", "warning: %s; kept the %llu records before the cut, "
+                     "lost its last %llu bytes", stats.cut_error.msg,
+                     (unsigned long long)stats.records, (unsigned long long)stats.cut_bytes);
+    return stats.skipped || stats.cut ? CS_EXIT_PARTIAL : CS_EXIT_OK;
 }

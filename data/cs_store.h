@@ -64,7 +64,8 @@ typedef struct cs_store cs_store;
 /* --- import ------------------------------------------------------------- */
 
 typedef struct cs_import_options {
-    bool keep_going;     /* skip bad records (counted) instead of failing */
+    bool keep_going;     /* skip bad records (counted) instead of failing, and
+                            keep the records of a cut file before the cut */
     bool synthetic;      /* flag the store synthetic even if its records do
                             not carry cellscape's marker (data made elsewhere) */
     int threads;         /* 0: one per core */
@@ -87,6 +88,12 @@ typedef struct cs_import_stats {
     unsigned char sha256[32]; /* of the TFRecord file */
     uint64_t bytes;
     cs_error first_skipped; /* the first skipped record's error */
+    /* The file ends inside a record (a download cut short): with
+     * keep_going the records before it were imported and these say what
+     * was lost; without, the import failed and they say so too. */
+    bool cut;
+    uint64_t cut_bytes;     /* of the partial record, lost */
+    cs_error cut_error;     /* the reader's message: file, record, offset */
 } cs_import_stats;
 
 void cs_import_options_init(cs_import_options *opt);

@@ -7,6 +7,7 @@
 #ifndef CS_TFRECORD_H
 #define CS_TFRECORD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -44,6 +45,12 @@ cs_status cs_tfrecord_reader_open(cs_tfrecord_reader **r, const char *path, cs_e
  * return the same status. */
 cs_status cs_tfrecord_reader_next(cs_tfrecord_reader *r, const unsigned char **data,
                                   size_t *len, int *eof, cs_error *err);
+
+/* After cs_tfrecord_reader_next failed: true when it was because the file
+ * ends inside a record (a cut file: a download that stopped), *lost (may
+ * be NULL) getting the bytes of that partial record.  Every record before
+ * it was read whole and checked. */
+bool cs_tfrecord_reader_cut(const cs_tfrecord_reader *r, uint64_t *lost);
 
 /* 0-based index and starting byte offset of the record last returned, or of
  * the record at fault after an error. Before the first record both are 0; at

@@ -328,9 +328,20 @@ cs_status cs_store_import(const char *tfrecord, const char *store_path,
             const unsigned char *data;
             size_t len;
             int at_end;
-            /* framing damage: nothing after it can be trusted */
-            if ((st = cs_tfrecord_reader_next(rd, &data, &len, &at_end, err)))
-                goto done;
+            /* framing damage: nothing after it can be trusted; but a file
+             * cut inside a record (a download that stopped) holds every
+             * record before the cut whole, and keep_going keeps them */
+            if ((st = cs_tfrecord_reader_next(rd, &data, &len, &at_end, err))) {
+                if (!cs_tfrecord_reader_cut(rd, &stats->cut_bytes))
+                    goto done;
+                stats->cut = true;
+                stats->cut_error = *err;
+                if (!opt->keep_going)
+                    goto done;
+                st = CS_OK;
+                eof = true;
+                break;
+            }
             if (at_end) {
                 eof = true;
                 break;
@@ -358,8 +369,13 @@ cs_status cs_store_import(const char *tfrecord, const char *store_path,
             (st = queue_check(&p, &b, false, err)))
             goto done;
     if (b.n == 0) {
-        st = cs_error_set(err, CS_ERR_FORMAT, "%s: no records%s", tfrecord,
-                          stats->skipped ? " that could be read" : "");
+        if (stats->cut) {
+            *err = stats->cut_error; /* cut inside its first record */
+            st = CS_ERR_FORMAT;
+        } else {
+            st = cs_error_set(err, CS_ERR_FORMAT, "%s: no records%s", tfrecord,
+                              stats->skipped ? " that could be read" : "");
+        }
         goto done;
     }
     if (opt->progress)

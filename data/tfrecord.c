@@ -106,6 +106,8 @@ struct cs_tfrecord_reader {
     uint64_t buf_offset; /* file offset of buf[0] */
     int at_eof;          /* read() returned 0 */
     cs_status failed;    /* sticky: a damaged stream has no next record */
+    bool cut;            /* it failed because the file ends inside a record */
+    uint64_t cut_bytes;  /* the bytes of that partial record */
     uint64_t next_index;
     uint64_t cur_index;
     uint64_t cur_offset;
@@ -167,6 +169,13 @@ void cs_tfrecord_reader_close(cs_tfrecord_reader *r)
     free(r->buf);
     free(r->path);
     free(r);
+}
+
+bool cs_tfrecord_reader_cut(const cs_tfrecord_reader *r, uint64_t *lost)
+{
+    if (lost)
+        *lost = r->cut ? r->cut_bytes : 0;
+    return r->cut;
 }
 
 uint64_t cs_tfrecord_reader_record_index(const cs_tfrecord_reader *r)
@@ -278,10 +287,13 @@ cs_status cs_tfrecord_reader_next(cs_tfrecord_reader *r, const unsigned char **d
         *eof = 1;
         return CS_OK;
     }
-    if (avail < CS_TFRECORD_HEADER)
+    if (avail < CS_TFRECORD_HEADER) {
+        r->cut = true;
+        r->cut_bytes = avail;
         return cs_reader_fail(r, err, CS_ERR_FORMAT,
                               "truncated header: file ends after %zu of %d header bytes", avail,
                               CS_TFRECORD_HEADER);
+    }
 
     const unsigned char *h = r->buf + r->pos;
     uint64_t dlen = cs_load_le64(h);
@@ -313,14 +325,20 @@ cs_status cs_tfrecord_reader_next(cs_tfrecord_reader *r, const unsigned char **d
         return st;
     }
     avail = r->end - r->pos;
-    if (avail < CS_TFRECORD_HEADER + (size_t)dlen)
+    if (avail < CS_TFRECORD_HEADER + (size_t)dlen) {
+        r->cut = true;
+        r->cut_bytes = avail;
         return cs_reader_fail(r, err, CS_ERR_FORMAT,
                               "truncated data: file ends after %zu of %" PRIu64 " data bytes",
                               avail - CS_TFRECORD_HEADER, dlen);
-    if (avail < total)
+    }
+    if (avail < total) {
+        r->cut = true;
+        r->cut_bytes = avail;
         return cs_reader_fail(r, err, CS_ERR_FORMAT,
                               "truncated footer: file ends after %zu of %d data CRC bytes",
                               avail - CS_TFRECORD_HEADER - (size_t)dlen, CS_TFRECORD_FOOTER);
+    }
 
     const unsigned char *d = r->buf + r->pos + CS_TFRECORD_HEADER;
     want = cs_load_le32(d + dlen);

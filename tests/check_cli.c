@@ -440,14 +440,45 @@ START_TEST(test_import_errors)
     FILE *f = fopen(bad, "wb");
     fwrite(buf, 1, len - 100, f);
     fclose(f);
+    /* the whole records before the cut, by the framing (8-byte length,
+     * 4-byte CRC, data, 4-byte CRC) */
+    size_t whole = 0, at = 0;
+    for (;;) {
+        uint64_t dlen = 0;
+        for (int k = 0; k < 8; k++)
+            dlen |= (uint64_t)(unsigned char)buf[at + (size_t)k] << (8 * k);
+        if (at + 16 + dlen > len - 100)
+            break;
+        at += 16 + (size_t)dlen;
+        whole++;
+    }
     free(buf);
+    ck_assert_uint_eq(whole, 89);
     snprintf(args, sizeof args, "import %s -o %s", bad, store);
     result r = run(args, NULL);
     ck_assert_int_eq(r.code, 1);
     ck_assert_msg(strstr(r.err, bad) && strstr(r.err, "record 89") && strstr(r.err, "offset"),
                   "%s", r.err);
+    ck_assert_msg(strstr(r.err, "--keep-going keeps the 89 records before the cut"), "%s", r.err);
     ck_assert(access(store, F_OK) != 0);
     result_free(&r);
+    /* --keep-going: those records kept, the loss said, a warning status */
+    snprintf(args, sizeof args, "import --keep-going --json -q %s -o %s", bad, store);
+    r = run(args, NULL);
+    ck_assert_msg(r.code == 6, "exit %d: %s", r.code, r.err);
+    char want[256];
+    snprintf(want, sizeof want, "kept the 89 records before the cut, lost its last %zu bytes",
+             len - 100 - at);
+    ck_assert_msg(strstr(r.err, want), "%s", r.err);
+    json_t *summary = json_loads(r.out, 0, NULL);
+    ck_assert_ptr_nonnull(summary);
+    ck_assert_int_eq(json_integer_value(json_object_get(summary, "records")), 89);
+    ck_assert(json_is_true(json_object_get(summary, "cut")));
+    ck_assert_int_eq(json_integer_value(json_object_get(summary, "cut_bytes_lost")),
+                     (json_int_t)(len - 100 - at));
+    json_decref(summary);
+    result_free(&r);
+    ck_assert_int_eq(unlink(store), 0);
     /* a store that is not one */
     snprintf(args, sizeof args, "query %s IO:1", bad);
     r = run(args, NULL);

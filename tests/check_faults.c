@@ -173,6 +173,17 @@ static cs_status import(const char *tf, const char *store, cs_error *err)
     return cs_store_import(tf, store, &opt, &stats, err);
 }
 
+static cs_status import_keep_going(const char *tf, const char *store, cs_import_stats *stats,
+                                   cs_error *err)
+{
+    cs_import_options opt;
+    cs_import_options_init(&opt);
+    opt.threads = 1;
+    opt.keep_going = true;
+    cs_error_clear(err);
+    return cs_store_import(tf, store, &opt, stats, err);
+}
+
 static cs_store *import_open(const char *tf, const char *store)
 {
     cs_error err;
@@ -393,6 +404,25 @@ START_TEST(test_nb201_csv_every_flip_and_truncation)
 }
 END_TEST
 
+/* The store written from the first k records of the small file opens and
+ * holds their k runs (answering as the whole file's where that is sound);
+ * it is removed after. */
+static void expect_store_of_records(const small_file *sf, size_t k, bool same_answers,
+                                    const char *what)
+{
+    cs_error err;
+    cs_store *s;
+    ck_assert_msg(cs_store_open(&s, sf->out, &err) == CS_OK, "%s: %s", what, err.msg);
+    if (same_answers)
+        expect_same_answers(s, sf->ref, false, what);
+    size_t runs = 0;
+    for (size_t i = 0; i < cs_store_num_cells(s); i++)
+        runs += cs_store_entry_at(s, i)->repeats[0];
+    ck_assert_msg(runs == k, "%s: %zu runs from %zu records", what, runs, k);
+    cs_store_close(s);
+    ck_assert_int_eq(unlink(sf->out), 0);
+}
+
 START_TEST(test_tfrecord_every_truncation)
 {
     small_file sf;
@@ -413,18 +443,25 @@ START_TEST(test_tfrecord_every_truncation)
         } else if (len == sf.off[k]) {
             /* Cut between records: a shorter file, as sound as the whole. */
             ck_assert_msg(st == CS_OK, "%s: %s", what, err.msg);
-            cs_store *s;
-            ck_assert_msg(cs_store_open(&s, sf.out, &err) == CS_OK, "%s: %s", what, err.msg);
-            expect_same_answers(s, sf.ref, false, what);
-            size_t runs = 0;
-            for (size_t i = 0; i < cs_store_num_cells(s); i++)
-                runs += cs_store_entry_at(s, i)->repeats[0];
-            ck_assert_msg(runs == k, "%s: %zu runs from %zu records", what, runs, k);
-            cs_store_close(s);
-            ck_assert_int_eq(unlink(sf.out), 0);
+            expect_store_of_records(&sf, k, true, what);
         } else {
             expect_import_error(&sf, st, &err, k, what);
             ck_assert_msg(strstr(err.msg, "truncated"), "%s: %s", what, err.msg);
+            /* keep_going: a cut file (a download that stopped) keeps every
+             * record before the cut and says what was lost */
+            cs_import_stats stats;
+            st = import_keep_going(sf.bad, sf.out, &stats, &err);
+            ck_assert_msg(stats.cut && stats.cut_bytes == len - sf.off[k],
+                          "%s, keep going: cut %d, %llu bytes lost", what, (int)stats.cut,
+                          (unsigned long long)stats.cut_bytes);
+            if (k == 0) {
+                expect_import_error(&sf, st, &err, k, what);
+                continue;
+            }
+            ck_assert_msg(st == CS_OK, "%s, keep going: %s", what, err.msg);
+            ck_assert_uint_eq(stats.records, k);
+            ck_assert_msg(strstr(stats.cut_error.msg, "truncated"), "%s", stats.cut_error.msg);
+            expect_store_of_records(&sf, k, false, what);
         }
     }
     close(fd);
