@@ -186,7 +186,11 @@ int cs_cmd_report(int argc, char **argv)
     int sig = cs_interrupts_release(&ints);
     if (st) {
         if (sig) {
-            cs_cli_error("report", "interrupted; %s is incomplete", opt.outdir);
+            if (res.outdir_removed)
+                cs_cli_error("report", "interrupted; %s not written", opt.outdir);
+            else
+                cs_cli_error("report", "interrupted; %s is incomplete (each file in it whole)",
+                             opt.outdir);
             raise(sig);
         }
         cs_cli_error("report", "%s", err.msg);

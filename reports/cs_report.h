@@ -67,11 +67,15 @@ typedef struct cs_report_result {
     size_t analyses_run, analyses_reused;
     size_t figures_rendered, figures_reused;
     size_t figures_skipped;  /* data figures without data (structure-only report) */
+    bool outdir_removed;     /* on failure: DIR was new and has been removed */
 } cs_report_result;
 
 /* Build the report.  Errors: CS_ERR_ARG (options), CS_ERR_IO (files,
- * gnuplot failing: the message names the figure and quotes gnuplot),
- * CS_ERR_FORMAT and others from the data. */
+ * gnuplot failing: the message names the figure and quotes gnuplot;
+ * "interrupted" when opt->cancelled said so), CS_ERR_FORMAT and others
+ * from the data.  A build that fails leaves nothing new behind: the
+ * directories it made are removed with their contents, and a directory
+ * that was there keeps its files, each whole (old or new). */
 cs_status cs_report_build(const cs_report_options *opt, cs_report_result *res, cs_error *err);
 
 /* Where the gnuplot scripts are: the installed $(pkgdatadir)/reports if it

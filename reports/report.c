@@ -377,6 +377,20 @@ static bool figure_current(const char *outdir, const char *scripts, const cs_rep
 
 /* --- the whole ------------------------------------------------------------ */
 
+/* Remove the directories cs_mkdirs made for a report (the report
+ * directory first: the others are inside it when it is new). */
+static void remove_made(char *made[3], cs_report_result *res)
+{
+    cs_error ignored;
+    if (made[0]) {
+        res->outdir_removed = cs_remove_tree(made[0], &ignored) == CS_OK;
+        return;
+    }
+    for (int i = 1; i < 3; i++)
+        if (made[i])
+            cs_remove_tree(made[i], &ignored);
+}
+
 cs_status cs_report_build(const cs_report_options *opt, cs_report_result *res, cs_error *err)
 {
     memset(res, 0, sizeof *res);
@@ -403,14 +417,23 @@ cs_status cs_report_build(const cs_report_options *opt, cs_report_result *res, c
     cs_status st = cs_report_manifest_load_space(scripts, opt->space, &figs, &nfigs, err);
     if (st)
         return st;
-    char dir[4300];
-    snprintf(dir, sizeof dir, "%s/data/.stamps", opt->outdir);
-    if ((st = cs_mkdirs(dir, NULL, err))) {
+    /* A report that fails or is interrupted leaves nothing new behind: the
+     * directories this call makes are removed again with all they got (a
+     * report directory that was there keeps what it had, each file whole). */
+    char dir[4300], *made[3] = {NULL, NULL, NULL};
+    if ((st = cs_mkdirs(opt->outdir, &made[0], err))) {
         free(figs);
         return st;
     }
-    snprintf(dir, sizeof dir, "%s/figures", opt->outdir);
-    if ((st = cs_mkdirs(dir, NULL, err))) {
+    snprintf(dir, sizeof dir, "%s/data/.stamps", opt->outdir);
+    if (!(st = cs_mkdirs(dir, &made[1], err))) {
+        snprintf(dir, sizeof dir, "%s/figures", opt->outdir);
+        st = cs_mkdirs(dir, &made[2], err);
+    }
+    if (st) {
+        remove_made(made, res);
+        for (int i = 0; i < 3; i++)
+            free(made[i]);
         free(figs);
         return st;
     }
@@ -518,6 +541,10 @@ cs_status cs_report_build(const cs_report_options *opt, cs_report_result *res, c
     snprintf(res->index_html, sizeof res->index_html, "%s/index.html", opt->outdir);
     snprintf(res->summary_md, sizeof res->summary_md, "%s/summary.md", opt->outdir);
 done:
+    if (st)
+        remove_made(made, res);
+    for (int i = 0; i < 3; i++)
+        free(made[i]);
     if (sctx_ready)
         cs_analysis_ctx_destroy(&sctx);
     if (dctx_ready)

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cs_io.h"
 #include "cs_nb101_row.h"
 #include "cs_nb201_data.h"
 #include "cs_store.h"
@@ -701,6 +702,42 @@ static bool has_prefixed(const char *dir, const char *prefix)
 
 enum { WHILE_READING, WHILE_WRITING };
 
+/* Poll the child pid (for up to two minutes) until ready(arg) says so,
+ * then send sig and wait for it: true when sent, *status its end (or its
+ * end before it got ready). */
+static bool signal_once(pid_t pid, int sig, bool (*ready)(const void *), const void *arg,
+                        int *status)
+{
+    double t0 = now();
+    *status = 0;
+    while (now() - t0 < 120) {
+        pid_t w = waitpid(pid, status, WNOHANG);
+        ck_assert_int_ge(w, 0);
+        if (w == pid)
+            return false;
+        if (ready(arg)) {
+            ck_assert_int_eq(kill(pid, sig), 0);
+            *status = wait_for(pid);
+            return true;
+        }
+        pause_briefly();
+    }
+    return false;
+}
+
+typedef struct interrupt_point {
+    int when;
+    pid_t pid;
+    const char *input, *dir, *tmp_prefix;
+} interrupt_point;
+
+static bool interrupt_point_reached(const void *arg)
+{
+    const interrupt_point *p = arg;
+    return p->when == WHILE_READING ? has_open(p->pid, p->input)
+                                    : has_prefixed(p->dir, p->tmp_prefix);
+}
+
 /* Run argv, send sig once it has the input open (WHILE_READING) or once
  * its temporary output exists (WHILE_WRITING), and expect it to end by the
  * signal or with an error, leaving nothing but stdout and stderr in dir.
@@ -720,22 +757,9 @@ static void interrupt(char *const argv[], const char *dir, const char *name, con
              when == WHILE_READING ? "while reading" : "while writing");
     for (int attempt = 0;; attempt++) {
         pid_t pid = spawn(argv, out, err, 0);
-        double t0 = now();
         int status = 0;
-        bool sent = false;
-        while (now() - t0 < 120) {
-            pid_t w = waitpid(pid, &status, WNOHANG);
-            ck_assert_int_ge(w, 0);
-            if (w == pid)
-                break;
-            if (when == WHILE_READING ? has_open(pid, input) : has_prefixed(dir, tmp_prefix)) {
-                ck_assert_int_eq(kill(pid, sig), 0);
-                sent = true;
-                status = wait_for(pid);
-                break;
-            }
-            pause_briefly();
-        }
+        interrupt_point at = {when, pid, input, dir, tmp_prefix};
+        bool sent = signal_once(pid, sig, interrupt_point_reached, &at, &status);
         if (!sent && waitpid(pid, &status, WNOHANG) == 0) {
             kill(pid, SIGKILL); /* never saw its input or output: do not leave it running */
             status = wait_for(pid);
@@ -805,6 +829,75 @@ START_TEST(test_interrupted_synth_and_export)
         interrupt(sql, dir, "z.sqlite", big_store, sigs[k], WHILE_WRITING);
     }
     remove_dir(dir);
+}
+END_TEST
+
+static bool path_exists(const void *path)
+{
+    return access(path, F_OK) == 0;
+}
+
+/* Whether any name below dir contains needle. */
+static bool tree_has(const char *dir, const char *needle)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return false;
+    bool found = false;
+    struct dirent *e;
+    while (!found && (e = readdir(d)) != NULL) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        found = strstr(e->d_name, needle) != NULL || tree_has(path, needle);
+    }
+    closedir(d);
+    return found;
+}
+
+/* report, interrupted once it has made its directories: a new report
+ * directory is removed again (with the parent it made), and one that was
+ * there keeps what it had, with no temporary file left in it. */
+START_TEST(test_interrupted_report_leaves_nothing_new)
+{
+    char dir[2048], out[4096], err[4096], target[4096], mark[4096], data[4200];
+    temp_dir(dir, sizeof dir, "intr-report");
+    snprintf(out, sizeof out, "%s/stdout", dir);
+    snprintf(err, sizeof err, "%s/stderr", dir);
+    for (int existing = 0; existing < 2; existing++) {
+        snprintf(target, sizeof target, "%s/%s", dir, existing ? "old" : "new/report");
+        snprintf(mark, sizeof mark, "%s/old/mine.txt", dir);
+        if (existing) {
+            snprintf(data, sizeof data, "%s/old", dir);
+            ck_assert_int_eq(mkdir(data, 0755), 0);
+            FILE *f = fopen(mark, "w");
+            ck_assert_ptr_nonnull(f);
+            fputs("a file of the user's\n", f);
+            fclose(f);
+        }
+        snprintf(data, sizeof data, "%s/data", target);
+        char *argv[] = {(char *)"cellscape", (char *)"report", (char *)"-o", target, NULL};
+        pid_t pid = spawn(argv, out, err, 0);
+        int status;
+        bool sent = signal_once(pid, SIGTERM, path_exists, data, &status);
+        ck_assert_msg(sent, "the report finished before it could be interrupted (0x%x)", status);
+        ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM, "status 0x%x", status);
+        size_t n;
+        char *msg = cs_test_read_file(err, &n);
+        ck_assert_ptr_nonnull(msg);
+        ck_assert_msg(strstr(msg, "interrupted") && strstr(msg, target), "%s", msg);
+        if (!existing) {
+            ck_assert_msg(strstr(msg, "not written"), "%s", msg);
+            EXPECT_ONLY(dir, "a new report, interrupted", "stdout", "stderr");
+        } else {
+            ck_assert_msg(access(mark, F_OK) == 0, "the user's file is gone");
+            ck_assert_msg(!tree_has(target, ".tmp."), "a temporary file is left in %s", target);
+        }
+        free(msg);
+    }
+    cs_error e;
+    ck_assert_msg(cs_remove_tree(dir, &e) == CS_OK, "%s", e.msg);
 }
 END_TEST
 
@@ -1551,6 +1644,7 @@ static Suite *faults_suite(void)
     tcase_add_test(tc, test_full_disk_leaves_nothing);
     tcase_add_test(tc, test_interrupted_import);
     tcase_add_test(tc, test_interrupted_synth_and_export);
+    tcase_add_test(tc, test_interrupted_report_leaves_nothing_new);
     tcase_add_test(tc, test_replaced_store_never_half_seen);
     suite_add_tcase(s, tc);
 
