@@ -119,6 +119,17 @@ static cs_status fitness_init(fitness *f, const cs_analysis_ctx *ctx, const char
     return CS_OK;
 }
 
+/* The budget for the JSON: null when there is no dataset (a fitness
+ * file alone: no epochs anywhere). */
+static const char *budget_json(const fitness *f, char *buf, size_t size)
+{
+    if (f->budget <= 0)
+        snprintf(buf, size, "null");
+    else
+        snprintf(buf, size, "%d", f->budget);
+    return buf;
+}
+
 /* What every data analysis starts with: the fitness and the raw space. */
 static cs_status landscape_begin(const cs_analysis_ctx *ctx, const char *analysis, fitness *fit,
                                  cs_rawspace *rs, cs_error *err)
@@ -223,12 +234,16 @@ cs_status cs_analysis_locality(const cs_analysis_ctx *ctx, const char *outdir, c
     /* files */
     {
         char rwa_what[512], fdc_what[512], extra[256];
+        char beside[96] = "";
+        if (fit.budget > 0)
+            snprintf(beside, sizeof beside, " (and of the mean test accuracy at %d epochs)",
+                     fit.budget);
         if (fit.caller)
             snprintf(rwa_what, sizeof rwa_what,
-                     "random-walk autocorrelation of %s (and of the mean test accuracy at %d "
-                     "epochs) along %d walks of %d single edits in the raw encoding space "
-                     "(invalid encodings and classes without fitness rejected)",
-                     fit.name, fit.budget, CS_LOCALITY_WALKS, CS_LOCALITY_STEPS);
+                     "random-walk autocorrelation of %s%s along %d walks of %d single edits "
+                     "in the raw encoding space (invalid encodings and classes without "
+                     "fitness rejected)",
+                     fit.name, beside, CS_LOCALITY_WALKS, CS_LOCALITY_STEPS);
         else
             snprintf(rwa_what, sizeof rwa_what,
                      "random-walk autocorrelation of the mean accuracy at %d epochs along %d "
@@ -246,7 +261,8 @@ cs_status cs_analysis_locality(const cs_analysis_ctx *ctx, const char *outdir, c
                      "nearest encodings) to the class of best mean validation accuracy at %d "
                      "epochs",
                      fit.budget);
-        snprintf(extra, sizeof extra, "\"budget\": %d", fit.budget);
+        char budget[16];
+        snprintf(extra, sizeof extra, "\"budget\": %s", budget_json(&fit, budget, sizeof budget));
         cs_landscape_fitness lf;
         class_fitness(&lf, &fit, ctx, fit.name);
         cs_locality_result lr = {.rwa_fitness = rwa_v,
@@ -397,7 +413,7 @@ cs_status cs_analysis_peaks(const cs_analysis_ctx *ctx, const char *outdir, cs_e
     if ((st = cs_analysis_close(&out, err)))
         goto out;
     char cell[128], n1[40], n2[40], n3[40], n4[40], n5[40], n6[40], body[3072], head[384],
-        name_json[320];
+        name_json[320], budget[16];
     class_compact(ctx->space, best, cell, sizeof cell);
     if (fit.caller)
         snprintf(head, sizeof head, "\"fitness\": \"%s\", \"budget\"",
@@ -407,7 +423,7 @@ cs_status cs_analysis_peaks(const cs_analysis_ctx *ctx, const char *outdir, cs_e
     const char *kname = fit.caller ? "fitness" : "mean_test";
     const char *sename = fit.caller ? "fitness" : "test";
     snprintf(body, sizeof body,
-             "%s: %d, \"best_class\": %lld, \"best_cell\": \"%s\", "
+             "%s: %s, \"best_class\": %lld, \"best_cell\": \"%s\", "
              "\"best_%s\": %s, \"best_%s_standard_error\": %s, \"threshold\": %s, "
              "\"top_cells\": %zu, \"top_encodings\": %llu, \"raw_encodings\": %llu, "
              "\"valid_encodings\": %llu, \"space_reading\": \"fraction_within: all raw "
@@ -416,7 +432,7 @@ cs_status cs_analysis_peaks(const cs_analysis_ctx *ctx, const char *outdir, cs_e
              "\"fraction_within_6\": %s, \"fraction_valid_within_6\": %s, "
              "\"fraction_valid_paths_within_6\": %s, \"max_distance\": %d, "
              "\"max_distance_valid_paths\": %d",
-             head, fit.budget, (long long)best, cell, kname,
+             head, budget_json(&fit, budget, sizeof budget), (long long)best, cell, kname,
              cs_landscape_json_num(n1, sizeof n1, key[best]), sename,
              cs_landscape_json_num(n2, sizeof n2, kse[best]),
              cs_landscape_json_num(n3, sizeof n3, threshold),
@@ -452,7 +468,8 @@ cs_status cs_analysis_optima(const cs_analysis_ctx *ctx, const char *outdir, cs_
             snprintf(what, sizeof what, "%s", fit.name);
         else
             snprintf(what, sizeof what, "mean validation accuracy at %d epochs", fit.budget);
-        snprintf(extra, sizeof extra, "\"budget\": %d", fit.budget);
+        char budget[16];
+        snprintf(extra, sizeof extra, "\"budget\": %s", budget_json(&fit, budget, sizeof budget));
         cs_landscape_fitness lf;
         class_fitness(&lf, &fit, ctx, what);
         st = cs_landscape_optima_write(ctx, outdir, &g, &lf, extra, err);

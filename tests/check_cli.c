@@ -921,6 +921,12 @@ START_TEST(test_analyze_fitness)
         ck_assert_str_eq(json_string_value(json_object_get(o, "fitness")), path);
         ck_assert_int_eq((int)cs_test_jnum(o, "classes_with_data"), 29);
         ck_assert(cs_test_jnum(o, "global_best_fitness") == best);
+        /* no dataset, no epochs: the budget is null, not a made-up 0 */
+        json_t *budget = json_object_get(o, "budget");
+        if (with_data)
+            ck_assert_int_eq(json_integer_value(budget), 108);
+        else
+            ck_assert_msg(json_is_null(budget), "budget without a dataset is not null");
         json_decref(o);
     }
     snprintf(args, sizeof args, "analyze locality --fitness-file %s -o %s -q", ffile, dir);
@@ -928,7 +934,18 @@ START_TEST(test_analyze_fitness)
     free(run_ok_json(args, dir, "locality.json", &o));
     snprintf(path, sizeof path, "file:%s", ffile);
     ck_assert_str_eq(json_string_value(json_object_get(o, "fitness")), path);
+    ck_assert(json_is_null(json_object_get(o, "budget")));
     json_decref(o);
+    snprintf(args, sizeof args, "analyze peaks --fitness-file %s -o %s -q", ffile, dir);
+    free(run_ok_json(args, dir, "peaks.json", &o));
+    ck_assert(json_is_null(json_object_get(o, "budget")));
+    json_decref(o);
+    snprintf(path, sizeof path, "%s/locality_rwa.tsv", dir);
+    size_t rwa_len;
+    char *rwa = cs_test_read_file(path, &rwa_len);
+    ck_assert_ptr_nonnull(rwa);
+    ck_assert_msg(!strstr(rwa, "at 0 epochs"), "%.300s", rwa);
+    free(rwa);
 
     /* errors: the metric, the budget, the file's line and column */
     snprintf(args, sizeof args, "rm -rf %s", dir);
