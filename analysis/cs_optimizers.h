@@ -70,19 +70,6 @@ typedef struct cs_opt_options {
 
 void cs_opt_options_init(cs_opt_options *o);
 
-/* --- the PRNG every run owns (xoshiro256**, seeded by splitmix64) ------------- */
-
-typedef struct cs_opt_rng {
-    uint64_t s[4];
-} cs_opt_rng;
-
-void cs_opt_rng_seed(cs_opt_rng *r, uint64_t seed);
-/* The PRNG of run `run` of method m under the analysis seed. */
-void cs_opt_rng_seed_run(cs_opt_rng *r, uint64_t seed, cs_opt_method m, uint64_t run);
-uint64_t cs_opt_rng_next(cs_opt_rng *r);
-double cs_opt_rng_uniform(cs_opt_rng *r);             /* [0, 1) */
-uint64_t cs_opt_rng_below(cs_opt_rng *r, uint64_t n); /* [0, n), unbiased; n > 0 */
-
 /* --- encodings --------------------------------------------------------------- */
 
 /* A raw encoding: edge x -> y is bit x + y(y-1)/2 of bits; labelling is the
@@ -146,66 +133,6 @@ typedef struct cs_opt_problem {
  * CS_ERR_NOTFOUND when no class has data. */
 cs_status cs_opt_problem_check(const cs_opt_problem *p, cs_error *err);
 
-/* The mutation of the NAS-Bench-101 authors' example code, without the
- * validity check, on a problem's encodings: every slot flips with
- * probability rate / slot_rate_div, every spot changes with probability
- * rate / spot_rate_div to one of the other num_ops - 1 ops, uniformly.
- * (raw_classes and the data are not used.) */
-void cs_opt_mutate(const cs_opt_problem *p, double rate, cs_opt_rng *rng,
-                   const cs_opt_encoding *parent, cs_opt_encoding *child);
-
-/* The same on NAS-Bench-101's raw encodings of n vertices: every edge slot
- * flips with probability rate / n, every interior op changes with
- * probability rate / (n - 2). */
-void cs_opt_mutate_raw(int n, int num_ops, double rate, cs_opt_rng *rng,
-                       const cs_opt_encoding *parent, cs_opt_encoding *child);
-
-/* --- regularized evolution's population (aging) ----------------------------- */
-
-typedef struct cs_opt_member {
-    cs_opt_encoding enc;
-    int64_t cls;
-    double validation;
-} cs_opt_member;
-
-typedef struct cs_opt_population {
-    size_t capacity, size, oldest;
-    cs_opt_member *m;
-} cs_opt_population;
-
-cs_status cs_opt_population_init(cs_opt_population *p, size_t capacity, cs_error *err);
-void cs_opt_population_destroy(cs_opt_population *p);
-/* Add a member; when full the oldest member dies, whatever its fitness. */
-void cs_opt_population_add(cs_opt_population *p, const cs_opt_member *m);
-/* Member by age: 0 is the oldest, size - 1 the youngest. */
-const cs_opt_member *cs_opt_population_age(const cs_opt_population *p, size_t age);
-/* A tournament: k distinct members drawn uniformly (without replacement,
- * k clamped to the size), the one with the best validation accuracy wins,
- * ties going to the youngest.  Returns the winner's age; size must be > 0. */
-size_t cs_opt_population_tournament(const cs_opt_population *p, size_t k, cs_opt_rng *rng);
-
-/* --- REINFORCE's policy: one categorical distribution per decision --------- */
-
-typedef struct cs_opt_policy {
-    int ndecisions;
-    int *nchoices;  /* per decision */
-    int *offset;    /* first logit of each decision */
-    double *logits; /* all zero at the start: the uniform policy */
-    double learning_rate, momentum;
-    double num, den; /* the baseline: bias-corrected moving average num / den */
-} cs_opt_policy;
-
-cs_status cs_opt_policy_init(cs_opt_policy *p, int ndecisions, const int *nchoices,
-                             double learning_rate, double momentum, cs_error *err);
-void cs_opt_policy_destroy(cs_opt_policy *p);
-/* Probability of choice j at decision d. */
-double cs_opt_policy_prob(const cs_opt_policy *p, int d, int j);
-void cs_opt_policy_sample(const cs_opt_policy *p, cs_opt_rng *rng, int *choice);
-/* One REINFORCE step for a sampled choice vector and its reward: update the
- * baseline with the reward, then logits += lr * (reward - baseline) *
- * d log p(choice) / d logits.  Returns the advantage. */
-double cs_opt_policy_update(cs_opt_policy *p, const int *choice, double reward);
-
 /* --- the benchmark and single runs ----------------------------------------- */
 
 typedef struct cs_opt_bench cs_opt_bench;
@@ -225,11 +152,6 @@ void cs_opt_bench_destroy(cs_opt_bench *b);
 double cs_opt_bench_best_test(const cs_opt_bench *b); /* best mean test accuracy */
 int64_t cs_opt_bench_best_class(const cs_opt_bench *b);
 size_t cs_opt_bench_classes_with_data(const cs_opt_bench *b);
-/* The sampler in use: CS_OPT_SAMPLER_REJECT or CS_OPT_SAMPLER_TABLE. */
-cs_opt_sampler cs_opt_bench_sampler(const cs_opt_bench *b);
-/* The grid times (grid_points of them). */
-const double *cs_opt_bench_grid(const cs_opt_bench *b);
-
 /* One query of a run, in order. */
 typedef struct cs_opt_query {
     double time;       /* simulated seconds when the result is known */

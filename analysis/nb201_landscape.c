@@ -338,7 +338,7 @@ out:
 static void walk(const cs_nbgraph *g, const double *fit, const uint32_t *cells, size_t ncells,
                  uint64_t seed, int w, int32_t *path, size_t *len, uint64_t *restarts)
 {
-    uint64_t rng = seed ^ (UINT64_C(0x9E3779B97F4A7C15) * (uint64_t)(w + 1));
+    uint64_t rng = cs_rng_stream_state(seed, (uint64_t)w);
     uint32_t cur = cells[cs_splitmix64_below(&rng, ncells)];
     size_t n = 0;
     path[n++] = (int32_t)cur;

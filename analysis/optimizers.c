@@ -88,7 +88,8 @@
 #endif
 
 #include "analysis_writers.h"
-#include "cs_optimizers.h"
+#include "optimizers_internal.h"
+#include "cs_rng.h"
 #include "cs_parallel.h"
 
 #include <math.h>
@@ -174,19 +175,11 @@ static cs_status check_options(const cs_opt_options *o, cs_error *err)
 
 /* --- PRNG ------------------------------------------------------------------ */
 
-static uint64_t splitmix64(uint64_t *x)
-{
-    uint64_t z = (*x += UINT64_C(0x9E3779B97F4A7C15));
-    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-    return z ^ (z >> 31);
-}
-
 void cs_opt_rng_seed(cs_opt_rng *r, uint64_t seed)
 {
     uint64_t x = seed;
     for (int i = 0; i < 4; i++)
-        r->s[i] = splitmix64(&x);
+        r->s[i] = cs_splitmix64(&x);
 }
 
 void cs_opt_rng_seed_run(cs_opt_rng *r, uint64_t seed, cs_opt_method m, uint64_t run)
@@ -194,11 +187,11 @@ void cs_opt_rng_seed_run(cs_opt_rng *r, uint64_t seed, cs_opt_method m, uint64_t
     /* Hash the three numbers so that neighbouring runs get unrelated
      * streams. */
     uint64_t x = seed;
-    uint64_t h = splitmix64(&x);
+    uint64_t h = cs_splitmix64(&x);
     x = h ^ ((uint64_t)m + 1) * UINT64_C(0xD1B54A32D192ED03);
-    h = splitmix64(&x);
+    h = cs_splitmix64(&x);
     x = h ^ run;
-    cs_opt_rng_seed(r, splitmix64(&x));
+    cs_opt_rng_seed(r, cs_splitmix64(&x));
 }
 
 static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }

@@ -79,7 +79,7 @@ static void *walk_worker(void *arg)
     const cs_rawspace *rs = sh->rs;
     uint32_t k = (uint32_t)rs->num_ops;
     for (int wi = j->first; wi < j->first + j->count; wi++) {
-        uint64_t rng = sh->seed ^ (UINT64_C(0x9E3779B97F4A7C15) * (uint64_t)(wi + 1));
+        uint64_t rng = cs_rng_stream_state(sh->seed, (uint64_t)wi);
         int32_t *path = j->path[wi];
         size_t len = 0;
         uint64_t m;

@@ -41,6 +41,7 @@ int cs_cli_exit_for(cs_status st)
     case CS_ERR_ARG: return CS_EXIT_USAGE;
     case CS_ERR_VERIFY: return CS_EXIT_VERIFY;
     case CS_ERR_IO: return CS_EXIT_IO;
+    case CS_ERR_CANCELLED: return CS_EXIT_IO; /* the signal's own status, once raised */
     case CS_ERR_NOMEM: return CS_EXIT_INTERNAL;
     default: return CS_EXIT_INPUT;
     }

@@ -88,7 +88,7 @@ typedef struct cs_export_options {
     void (*progress)(void *user, const char *phase, double done);
     void *progress_user;
     /* Polled between cells; when it returns true the export stops with
-     * CS_ERR_IO ("interrupted").  May be NULL. */
+     * CS_ERR_CANCELLED ("cancelled").  May be NULL. */
     bool (*cancelled)(void *user);
     void *cancel_user;
 } cs_export_options;
@@ -110,7 +110,7 @@ size_t cs_export_num_rows(const cs_store *s, cs_export_mode mode);
 /* Write the store to f.  f is written with stdio only; the caller flushes
  * and closes it (cs_outfile makes the file atomic).  opt may be NULL.
  * Errors: CS_ERR_ARG for an unknown mode, CS_ERR_IO for a failed write
- * (f's error flag) or cancellation, CS_ERR_VALUE for a store holding a
+ * (f's error flag), CS_ERR_CANCELLED, CS_ERR_VALUE for a store holding a
  * cell that has no text form (not possible for stores cs_store_import
  * wrote). */
 cs_status cs_export_csv(const cs_store *s, FILE *f, cs_export_mode mode,
@@ -121,7 +121,7 @@ cs_status cs_export_jsonl(const cs_store *s, FILE *f, cs_export_mode mode,
 /* Write the store as an SQLite database at path (not "-": SQLite needs a
  * file), replacing any file there only on success.  CS_ERR_ARG for a NULL
  * or "-" path, CS_ERR_IO when the database cannot be created or written
- * (SQLite's message included) or on cancellation, CS_ERR_NOMEM. */
+ * (SQLite's message included), CS_ERR_CANCELLED, CS_ERR_NOMEM. */
 cs_status cs_export_sqlite(const cs_store *s, const char *path,
                            const cs_export_options *opt, cs_error *err);
 

@@ -73,7 +73,7 @@ typedef struct cs_import_options {
     void *progress_user;
     /* Polled from the calling thread between batches of records and while
      * the store is written; when it returns true the import stops with
-     * CS_ERR_IO ("interrupted") and leaves nothing behind.  May be NULL. */
+     * CS_ERR_CANCELLED ("cancelled") and leaves nothing behind.  May be NULL. */
     bool (*cancelled)(void *user);
     void *cancel_user;
 } cs_import_options;
@@ -170,7 +170,8 @@ cs_status cs_store_lookup_spec(const cs_store *s, const cs_spec *spec,
 
 /* The fast path for programs holding cells (no op names, no messages):
  * the entry of cell c after pruning, or -1 when it is outside the space or
- * not in the dataset. */
+ * not in the dataset.  (Nothing else can fail: the canonical form needs no
+ * memory, and refuses only cells outside the space, those with a cycle.) */
 int64_t cs_store_lookup_cell(const cs_store *s, const cs_cell *c);
 
 /* The reference's query(spec, epochs, stop_halfway) on a looked-up cell:

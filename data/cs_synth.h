@@ -54,8 +54,8 @@ typedef struct cs_synth_options {
     void (*progress)(void *user, const char *phase, double done);
     void *progress_user;
     /* Polled from the calling thread between blocks of cells; when it
-     * returns true, cs_synth_write stops and returns CS_ERR_IO
-     * ("interrupted"). May be NULL. */
+     * returns true, cs_synth_write stops and returns CS_ERR_CANCELLED
+     * ("cancelled"). May be NULL. */
     bool (*cancelled)(void *user);
     void *cancel_user;
 } cs_synth_options;
@@ -70,7 +70,7 @@ void cs_synth_options_init(cs_synth_options *opt);
  * records written.  f is written with fwrite only; the caller flushes and
  * closes it (see cs_outfile for atomic files).  Errors: CS_ERR_ARG for bad
  * options or a space other than NAS-Bench-101's, CS_ERR_IO for a failed
- * write or cancellation, CS_ERR_NOMEM. */
+ * write, CS_ERR_CANCELLED, CS_ERR_NOMEM. */
 cs_status cs_synth_write(FILE *f, const cs_synth_options *opt, uint64_t *records,
                          cs_error *err);
 

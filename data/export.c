@@ -414,7 +414,7 @@ static cs_status tick(const cs_export_options *opt, size_t i, size_t n, const ch
     if ((i & 255) != 0)
         return CS_OK;
     if (opt->cancelled && opt->cancelled(opt->cancel_user))
-        return cs_error_set(err, CS_ERR_IO, "interrupted");
+        return cs_error_set(err, CS_ERR_CANCELLED, "cancelled");
     if ((i & 1023) == 0 && opt->progress)
         opt->progress(opt->progress_user, phase, n ? (double)i / (double)n : 1.0);
     return CS_OK;
@@ -1037,7 +1037,7 @@ static cs_status sql_build(sql_export *x, const cs_store *s, const cs_export_opt
         (st = sql_exec(x, view_sql, "create views", err)))
         return st;
     if (opt->cancelled && opt->cancelled(opt->cancel_user))
-        return cs_error_set(err, CS_ERR_IO, "interrupted");
+        return cs_error_set(err, CS_ERR_CANCELLED, "cancelled");
     return sql_exec(x, "COMMIT", "commit", err);
 }
 

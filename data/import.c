@@ -355,7 +355,7 @@ cs_status cs_store_import(const char *tfrecord, const char *store_path,
         if (opt->progress)
             opt->progress(opt->progress_user, "import", -1.0);
         if (opt->cancelled && opt->cancelled(opt->cancel_user)) {
-            st = cs_error_set(err, CS_ERR_IO, "interrupted");
+            st = cs_error_set(err, CS_ERR_CANCELLED, "cancelled");
             goto done;
         }
         pthread_mutex_lock(&p.mu);

@@ -427,7 +427,7 @@ cs_status cs_store_builder_write(cs_store_builder *b, cs_import_stats *stats, co
         goto fail;
     }
     if (builder_cancelled(b)) {
-        st = cs_error_set(err, CS_ERR_IO, "interrupted");
+        st = cs_error_set(err, CS_ERR_CANCELLED, "cancelled");
         goto fail;
     }
     if ((st = cs_outfile_commit(&out, err)))

@@ -19,23 +19,16 @@
 #include <unistd.h>
 
 #include "cs_params.h"
+#include "cs_rng.h"
 #include "cs_tfrecord.h"
 #include "store_build.h"
 
 /* --- counter-based random numbers --------------------------------------- */
 
-static uint64_t mix64(uint64_t z)
-{
-    z += UINT64_C(0x9e3779b97f4a7c15);
-    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-    return z ^ (z >> 31);
-}
-
 /* A child key: distinct (parent, x) give unrelated keys. */
 static uint64_t subkey(uint64_t parent, uint64_t x)
 {
-    return mix64(parent ^ mix64(x ^ UINT64_C(0x5851f42d4c957f2d)));
+    return cs_mix64(parent ^ cs_mix64(x ^ UINT64_C(0x5851f42d4c957f2d)));
 }
 
 /* Uniform in (0, 1]: draw i of key. */
@@ -199,7 +192,7 @@ static uint64_t cell_shape(const cs_cell *c, int depth)
         }
     uint64_t h = (uint64_t)c->n << 8 | (uint64_t)depth;
     for (int v = 0; v < c->n; v++)
-        h = mix64(h ^ (uint64_t)code[v]);
+        h = cs_mix64(h ^ (uint64_t)code[v]);
     return h;
 }
 
@@ -224,7 +217,7 @@ static uint64_t hash_key(const char *hex)
 
 static uint64_t seed_key(uint64_t seed)
 {
-    return mix64(seed ^ UINT64_C(0x63656c6c73636170) /* "cellscap" */);
+    return cs_mix64(seed ^ UINT64_C(0x63656c6c73636170) /* "cellscap" */);
 }
 
 static cs_status synth_cell_init(synth_cell *sc, const cs_cell *c, const char *hash,
@@ -600,7 +593,7 @@ static cs_status write_blocks(FILE *f, synth_job *job, int nthreads, uint64_t *r
             total += s->records;
         }
         if (st == CS_OK && opt->cancelled && opt->cancelled(opt->cancel_user))
-            st = cs_error_set(err, CS_ERR_IO, "interrupted");
+            st = cs_error_set(err, CS_ERR_CANCELLED, "cancelled");
         pthread_mutex_lock(&job->lock);
         s->ready = false;
         job->written = i + 1;
@@ -624,7 +617,7 @@ static cs_status synth_options_check(const cs_synth_options *opt, cs_error *err)
         return cs_error_set(err, CS_ERR_ARG, "threads is %d, expected 0 (all cores) to 64",
                             opt->threads);
     if (opt->cancelled && opt->cancelled(opt->cancel_user))
-        return cs_error_set(err, CS_ERR_IO, "interrupted");
+        return cs_error_set(err, CS_ERR_CANCELLED, "cancelled");
     return CS_OK;
 }
 
@@ -796,7 +789,7 @@ cs_status cs_synth_store(const char *store_path, const cs_synth_options *opt,
                 st = cs_store_builder_add(&b, &w[t].out[k], record, 0, err);
         }
         if (!st && opt->cancelled && opt->cancelled(opt->cancel_user))
-            st = cs_error_set(err, CS_ERR_IO, "interrupted");
+            st = cs_error_set(err, CS_ERR_CANCELLED, "cancelled");
         if (!st && opt->progress)
             opt->progress(opt->progress_user, "synthesise the store",
                           (double)at / (double)ncells);

@@ -24,7 +24,9 @@ typedef enum cs_status {
     CS_ERR_VERIFY,  /* a certification check failed */
     CS_ERR_ARG,     /* an argument out of range */
     CS_ERR_LIMIT,   /* an input larger than this build supports */
-    CS_ERR_KEY      /* the reference API's KeyError: a module hash the dataset lacks */
+    CS_ERR_KEY,     /* the reference API's KeyError: a module hash the dataset lacks */
+    CS_ERR_CANCELLED /* the caller's cancel callback asked to stop: nothing was
+                        written (a command's interrupt, a script's timeout) */
 } cs_status;
 
 #define CS_ERROR_MSG_MAX 512

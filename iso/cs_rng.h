@@ -19,13 +19,29 @@
 extern "C" {
 #endif
 
-/* The next value of the splitmix64 stream whose state is *state. */
-static inline uint64_t cs_splitmix64(uint64_t *state)
+/* splitmix64 as a function of its state: the value the stream whose state
+ * is z gives next (a counter-based generator: mix the counter). */
+static inline uint64_t cs_mix64(uint64_t z)
 {
-    uint64_t z = (*state += UINT64_C(0x9E3779B97F4A7C15));
+    z += UINT64_C(0x9E3779B97F4A7C15);
     z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
     z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
     return z ^ (z >> 31);
+}
+
+/* The starting state of stream k (k = 0, 1, ...) under seed: the walks'
+ * and the like, one independent splitmix64 stream each. */
+static inline uint64_t cs_rng_stream_state(uint64_t seed, uint64_t k)
+{
+    return seed ^ (UINT64_C(0x9E3779B97F4A7C15) * (k + 1));
+}
+
+/* The next value of the splitmix64 stream whose state is *state. */
+static inline uint64_t cs_splitmix64(uint64_t *state)
+{
+    uint64_t z = *state;
+    *state += UINT64_C(0x9E3779B97F4A7C15);
+    return cs_mix64(z);
 }
 
 /* Uniform in [0, n) from the splitmix64 stream; n > 0. */

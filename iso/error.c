@@ -18,6 +18,7 @@ const char *cs_status_name(cs_status code)
     case CS_ERR_ARG: return "ArgumentError";
     case CS_ERR_LIMIT: return "LimitError";
     case CS_ERR_KEY: return "KeyError";
+    case CS_ERR_CANCELLED: return "Cancelled";
     }
     return "UnknownError";
 }

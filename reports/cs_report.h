@@ -71,8 +71,8 @@ typedef struct cs_report_result {
 } cs_report_result;
 
 /* Build the report.  Errors: CS_ERR_ARG (options), CS_ERR_IO (files,
- * gnuplot failing: the message names the figure and quotes gnuplot;
- * "interrupted" when opt->cancelled said so), CS_ERR_FORMAT and others
+ * gnuplot failing: the message names the figure and quotes gnuplot),
+ * CS_ERR_CANCELLED when opt->cancelled said so, CS_ERR_FORMAT and others
  * from the data.  A build that fails leaves nothing new behind: the
  * directories it made are removed with their contents, and a directory
  * that was there keeps its files, each whole (old or new). */

@@ -298,7 +298,7 @@ cs_status cs_report_render(const char *gnuplot, const char *scripts_dir, const c
                 continue;
             }
             if (cancelled && cancelled(cancel_user)) {
-                st = cs_error_set(err, CS_ERR_IO, "interrupted");
+                st = cs_error_set(err, CS_ERR_CANCELLED, "cancelled");
                 break;
             }
             job *j = &running[active];

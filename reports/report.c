@@ -280,7 +280,7 @@ static cs_status run_analyses(const cs_report_options *opt, const cs_analysis_in
         if (a->needs_data && !dctx)
             continue;
         if (opt->cancelled && opt->cancelled(opt->cancel_user)) {
-            st = cs_error_set(err, CS_ERR_IO, "interrupted");
+            st = cs_error_set(err, CS_ERR_CANCELLED, "cancelled");
             break;
         }
         char key[1024], json[256], jpath[4500];

@@ -23,7 +23,7 @@
 #include "cs_analysis.h"
 #include "cs_enum.h"
 #include "cs_nb101_row.h"
-#include "cs_optimizers.h"
+#include "optimizers_internal.h"
 #include "cs_params.h"
 #include "cs_space.h"
 #include "cs_store.h"

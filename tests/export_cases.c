@@ -955,8 +955,8 @@ START_TEST(test_failed_exports_leave_nothing)
         cs_export_options_init(&opt);
         opt.cancelled = cancel_at;
         opt.cancel_user = &left;
-        ck_assert_int_eq(cs_export_sqlite(s, path, &opt, &err), CS_ERR_IO);
-        ck_assert_str_eq(err.msg, "interrupted");
+        ck_assert_int_eq(cs_export_sqlite(s, path, &opt, &err), CS_ERR_CANCELLED);
+        ck_assert_str_eq(err.msg, "cancelled");
         ck_assert_int_eq(dir_entries(dir), 1);
         size_t len;
         char *text = cs_test_read_file(path, &len);
@@ -979,7 +979,7 @@ START_TEST(test_failed_exports_leave_nothing)
         ck_assert_int_eq(cs_outfile_open(&out, path, &err), CS_OK);
         cs_status st = f2 ? cs_export_jsonl(s, out.f, CS_EXPORT_RUNS, &opt, &err)
                           : cs_export_csv(s, out.f, CS_EXPORT_RUNS, &opt, &err);
-        ck_assert_int_eq(st, CS_ERR_IO);
+        ck_assert_int_eq(st, CS_ERR_CANCELLED);
         cs_outfile_abort(&out);
         ck_assert_int_eq(dir_entries(dir), 0);
     }

@@ -861,12 +861,12 @@ START_TEST(test_synth_errors)
     uint64_t records = 1;
     opt.cancelled = cancel_cb;
     cancel_after = 0;
-    ck_assert_int_eq(cs_synth_write(devnull, &opt, &records, &err), CS_ERR_IO);
-    ck_assert_str_eq(err.msg, "interrupted");
+    ck_assert_int_eq(cs_synth_write(devnull, &opt, &records, &err), CS_ERR_CANCELLED);
+    ck_assert_str_eq(err.msg, "cancelled");
     ck_assert(records == 0);
     cancel_after = 3;
-    ck_assert_int_eq(cs_synth_write(devnull, &opt, &records, &err), CS_ERR_IO);
-    ck_assert_str_eq(err.msg, "interrupted");
+    ck_assert_int_eq(cs_synth_write(devnull, &opt, &records, &err), CS_ERR_CANCELLED);
+    ck_assert_str_eq(err.msg, "cancelled");
     fclose(devnull);
     opt.cancelled = NULL;
 
