@@ -82,14 +82,6 @@ void cs_nb201_values_destroy(cs_nb201_values *v);
 /* "valid-accuracy of dataset cifar10-valid" (saying so when the fitness
  * is test accuracy). */
 void cs_nb201_values_describe(const cs_nb201_values *v, char *buf, size_t size);
-/* The cells as the graph-level analyses (cs_landscape.h) see them. */
-void cs_nb201_values_fitness(const cs_nb201_values *v, cs_landscape_fitness *lf,
-                             const char *fitness_what);
-/* The JSON fields every data analysis starts with: space, dataset and
- * the metrics read. */
-void cs_nb201_values_json(const cs_nb201_values *v, char *buf, size_t size);
-/* A cell's name: its arch string (a cs_landscape_fitness namer). */
-void cs_nb201_name_index(const void *user, int64_t v, char *buf, size_t size);
 
 /* Neighbours of a cell: one edge's operation changed. */
 #define CS_NB201_DEGREE (CS_NB201_EDGES * (CS_NB201_NUM_OPS - 1))

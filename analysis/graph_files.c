@@ -6,7 +6,7 @@
 #include "cs_io.h"
 #include "cs_landscape.h"
 #include "cs_nb201.h"
-#include "cs_nb201_analysis.h"
+#include "nb201_internal.h"
 #include "cs_space.h"
 
 /* A vertex's name columns, after its index (no tab before, none after). */

@@ -2,6 +2,7 @@
  * the data, the graph of cells one edit apart, and cells' names. */
 #include "analysis_writers.h"
 #include "cs_nb201_analysis.h"
+#include "nb201_internal.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -3,6 +3,7 @@
  * graph-level parts are the NAS-Bench-101 ones (cs_landscape.h); only the
  * space's own parts are here. */
 #include "cs_nb201_analysis.h"
+#include "nb201_internal.h"
 #include "cs_rng.h"
 
 #include <math.h>

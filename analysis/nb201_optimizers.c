@@ -23,6 +23,7 @@
  *     values, so they do not change); the regret stays in the score's
  *     units.  The JSON says which scale was used. */
 #include "cs_nb201_analysis.h"
+#include "nb201_internal.h"
 #include "cs_optimizers.h"
 
 #include <math.h>

@@ -1,6 +1,7 @@
 /* The NAS-Bench-201 space without data: its cells' structure and its
  * neighbour graphs (cs_nb201_analysis.h). */
 #include "cs_nb201_analysis.h"
+#include "nb201_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>

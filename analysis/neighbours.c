@@ -16,6 +16,7 @@
  * tests/analysis_landscape_cases.c checks the result against the definition
  * by brute force on small spaces. */
 #include "cs_landscape.h"
+#include "landscape_internal.h"
 #include "cs_parallel.h"
 #include "cs_rng.h"
 
