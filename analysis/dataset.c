@@ -6,8 +6,6 @@
 #include "cs_parallel.h"
 
 #include <math.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,43 +49,6 @@ static cs_status need_store(const cs_analysis_ctx *ctx, const char *name, cs_err
 static void *xcalloc(size_t n, size_t size)
 {
     return calloc(n ? n : 1, size);
-}
-
-/* Run job(arg, j) for j < njobs on up to `threads` threads (0: one per
- * core), the caller's among them.  A thread that cannot be started leaves
- * its share to the others. */
-typedef struct job_pool {
-    void (*job)(void *arg, size_t j);
-    void *arg;
-    size_t njobs;
-    atomic_size_t next;
-} job_pool;
-
-static void *pool_worker(void *p)
-{
-    job_pool *pool = p;
-    for (size_t j; (j = atomic_fetch_add(&pool->next, 1)) < pool->njobs;)
-        pool->job(pool->arg, j);
-    return NULL;
-}
-
-static void run_jobs(int threads, size_t njobs, void (*job)(void *, size_t), void *arg)
-{
-    long nt = cs_threads(threads);
-    if ((size_t)nt > njobs)
-        nt = (long)(njobs ? njobs : 1);
-    if (nt > 64)
-        nt = 64;
-    job_pool pool = {.job = job, .arg = arg, .njobs = njobs};
-    atomic_init(&pool.next, 0);
-    pthread_t tid[64];
-    bool started[64] = {false};
-    for (long t = 1; t < nt; t++)
-        started[t] = pthread_create(&tid[t], NULL, pool_worker, &pool) == 0;
-    pool_worker(&pool);
-    for (long t = 1; t < nt; t++)
-        if (started[t])
-            pthread_join(tid[t], NULL);
 }
 
 /* --- the dataset's cells -------------------------------------------------------------- */
@@ -1061,7 +1022,7 @@ cs_status cs_analysis_budget_correlation(const cs_analysis_ctx *ctx, const char 
             w->pb[w->npairs++] = b;
         }
     if (w->npairs)
-        run_jobs(ctx->threads, NSUB * w->npairs, corr_job, w);
+        cs_parallel_for(ctx->threads, NSUB * w->npairs, corr_job, w);
     for (size_t jx = 0; jx < NSUB * w->npairs; jx++)
         if (w->st[jx]) {
             *err = w->err[jx];
@@ -1384,7 +1345,7 @@ cs_status cs_analysis_op_importance(const cs_analysis_ctx *ctx, const char *outd
         }
     }
     progress(ctx, "op importance", 0.6);
-    run_jobs(ctx->threads, 2 * NOPPAIRS, sort_job, pd);
+    cs_parallel_for(ctx->threads, 2 * NOPPAIRS, sort_job, pd);
 
     const double *sv[NOPPAIRS], *stt[NOPPAIRS];
     size_t cnt[NOPPAIRS];

@@ -114,7 +114,7 @@
 #define OPT_TABLE_CAP ((size_t)1 << 24)
 /* Chunk of raw matrices per scan task. */
 #define OPT_SCAN_CHUNK 4096
-#define OPT_MAX_THREADS 256
+#define OPT_MAX_THREADS CS_MAX_THREADS /* cs_parallel.h's bound */
 
 static const char *const method_names[CS_OPT_NUM_METHODS] = {"random", "evolution", "local",
                                                              "reinforce"};
@@ -517,21 +517,6 @@ static inline bool has_data(const cs_opt_bench *b, int64_t c)
     return c >= 0 && (size_t)c < b->nclasses && b->p.nrep[c];
 }
 
-/* Run fn on nthreads threads (the caller's included) with args[i]; threads
- * that cannot be started are simply not there: the work is shared through
- * counters, so fewer threads only take longer. */
-static void run_threads(int nthreads, void *(*fn)(void *), void **args)
-{
-    pthread_t tid[OPT_MAX_THREADS];
-    bool started[OPT_MAX_THREADS] = {false};
-    for (int i = 1; i < nthreads; i++)
-        started[i] = pthread_create(&tid[i], NULL, fn, args[i]) == 0;
-    fn(args[0]);
-    for (int i = 1; i < nthreads; i++)
-        if (started[i])
-            pthread_join(tid[i], NULL);
-}
-
 static uint64_t index_slot(uint32_t code, uint64_t mask)
 {
     uint64_t x = (uint64_t)code * UINT64_C(0x9E3779B97F4A7C15);
@@ -632,10 +617,11 @@ static cs_status build_table(cs_opt_bench *b, int nthreads,
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory (encoding scan)");
     if (progress)
         progress(progress_user, "optimizers: scanning the raw encodings", -1.0);
-    void *args[OPT_MAX_THREADS];
-    for (int i = 0; i < nthreads; i++)
-        args[i] = &sh;
-    run_threads(nthreads, scan_worker, args);
+    /* every thread takes chunks from the shared counter, the caller's too */
+    cs_parallel_group g;
+    cs_parallel_start(&g, nthreads - 1, scan_worker, &sh, 0);
+    scan_worker(&sh);
+    cs_parallel_join(&g);
     cs_status st = CS_OK;
     size_t total = 0;
     for (size_t i = 0; i < sh.nchunks; i++)
@@ -1670,12 +1656,9 @@ static cs_status compute(cs_opt_bench *b, const cs_analysis_ctx *ctx, int nthrea
     if ((size_t)nthreads > sh.total)
         nthreads = (int)sh.total;
     run_arg ra[OPT_MAX_THREADS];
-    void *args[OPT_MAX_THREADS];
-    for (int i = 0; i < nthreads; i++) {
+    for (int i = 0; i < nthreads; i++)
         ra[i] = (run_arg){&sh, i == 0};
-        args[i] = &ra[i];
-    }
-    run_threads(nthreads, run_worker, args);
+    cs_parallel_run(nthreads, run_worker, ra, sizeof ra[0]);
     pthread_mutex_destroy(&sh.lock);
     cs_opt_bench_destroy(b);
     if (sh.st) {
