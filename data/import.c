@@ -293,8 +293,7 @@ cs_status cs_store_import(const char *tfrecord, const char *store_path,
     pthread_mutex_init(&p.mu, NULL);
     pthread_cond_init(&p.work, NULL);
     pthread_cond_init(&p.decoded_cv, NULL);
-    pthread_t tid[CS_MAX_THREADS];
-    int nworkers = 0;
+    cs_parallel_group workers = {0};
     cs_tfrecord_reader *rd = NULL;
     EVP_MD_CTX *sha = NULL;
     cs_status st = CS_OK;
@@ -305,10 +304,7 @@ cs_status cs_store_import(const char *tfrecord, const char *store_path,
         st = cs_tfrecord_reader_open(&rd, tfrecord, err);
     if (st)
         goto done;
-    for (int t = 0; t < nthreads; t++)
-        if (pthread_create(&tid[nworkers], NULL, decode_worker, &p) == 0)
-            nworkers++;
-    if (nworkers == 0) {
+    if (cs_parallel_start(&workers, nthreads, decode_worker, &p, 0) == 0) {
         st = cs_error_set(err, CS_ERR_NOMEM, "cannot start a decoding thread");
         goto done;
     }
@@ -393,8 +389,7 @@ done:
     p.stop = true;
     pthread_cond_broadcast(&p.work);
     pthread_mutex_unlock(&p.mu);
-    for (int t = 0; t < nworkers; t++)
-        pthread_join(tid[t], NULL);
+    cs_parallel_join(&workers);
     for (int k = 0; k < NSLOTS; k++) {
         if (p.slots[k])
             free(p.slots[k]->data);
