@@ -39,5 +39,5 @@ for a in $analyses; do
         bo=$(min "$bo" "$(one "$old" analyze "$a" -q --data "$work/store.nb101" -o "$work/o")")
         bn=$(min "$bn" "$(one "$new" analyze "$a" -q --data "$work/store.nb101" -o "$work/n")")
     done
-    printf '%s\t%s\t%s\t%s\n' "$a" "$bo" "$bn" "$(awk -v o="$bo" -v n="$bn" 'BEGIN { printf "%.2f", o > 0 ? n / o : 1 }')"
+    printf '%s\t%s\t%s\t%s\n' "$a" "$bo" "$bn" "$(awk -v o="$bo" -v n="$bn" 'BEGIN { printf "%.2f", (o > 0 ? n / o : 1) }')"
 done
