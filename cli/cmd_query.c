@@ -78,7 +78,13 @@ static void put_tsv_double(double d)
     printf("\t%s", buf);
 }
 
-int cs_cmd_query(int argc, char **argv)
+typedef struct query_options {
+    int epochs, repeat, seed; /* repeat -1: a random one per query (or --mean) */
+    bool halfway, mean, all, json, counters, help;
+} query_options;
+
+/* Parse argv into o; returns -1 to go on, else the exit code. */
+static int parse_options(int argc, char **argv, query_options *o)
 {
     enum { O_EPOCHS = 256, O_HALF, O_REPEAT, O_SEED, O_MEAN, O_ALL, O_JSON, O_COUNTERS };
     static const struct option longopts[] = {
@@ -87,40 +93,208 @@ int cs_cmd_query(int argc, char **argv)
         {"mean", no_argument, NULL, O_MEAN},         {"all-repeats", no_argument, NULL, O_ALL},
         {"json", no_argument, NULL, O_JSON},         {"counters", no_argument, NULL, O_COUNTERS},
         {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0}};
-    int epochs = 108, repeat = -1, seed = 0;
-    bool halfway = false, mean = false, all = false, json = false, counters = false;
+    memset(o, 0, sizeof *o);
+    o->epochs = 108;
+    o->repeat = -1;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
         case O_EPOCHS:
-            if (!cs_cli_int("query", "--epochs", optarg, 1, 1 << 20, &epochs))
+            if (!cs_cli_int("query", "--epochs", optarg, 1, 1 << 20, &o->epochs))
                 return CS_EXIT_USAGE;
             break;
-        case O_HALF: halfway = true; break;
+        case O_HALF: o->halfway = true; break;
         case O_REPEAT:
-            if (!cs_cli_int("query", "--repeat", optarg, 0, CS_STORE_REPEATS - 1, &repeat))
+            if (!cs_cli_int("query", "--repeat", optarg, 0, CS_STORE_REPEATS - 1, &o->repeat))
                 return CS_EXIT_USAGE;
             break;
         case O_SEED:
-            if (!cs_cli_int("query", "--seed", optarg, 0, 2147483647, &seed))
+            if (!cs_cli_int("query", "--seed", optarg, 0, 2147483647, &o->seed))
                 return CS_EXIT_USAGE;
             break;
-        case O_MEAN: mean = true; break;
-        case O_ALL: all = true; break;
-        case O_JSON: json = true; break;
-        case O_COUNTERS: counters = true; break;
-        case 'h': fputs(help, stdout); return CS_EXIT_OK;
+        case O_MEAN: o->mean = true; break;
+        case O_ALL: o->all = true; break;
+        case O_JSON: o->json = true; break;
+        case O_COUNTERS: o->counters = true; break;
+        case 'h': o->help = true; break;
         default: fputs("Try 'cellscape query --help'.\n", stderr); return CS_EXIT_USAGE;
         }
     }
+    if (o->help)
+        return -1;
     if (optind >= argc) {
         cs_cli_error("query", "give a store (see --help)");
         return CS_EXIT_USAGE;
     }
-    if (mean && repeat >= 0) {
+    if (o->mean && o->repeat >= 0) {
         cs_cli_error("query", "--mean and --repeat exclude each other");
         return CS_EXIT_USAGE;
+    }
+    return -1;
+}
+
+/* One input line's answer. */
+typedef struct answer {
+    cs_status st;      /* finding the cell: CS_OK, a construction or domain error, KeyError */
+    cs_status qst;     /* querying it (when found) */
+    bool constructed;  /* a ModelSpec could be built (valid or out of domain) */
+    bool found;        /* in the dataset */
+    int rep;           /* the repeat queried */
+    cs_error err;
+} answer;
+
+/* Find the cell of a line: a module hash, or a cell in any text form. */
+static cs_status find(const cs_store *s, const char *text, size_t len, cs_query_result *r,
+                      cs_error *err)
+{
+    unsigned char raw[16];
+    if (!is_hash(text, len, raw))
+        return cs_store_lookup(s, text, len, r, err);
+    memset(&r->spec, 0, sizeof r->spec);
+    r->index = cs_store_find_hash(s, raw);
+    memcpy(r->hash, text, 32);
+    r->hash[32] = '\0';
+    if (r->index < 0)
+        /* A hash is not a cell: whether one exists behind it, and is
+         * valid, the store cannot say (the reference: KeyError). */
+        return cs_error_set(err, CS_ERR_KEY, "unknown module hash %s (not in this dataset)",
+                            r->hash);
+    cs_cell cell;
+    cs_key_cell(&cs_store_entry_at(s, (size_t)r->index)->cell, &cell);
+    cs_spec_from_cell(&r->spec, &cell);
+    return CS_OK;
+}
+
+static void answer_line(const cs_store *s, const query_options *o, const char *text, size_t len,
+                        long lineno, uint64_t *rng, cs_budget_counter *counter,
+                        cs_query_result *r, answer *a)
+{
+    cs_error_clear(&a->err);
+    a->st = find(s, text, len, r, &a->err);
+    a->constructed = a->st == CS_OK || a->st == CS_ERR_DOMAIN;
+    if (!a->constructed)
+        cs_cli_error("query", "line %ld: %s: %s", lineno, cs_status_name(a->st), a->err.msg);
+    a->found = a->st == CS_OK && r->index >= 0;
+    a->rep = o->repeat;
+    if (a->found && !o->mean && !o->all && a->rep < 0) {
+        int b = cs_store_budget_index(s, o->epochs);
+        int n = b >= 0 ? cs_store_entry_at(s, (size_t)r->index)->repeats[b] : 0;
+        a->rep = n ? (int)(cs_splitmix64(rng) % (uint64_t)n) : 0;
+    }
+    a->qst = CS_OK;
+    if (a->found && !o->all) {
+        a->qst = cs_store_query(s, r, o->epochs, o->halfway,
+                                o->mean ? CS_REPEAT_MEAN : CS_REPEAT_ONE, a->rep, counter,
+                                &a->err);
+        if (a->qst)
+            cs_cli_error("query", "line %ld: %s", lineno, a->err.msg);
+    }
+}
+
+static json_t *computed_json(const cs_store *s, size_t i)
+{
+    json_t *comp = json_object();
+    const cs_store_entry *e = cs_store_entry_at(s, i);
+    for (int b = 0; b < cs_store_num_budgets(s); b++) {
+        char key[16];
+        snprintf(key, sizeof key, "%d", cs_store_budget(s, b));
+        json_t *list = json_array();
+        const cs_run *runs = cs_store_runs(s, i, b);
+        for (int k = 0; k < e->repeats[b]; k++)
+            json_array_append_new(list, run_json(&runs[k]));
+        json_object_set_new(comp, key, list);
+    }
+    return comp;
+}
+
+static void print_json(const cs_store *s, const query_options *o, long lineno, bool synthetic,
+                       const cs_query_result *r, const answer *a)
+{
+    json_t *j = json_object();
+    json_object_set_new(j, "line", json_integer(lineno));
+    if (synthetic)
+        json_object_set_new(j, "synthetic", json_true());
+    if (a->constructed)
+        json_object_set_new(j, "valid", json_boolean(a->st == CS_OK));
+    if (a->st == CS_ERR_KEY)
+        json_object_set_new(j, "hash", json_string(r->hash));
+    if (a->st == CS_OK) {
+        json_object_set_new(j, "hash", json_string(r->hash));
+        json_object_set_new(j, "in_dataset", json_boolean(a->found));
+    } else {
+        json_object_set_new(j, "error", json_string(cs_status_name(a->st)));
+        json_object_set_new(j, "message", json_string(a->err.msg));
+    }
+    if (a->found) {
+        json_object_set_new(j, "fixed", fixed_json(s, (size_t)r->index));
+        if (o->all) {
+            json_object_set_new(j, "computed", computed_json(s, (size_t)r->index));
+        } else if (a->qst == CS_OK) {
+            json_t *q = json_pack("{sisfsfsfsf}", "epochs", o->epochs, "training_time",
+                                  r->training_time, "train_accuracy", r->train_accuracy,
+                                  "validation_accuracy", r->validation_accuracy,
+                                  "test_accuracy", r->test_accuracy);
+            json_object_set_new(q, "repeat", o->mean ? json_string("mean") : json_integer(a->rep));
+            json_object_set_new(q, "stop_halfway", json_boolean(o->halfway));
+            json_object_set_new(j, "query", q);
+        }
+    }
+    char *out = json_dumps(j, JSON_PRESERVE_ORDER | JSON_COMPACT);
+    if (out)
+        puts(out);
+    free(out);
+    json_decref(j);
+}
+
+static void print_tsv(const cs_store *s, const query_options *o, long lineno,
+                      const cs_query_result *r, const answer *a)
+{
+    cs_status st = a->st;
+    if (!a->constructed || st == CS_ERR_DOMAIN || !a->found || a->qst) {
+        printf("%ld\t%s\t%s\t%s\t\t\t\t\t\t\t\t%s\t%s\n", lineno,
+               a->constructed ? (st == CS_OK ? "true" : "false") : "",
+               st == CS_OK ? (a->found ? "true" : "false") : "",
+               st == CS_OK || st == CS_ERR_KEY ? r->hash : "",
+               st == CS_OK && !a->qst ? "" : cs_status_name(st ? st : a->qst), a->err.msg);
+        return;
+    }
+    if (o->all) {
+        const cs_store_entry *e = cs_store_entry_at(s, (size_t)r->index);
+        for (int b = 0; b < cs_store_num_budgets(s); b++)
+            for (int k = 0; k < e->repeats[b]; k++) {
+                const cs_run *x = &cs_store_runs(s, (size_t)r->index, b)[k];
+                bool h = o->halfway;
+                printf("%ld\ttrue\ttrue\t%s\t%d\t%d", lineno, r->hash, cs_store_budget(s, b), k);
+                put_tsv_double(h ? x->halfway_training_time : x->final_training_time);
+                put_tsv_double(h ? x->halfway_train_accuracy : x->final_train_accuracy);
+                put_tsv_double(h ? x->halfway_validation_accuracy : x->final_validation_accuracy);
+                put_tsv_double(h ? x->halfway_test_accuracy : x->final_test_accuracy);
+                printf("\t%d\t\t\n", (int)e->trainable_parameters);
+            }
+        return;
+    }
+    printf("%ld\ttrue\ttrue\t%s\t%d\t", lineno, r->hash, o->epochs);
+    if (o->mean)
+        printf("mean");
+    else
+        printf("%d", a->rep);
+    put_tsv_double(r->training_time);
+    put_tsv_double(r->train_accuracy);
+    put_tsv_double(r->validation_accuracy);
+    put_tsv_double(r->test_accuracy);
+    printf("\t%d\t\t\n", (int)r->trainable_parameters);
+}
+
+int cs_cmd_query(int argc, char **argv)
+{
+    query_options o;
+    int code = parse_options(argc, argv, &o);
+    if (code >= 0)
+        return code;
+    if (o.help) {
+        fputs(help, stdout);
+        return CS_EXIT_OK;
     }
     const char *path = argv[optind++];
     cs_store *s;
@@ -131,7 +305,10 @@ int cs_cmd_query(int argc, char **argv)
         return cs_cli_exit_for_input(st);
     }
     cs_query_result *r = malloc(sizeof *r);
-    if (!r) {
+    answer *a = malloc(sizeof *a);
+    if (!r || !a) {
+        free(r);
+        free(a);
         cs_store_close(s);
         cs_cli_error("query", "out of memory");
         return CS_EXIT_INTERNAL;
@@ -141,13 +318,13 @@ int cs_cmd_query(int argc, char **argv)
     bool synthetic = cs_store_synthetic(s);
     if (synthetic) {
         cs_cli_error("query", "%s holds SYNTHETIC data, not NAS-Bench-101 results", path);
-        if (!json)
+        if (!o.json)
             printf("# SYNTHETIC data (%s): not NAS-Bench-101 results\n", path);
     }
-    if (!json)
+    if (!o.json)
         puts("line\tvalid\tin_dataset\thash\tepochs\trepeat\ttraining_time\ttrain_accuracy\t"
              "validation_accuracy\ttest_accuracy\ttrainable_parameters\terror\tmessage");
-    uint64_t rng = (uint64_t)seed;
+    uint64_t rng = (uint64_t)o.seed;
     cs_budget_counter counter = {0, 0};
     long malformed = 0;
     cs_inputs in;
@@ -156,132 +333,14 @@ int cs_cmd_query(int argc, char **argv)
     size_t len;
     int more;
     while ((more = cs_inputs_next(&in, &text, &len)) > 0) {
-        unsigned char raw[16];
-        cs_error qerr;
-        cs_error_clear(&qerr);
-        if (is_hash(text, len, raw)) {
-            memset(&r->spec, 0, sizeof r->spec);
-            r->index = cs_store_find_hash(s, raw);
-            memcpy(r->hash, text, 32);
-            r->hash[32] = '\0';
-            st = CS_OK;
-            if (r->index >= 0) {
-                cs_cell cell;
-                cs_key_cell(&cs_store_entry_at(s, (size_t)r->index)->cell, &cell);
-                cs_spec_from_cell(&r->spec, &cell);
-            } else {
-                /* A hash is not a cell: whether one exists behind it, and
-                 * is valid, the store cannot say (the reference: KeyError). */
-                st = cs_error_set(&qerr, CS_ERR_KEY,
-                                  "unknown module hash %s (not in this dataset)", r->hash);
-            }
-        } else {
-            st = cs_store_lookup(s, text, len, r, &qerr);
-        }
-        bool constructed = st == CS_OK || st == CS_ERR_DOMAIN;
-        if (!constructed) {
-            malformed++;
-            cs_cli_error("query", "line %ld: %s: %s", in.lineno, cs_status_name(st), qerr.msg);
-        }
-        bool found = st == CS_OK && r->index >= 0;
-        int rep = repeat;
-        if (found && !mean && !all && rep < 0) {
-            int b = cs_store_budget_index(s, epochs);
-            int n = b >= 0 ? cs_store_entry_at(s, (size_t)r->index)->repeats[b] : 0;
-            rep = n ? (int)(cs_splitmix64(&rng) % (uint64_t)n) : 0;
-        }
-        cs_status qst = CS_OK;
-        if (found && !all) {
-            qst = cs_store_query(s, r, epochs, halfway, mean ? CS_REPEAT_MEAN : CS_REPEAT_ONE,
-                                 rep, &counter, &qerr);
-            if (qst) {
-                cs_cli_error("query", "line %ld: %s", in.lineno, qerr.msg);
-                malformed++;
-            }
-        }
-        if (json) {
-            json_t *o = json_object();
-            json_object_set_new(o, "line", json_integer(in.lineno));
-            if (synthetic)
-                json_object_set_new(o, "synthetic", json_true());
-            if (constructed)
-                json_object_set_new(o, "valid", json_boolean(st == CS_OK));
-            if (st == CS_ERR_KEY)
-                json_object_set_new(o, "hash", json_string(r->hash));
-            if (st == CS_OK) {
-                json_object_set_new(o, "hash", json_string(r->hash));
-                json_object_set_new(o, "in_dataset", json_boolean(found));
-            } else {
-                json_object_set_new(o, "error", json_string(cs_status_name(st)));
-                json_object_set_new(o, "message", json_string(qerr.msg));
-            }
-            if (found) {
-                json_object_set_new(o, "fixed", fixed_json(s, (size_t)r->index));
-                if (all) {
-                    json_t *comp = json_object();
-                    const cs_store_entry *e = cs_store_entry_at(s, (size_t)r->index);
-                    for (int b = 0; b < cs_store_num_budgets(s); b++) {
-                        char key[16];
-                        snprintf(key, sizeof key, "%d", cs_store_budget(s, b));
-                        json_t *list = json_array();
-                        const cs_run *runs = cs_store_runs(s, (size_t)r->index, b);
-                        for (int k = 0; k < e->repeats[b]; k++)
-                            json_array_append_new(list, run_json(&runs[k]));
-                        json_object_set_new(comp, key, list);
-                    }
-                    json_object_set_new(o, "computed", comp);
-                } else if (qst == CS_OK) {
-                    json_t *q = json_pack("{sisfsfsfsf}", "epochs", epochs, "training_time",
-                                          r->training_time, "train_accuracy", r->train_accuracy,
-                                          "validation_accuracy", r->validation_accuracy,
-                                          "test_accuracy", r->test_accuracy);
-                    json_object_set_new(q, "repeat", mean ? json_string("mean") : json_integer(rep));
-                    json_object_set_new(q, "stop_halfway", json_boolean(halfway));
-                    json_object_set_new(o, "query", q);
-                }
-            }
-            char *out = json_dumps(o, JSON_PRESERVE_ORDER | JSON_COMPACT);
-            if (out)
-                puts(out);
-            free(out);
-            json_decref(o);
-            continue;
-        }
-        /* TSV */
-        if (!constructed || st == CS_ERR_DOMAIN || !found || qst) {
-            printf("%ld\t%s\t%s\t%s\t\t\t\t\t\t\t\t%s\t%s\n", in.lineno,
-                   constructed ? (st == CS_OK ? "true" : "false") : "",
-                   st == CS_OK ? (found ? "true" : "false") : "",
-                   st == CS_OK || st == CS_ERR_KEY ? r->hash : "",
-                   st == CS_OK && !qst ? "" : cs_status_name(st ? st : qst), qerr.msg);
-            continue;
-        }
-        if (all) {
-            const cs_store_entry *e = cs_store_entry_at(s, (size_t)r->index);
-            for (int b = 0; b < cs_store_num_budgets(s); b++)
-                for (int k = 0; k < e->repeats[b]; k++) {
-                    const cs_run *x = &cs_store_runs(s, (size_t)r->index, b)[k];
-                    printf("%ld\ttrue\ttrue\t%s\t%d\t%d", in.lineno, r->hash, cs_store_budget(s, b), k);
-                    put_tsv_double(halfway ? x->halfway_training_time : x->final_training_time);
-                    put_tsv_double(halfway ? x->halfway_train_accuracy : x->final_train_accuracy);
-                    put_tsv_double(halfway ? x->halfway_validation_accuracy : x->final_validation_accuracy);
-                    put_tsv_double(halfway ? x->halfway_test_accuracy : x->final_test_accuracy);
-                    printf("\t%d\t\t\n", (int)e->trainable_parameters);
-                }
-            continue;
-        }
-        printf("%ld\ttrue\ttrue\t%s\t%d\t", in.lineno, r->hash, epochs);
-        if (mean)
-            printf("mean");
+        answer_line(s, &o, text, len, in.lineno, &rng, &counter, r, a);
+        malformed += !a->constructed + (a->qst != CS_OK);
+        if (o.json)
+            print_json(s, &o, in.lineno, synthetic, r, a);
         else
-            printf("%d", rep);
-        put_tsv_double(r->training_time);
-        put_tsv_double(r->train_accuracy);
-        put_tsv_double(r->validation_accuracy);
-        put_tsv_double(r->test_accuracy);
-        printf("\t%d\t\t\n", (int)r->trainable_parameters);
+            print_tsv(s, &o, in.lineno, r, a);
     }
-    if (counters)
+    if (o.counters)
         fprintf(stderr, "budget counters: training time %.6f s, epochs %.0f\n",
                 counter.total_time, counter.total_epochs);
     cs_inputs_destroy(&in);
@@ -291,6 +350,7 @@ int cs_cmd_query(int argc, char **argv)
         malformed++;
     }
     free(r);
+    free(a);
     cs_store_close(s);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         cs_cli_error("query", "cannot write standard output");
