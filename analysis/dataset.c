@@ -724,6 +724,136 @@ typedef struct marked {
     int64_t cls;
 } marked;
 
+/* Correlations of cost and accuracy over the cells with both. */
+static cs_status cost_correlations(cs_jb *j, const double *params, const double *time,
+                                   const double *val, size_t n, cs_error *err)
+{
+    size_t m = 0;
+    double *xs = xcalloc(n, sizeof *xs), *ys = xcalloc(n, sizeof *ys), *zs = xcalloc(n, sizeof *zs);
+    if (!xs || !ys || !zs) {
+        free(xs);
+        free(ys);
+        free(zs);
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(val[i]) && !isnan(time[i])) {
+            xs[m] = params[i];
+            ys[m] = time[i];
+            zs[m++] = val[i];
+        }
+    double r1, r2;
+    cs_status st;
+    cs_jb_key(j, "correlation");
+    cs_jb_open(j, '{');
+    cs_jb_kn(j, "pearson_params_validation", cs_pearson(xs, zs, m));
+    cs_jb_kn(j, "pearson_time_validation", cs_pearson(ys, zs, m));
+    cs_jb_kn(j, "pearson_params_time", cs_pearson(xs, ys, m));
+    if (!(st = cs_spearman(xs, zs, m, &r1, err)) && !(st = cs_spearman(ys, zs, m, &r2, err))) {
+        cs_jb_kn(j, "spearman_params_validation", r1);
+        cs_jb_kn(j, "spearman_time_validation", r2);
+    }
+    cs_jb_close(j, '}');
+    free(xs);
+    free(ys);
+    free(zs);
+    return st;
+}
+
+/* The ResNet-like and Inception-like cells and the Inception-like cell's
+ * neighbours: cost_marked.tsv and the JSON's "marked". */
+static cs_status cost_marked(const cs_analysis_ctx *ctx, const char *outdir, const ds_cells *d,
+                             const double *params, const double *time, const double *val,
+                             const double *test, cs_jb *j, cs_error *err)
+{
+    cs_status st = CS_OK;
+    cs_cell inc, res;
+    cs_dataset_inception_like(&inc);
+    cs_dataset_resnet_like(&res);
+    marked mk[2 + 64];
+    size_t nmk = 0;
+    mk[nmk++] = (marked){"resnet-like", cs_space_find_cell(ctx->space, &res)};
+    mk[nmk++] = (marked){"inception-like", cs_space_find_cell(ctx->space, &inc)};
+    int64_t nb[64];
+    size_t nnb = 0;
+    if (mk[1].cls >= 0 &&
+        (st = cs_dataset_neighbours(ctx->space, &inc, nb, sizeof nb / sizeof *nb, &nnb, err)))
+        return st;
+    for (size_t k = 0; k < nnb; k++)
+        mk[nmk++] = (marked){"inception-neighbour", nb[k]};
+    cs_outfile out;
+    if ((st = cs_analysis_tsv_open(ctx, outdir, "cost_marked.tsv",
+                                   "the ResNet-like and Inception-like cells and the "
+                                   "Inception-like cell's neighbours (one edit away) that the "
+                                   "dataset holds",
+                                   "label\tclass\thash\tcell\ttrainable_parameters\t"
+                                   "training_time\tvalidation\ttest",
+                                   &out, err)))
+        return st;
+    size_t in_data = 0;
+    for (size_t k = 0; k < nmk; k++) {
+        size_t i = mk[k].cls >= 0 ? ds_find_class(d, mk[k].cls) : SIZE_MAX;
+        if (i == SIZE_MAX || isnan(val[i]))
+            continue;
+        char hex[33], compact[128];
+        ds_names(d, i, hex, compact, sizeof compact);
+        fprintf(out.f, "%s\t%lld\t%s\t%s\t%.0f", mk[k].label, (long long)mk[k].cls, hex,
+                compact, params[i]);
+        cs_analysis_tsv_num(out.f, time[i], false);
+        cs_analysis_tsv_num(out.f, val[i], false);
+        cs_analysis_tsv_num(out.f, test[i], false);
+        fputc('\n', out.f);
+        in_data += k >= 2;
+    }
+    if ((st = cs_analysis_close(&out, err)))
+        return st;
+    cs_jb_ks(j, "resnet_like_definition",
+          "input -> conv3x3 -> conv3x3 -> output plus input -> output (I33O:101101): our "
+          "reading of the paper's ResNet-like cell (Fig. 3), whose matrix the sources we "
+          "consulted do not give");
+    cs_jb_ks(j, "inception_like_source",
+          "google-research/nasbench NASBench.ipynb (facts sheet section 7)");
+    cs_jb_ks(j, "neighbour_definition",
+          "classes one edit away: one interior op changed, or one edge added or removed, "
+          "then pruned; results outside the space do not count");
+    cs_jb_ki(j, "inception_neighbours_in_space", (long long)nnb);
+    cs_jb_ki(j, "inception_neighbours_in_dataset", (long long)in_data);
+    cs_jb_key(j, "marked");
+    cs_jb_open(j, '[');
+    const cs_enum_result *er = cs_space_result(ctx->space);
+    for (size_t k = 0; k < nmk; k++) {
+        cs_jb_open(j, '{');
+        cs_jb_ks(j, "label", mk[k].label);
+        cs_jb_ki(j, "class", mk[k].cls);
+        size_t i = mk[k].cls >= 0 ? ds_find_class(d, mk[k].cls) : SIZE_MAX;
+        if (mk[k].cls >= 0) {
+            cs_cell rep;
+            char compact[128];
+            int64_t p = -1;
+            cs_enum_class_cell(er, &er->classes[mk[k].cls], &rep);
+            cs_cell_format_compact(&rep, compact, sizeof compact);
+            char hex[33];
+            cs_hash_to_hex(er->classes[mk[k].cls].hash, hex);
+            cs_jb_ks(j, "hash", hex);
+            cs_jb_ks(j, "cell", compact);
+            /* what the facts sheet's rule gives, beside the dataset's value */
+            if (cs_cell_trainable_parameters(&rep, &p, NULL) == CS_OK)
+                cs_jb_ki(j, "trainable_parameters_computed", p);
+        }
+        cs_jb_key(j, "in_dataset");
+        cs_jb_bool(j, i != SIZE_MAX && !isnan(val[i]));
+        if (i != SIZE_MAX && !isnan(val[i])) {
+            cs_jb_kn(j, "trainable_parameters", params[i]);
+            cs_jb_kn(j, "training_time", time[i]);
+            cs_jb_kn(j, "validation", val[i]);
+            cs_jb_kn(j, "test", test[i]);
+        }
+        cs_jb_close(j, '}');
+    }
+    cs_jb_close(j, ']');
+    return CS_OK;
+}
+
 cs_status cs_analysis_cost(const cs_analysis_ctx *ctx, const char *outdir, cs_error *err)
 {
     ds_cells d;
@@ -789,127 +919,9 @@ cs_status cs_analysis_cost(const cs_analysis_ctx *ctx, const char *outdir, cs_er
                           err)))
         goto done;
 
-    /* correlations of cost and accuracy over the cells with both */
-    {
-        size_t m = 0;
-        double *xs = xcalloc(d.n, sizeof *xs), *ys = xcalloc(d.n, sizeof *ys),
-               *zs = xcalloc(d.n, sizeof *zs);
-        if (!xs || !ys || !zs) {
-            free(xs);
-            free(ys);
-            free(zs);
-            st = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-            goto done;
-        }
-        for (size_t i = 0; i < d.n; i++)
-            if (!isnan(val[i]) && !isnan(time[i])) {
-                xs[m] = params[i];
-                ys[m] = time[i];
-                zs[m++] = val[i];
-            }
-        double r1, r2;
-        cs_jb_key(&j, "correlation");
-        cs_jb_open(&j, '{');
-        cs_jb_kn(&j, "pearson_params_validation", cs_pearson(xs, zs, m));
-        cs_jb_kn(&j, "pearson_time_validation", cs_pearson(ys, zs, m));
-        cs_jb_kn(&j, "pearson_params_time", cs_pearson(xs, ys, m));
-        if (!(st = cs_spearman(xs, zs, m, &r1, err)) && !(st = cs_spearman(ys, zs, m, &r2, err))) {
-            cs_jb_kn(&j, "spearman_params_validation", r1);
-            cs_jb_kn(&j, "spearman_time_validation", r2);
-        }
-        cs_jb_close(&j, '}');
-        free(xs);
-        free(ys);
-        free(zs);
-        if (st)
-            goto done;
-    }
-
-    /* the marked cells */
-    cs_cell inc, res;
-    cs_dataset_inception_like(&inc);
-    cs_dataset_resnet_like(&res);
-    marked mk[2 + 64];
-    size_t nmk = 0;
-    mk[nmk++] = (marked){"resnet-like", cs_space_find_cell(ctx->space, &res)};
-    mk[nmk++] = (marked){"inception-like", cs_space_find_cell(ctx->space, &inc)};
-    int64_t nb[64];
-    size_t nnb = 0;
-    if (mk[1].cls >= 0 &&
-        (st = cs_dataset_neighbours(ctx->space, &inc, nb, sizeof nb / sizeof *nb, &nnb, err)))
+    if ((st = cost_correlations(&j, params, time, val, d.n, err)) ||
+        (st = cost_marked(ctx, outdir, &d, params, time, val, test, &j, err)))
         goto done;
-    for (size_t k = 0; k < nnb; k++)
-        mk[nmk++] = (marked){"inception-neighbour", nb[k]};
-    cs_outfile out;
-    if ((st = cs_analysis_tsv_open(ctx, outdir, "cost_marked.tsv",
-                                   "the ResNet-like and Inception-like cells and the "
-                                   "Inception-like cell's neighbours (one edit away) that the "
-                                   "dataset holds",
-                                   "label\tclass\thash\tcell\ttrainable_parameters\t"
-                                   "training_time\tvalidation\ttest",
-                                   &out, err)))
-        goto done;
-    size_t in_data = 0;
-    for (size_t k = 0; k < nmk; k++) {
-        size_t i = mk[k].cls >= 0 ? ds_find_class(&d, mk[k].cls) : SIZE_MAX;
-        if (i == SIZE_MAX || isnan(val[i]))
-            continue;
-        char hex[33], compact[128];
-        ds_names(&d, i, hex, compact, sizeof compact);
-        fprintf(out.f, "%s\t%lld\t%s\t%s\t%.0f", mk[k].label, (long long)mk[k].cls, hex,
-                compact, params[i]);
-        cs_analysis_tsv_num(out.f, time[i], false);
-        cs_analysis_tsv_num(out.f, val[i], false);
-        cs_analysis_tsv_num(out.f, test[i], false);
-        fputc('\n', out.f);
-        in_data += k >= 2;
-    }
-    if ((st = cs_analysis_close(&out, err)))
-        goto done;
-    cs_jb_ks(&j, "resnet_like_definition",
-          "input -> conv3x3 -> conv3x3 -> output plus input -> output (I33O:101101): our "
-          "reading of the paper's ResNet-like cell (Fig. 3), whose matrix the sources we "
-          "consulted do not give");
-    cs_jb_ks(&j, "inception_like_source",
-          "google-research/nasbench NASBench.ipynb (facts sheet section 7)");
-    cs_jb_ks(&j, "neighbour_definition",
-          "classes one edit away: one interior op changed, or one edge added or removed, "
-          "then pruned; results outside the space do not count");
-    cs_jb_ki(&j, "inception_neighbours_in_space", (long long)nnb);
-    cs_jb_ki(&j, "inception_neighbours_in_dataset", (long long)in_data);
-    cs_jb_key(&j, "marked");
-    cs_jb_open(&j, '[');
-    const cs_enum_result *er = cs_space_result(ctx->space);
-    for (size_t k = 0; k < nmk; k++) {
-        cs_jb_open(&j, '{');
-        cs_jb_ks(&j, "label", mk[k].label);
-        cs_jb_ki(&j, "class", mk[k].cls);
-        size_t i = mk[k].cls >= 0 ? ds_find_class(&d, mk[k].cls) : SIZE_MAX;
-        if (mk[k].cls >= 0) {
-            cs_cell rep;
-            char compact[128];
-            int64_t p = -1;
-            cs_enum_class_cell(er, &er->classes[mk[k].cls], &rep);
-            cs_cell_format_compact(&rep, compact, sizeof compact);
-            char hex[33];
-            cs_hash_to_hex(er->classes[mk[k].cls].hash, hex);
-            cs_jb_ks(&j, "hash", hex);
-            cs_jb_ks(&j, "cell", compact);
-            /* what the facts sheet's rule gives, beside the dataset's value */
-            if (cs_cell_trainable_parameters(&rep, &p, NULL) == CS_OK)
-                cs_jb_ki(&j, "trainable_parameters_computed", p);
-        }
-        cs_jb_key(&j, "in_dataset");
-        cs_jb_bool(&j, i != SIZE_MAX && !isnan(val[i]));
-        if (i != SIZE_MAX && !isnan(val[i])) {
-            cs_jb_kn(&j, "trainable_parameters", params[i]);
-            cs_jb_kn(&j, "training_time", time[i]);
-            cs_jb_kn(&j, "validation", val[i]);
-            cs_jb_kn(&j, "test", test[i]);
-        }
-        cs_jb_close(&j, '}');
-    }
-    cs_jb_close(&j, ']');
     st = cs_jb_commit(ctx, outdir, "cost.json", "cost", &j, err);
     progress(ctx, "cost", 1.0);
 done:
