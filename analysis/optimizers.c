@@ -1747,39 +1747,18 @@ static cs_status labels_json_write(const opt_labels *lb, const char *outdir, con
                                      "optimizers", body, err);
 }
 
-static cs_status write_results(const opt_labels *lb, const cs_opt_options *o,
-                               const cs_opt_results *r, const char *outdir, cs_error *err)
+/* Regret against time: mean and quartiles over the runs (col: runs
+ * doubles of scratch). */
+static cs_status write_regret(const opt_labels *lb, const cs_opt_results *r, const char *outdir,
+                              double *col, cs_error *err)
 {
     int R = r->runs, G = r->grid_points;
-    double *col = malloc((size_t)R * sizeof *col), *sorted[CS_OPT_NUM_METHODS] = {NULL};
-    char *columns = NULL, *body = NULL;
-    size_t columns_len = 0, body_len = 0;
+    char *columns = NULL;
+    size_t columns_len = 0;
     cs_status st = CS_OK;
-    if (!col) {
-        st = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-        goto out;
-    }
-    for (int m = 0; m < CS_OPT_NUM_METHODS; m++)
-        if (r->final[m]) {
-            double *fr = malloc((size_t)R * sizeof *fr);
-            sorted[m] = malloc((size_t)R * sizeof *sorted[m]);
-            if (!fr || !sorted[m]) {
-                free(fr);
-                st = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-                goto out;
-            }
-            for (int i = 0; i < R; i++)
-                fr[i] = r->final[m][i].final_regret;
-            cs_sorted_copy(fr, (size_t)R, sorted[m]);
-            free(fr);
-        }
-
-    /* Regret against time: mean and quartiles over the runs. */
     FILE *cf = open_memstream(&columns, &columns_len);
-    if (!cf) {
-        st = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-        goto out;
-    }
+    if (!cf)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     if (!strcmp(lb->cost_unit, "seconds"))
         fputs("time_s", cf);
     else
@@ -1804,8 +1783,10 @@ static cs_status write_results(const opt_labels *lb, const cs_opt_options *o,
              lb->figure, cost, R, lb->score_what, r->best_test, lb->score_what,
              lb->fitness_what, epochs);
     cs_outfile out;
-    if ((st = labels_tsv_open(lb, outdir, "optimizers_regret.tsv", what, columns, &out, err)))
-        goto out;
+    st = labels_tsv_open(lb, outdir, "optimizers_regret.tsv", what, columns, &out, err);
+    free(columns);
+    if (st)
+        return st;
     for (int g = 0; g < G; g++) {
         cs_analysis_put_double(out.f, r->grid[g]);
         for (int m = 0; m < CS_OPT_NUM_METHODS; m++) {
@@ -1822,10 +1803,17 @@ static cs_status write_results(const opt_labels *lb, const cs_opt_options *o,
         }
         fputc('\n', out.f);
     }
-    if ((st = cs_analysis_close(&out, err)))
-        goto out;
+    return cs_analysis_close(&out, err);
+}
 
-    /* Every run's final state. */
+/* Every run's final state. */
+static cs_status write_final(const opt_labels *lb, const cs_opt_options *o,
+                             const cs_opt_results *r, const char *outdir, cs_error *err)
+{
+    int R = r->runs;
+    char what[1024];
+    cs_outfile out;
+    cs_status st;
     snprintf(what, sizeof what,
              "simulated NAS optimisers: every run's final regret at %.17g simulated %s, "
              "queries charged, and incumbent (class of the space)%s%s",
@@ -1835,7 +1823,7 @@ static cs_status write_results(const opt_labels *lb, const cs_opt_options *o,
                                    "method\trun\tfinal_regret\tqueries\tincumbent_class\t"
                                    "incumbent_validation_accuracy\tincumbent_mean_test_accuracy",
                                    &out, err)))
-        goto out;
+        return st;
     for (int m = 0; m < CS_OPT_NUM_METHODS; m++) {
         if (!r->final[m])
             continue;
@@ -1851,18 +1839,23 @@ static cs_status write_results(const opt_labels *lb, const cs_opt_options *o,
             fputc('\n', out.f);
         }
     }
-    if ((st = cs_analysis_close(&out, err)))
-        goto out;
+    return cs_analysis_close(&out, err);
+}
 
-    /* The distribution of the final regret: sorted values against the
-     * empirical CDF. */
-    free(columns);
-    columns = NULL;
-    cf = open_memstream(&columns, &columns_len);
-    if (!cf) {
-        st = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-        goto out;
-    }
+/* The distribution of the final regret: sorted values against the
+ * empirical CDF. */
+static cs_status write_ecdf(const opt_labels *lb, const cs_opt_results *r,
+                            double *const sorted[CS_OPT_NUM_METHODS], const char *outdir,
+                            cs_error *err)
+{
+    int R = r->runs;
+    char what[1024], *columns = NULL;
+    size_t columns_len = 0;
+    cs_outfile out;
+    cs_status st;
+    FILE *cf = open_memstream(&columns, &columns_len);
+    if (!cf)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     fputs("fraction", cf);
     for (int m = 0; m < CS_OPT_NUM_METHODS; m++)
         if (sorted[m])
@@ -1872,8 +1865,10 @@ static cs_status write_results(const opt_labels *lb, const cs_opt_options *o,
              "simulated NAS optimisers: empirical CDF of the final regret (row i: fraction "
              "(i+1)/runs of the runs end with at most this regret)%s%s",
              lb->name_fitness ? "; fitness: " : "", lb->name_fitness ? lb->fitness_what : "");
-    if ((st = labels_tsv_open(lb, outdir, "optimizers_ecdf.tsv", what, columns, &out, err)))
-        goto out;
+    st = labels_tsv_open(lb, outdir, "optimizers_ecdf.tsv", what, columns, &out, err);
+    free(columns);
+    if (st)
+        return st;
     for (int i = 0; i < R; i++) {
         cs_analysis_put_double(out.f, (double)(i + 1) / R);
         for (int m = 0; m < CS_OPT_NUM_METHODS; m++)
@@ -1883,15 +1878,20 @@ static cs_status write_results(const opt_labels *lb, const cs_opt_options *o,
             }
         fputc('\n', out.f);
     }
-    if ((st = cs_analysis_close(&out, err)))
-        goto out;
+    return cs_analysis_close(&out, err);
+}
 
-    /* Headline numbers. */
+/* Headline numbers: optimizers.json. */
+static cs_status write_summary(const opt_labels *lb, const cs_opt_options *o,
+                               const cs_opt_results *r, double *const sorted[CS_OPT_NUM_METHODS],
+                               const char *outdir, cs_error *err)
+{
+    int R = r->runs;
+    char *body = NULL;
+    size_t body_len = 0;
     FILE *bf = open_memstream(&body, &body_len);
-    if (!bf) {
-        st = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-        goto out;
-    }
+    if (!bf)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     if (lb->json_fields && *lb->json_fields)
         fprintf(bf, "%s, ", lb->json_fields);
     if (lb->epochs > 0)
@@ -1938,13 +1938,43 @@ static cs_status write_results(const opt_labels *lb, const cs_opt_options *o,
     }
     fputc('}', bf);
     fclose(bf);
-    st = labels_json_write(lb, outdir, body, err);
+    cs_status st = labels_json_write(lb, outdir, body, err);
+    free(body);
+    return st;
+}
+
+static cs_status write_results(const opt_labels *lb, const cs_opt_options *o,
+                               const cs_opt_results *r, const char *outdir, cs_error *err)
+{
+    int R = r->runs;
+    double *col = malloc((size_t)R * sizeof *col), *sorted[CS_OPT_NUM_METHODS] = {NULL};
+    cs_status st = CS_OK;
+    if (!col) {
+        st = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    for (int m = 0; m < CS_OPT_NUM_METHODS; m++)
+        if (r->final[m]) {
+            double *fr = malloc((size_t)R * sizeof *fr);
+            sorted[m] = malloc((size_t)R * sizeof *sorted[m]);
+            if (!fr || !sorted[m]) {
+                free(fr);
+                st = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+                goto out;
+            }
+            for (int i = 0; i < R; i++)
+                fr[i] = r->final[m][i].final_regret;
+            cs_sorted_copy(fr, (size_t)R, sorted[m]);
+            free(fr);
+        }
+    if (!(st = write_regret(lb, r, outdir, col, err)) &&
+        !(st = write_final(lb, o, r, outdir, err)) &&
+        !(st = write_ecdf(lb, r, sorted, outdir, err)))
+        st = write_summary(lb, o, r, sorted, outdir, err);
 out:
     free(col);
     for (int m = 0; m < CS_OPT_NUM_METHODS; m++)
         free(sorted[m]);
-    free(columns);
-    free(body);
     return st;
 }
 
