@@ -46,6 +46,7 @@
 #include "cs_analysis.h"
 #include "cs_landscape.h"
 #include "cs_nb201.h"
+#include "cs_nb201_space.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -83,18 +84,12 @@ void cs_nb201_values_destroy(cs_nb201_values *v);
  * is test accuracy). */
 void cs_nb201_values_describe(const cs_nb201_values *v, char *buf, size_t size);
 
-/* Neighbours of a cell: one edge's operation changed. */
-#define CS_NB201_DEGREE (CS_NB201_EDGES * (CS_NB201_NUM_OPS - 1))
-/* The cells one edit from c, edge by edge, ops ascending (returns 24). */
-int cs_nb201_edits(const cs_nb201_cell *c, cs_nb201_cell out[CS_NB201_DEGREE]);
 /* The graph of the 15,625 cells (API index order), one edit apart. */
 cs_status cs_nb201_cell_graph(cs_nbgraph *g, cs_error *err);
 /* cs_nbgraph_write_tsv for the graph of the 15,625 cells: the nodes file
  * has the columns index and arch (the API's arch string). */
 cs_status cs_nb201_graph_write_tsv(const cs_nbgraph *g, const char *edges_path,
                                    const char *nodes_path, cs_error *err);
-/* The API index of cell i with edge e's operation set to op. */
-uint32_t cs_nb201_index_with(uint32_t i, int e, int op);
 
 cs_status cs_analysis_nb201_structure(const cs_analysis_ctx *ctx, const char *outdir,
                                       cs_error *err);

@@ -23,26 +23,6 @@ void cs_nb201_name_index(const void *user, int64_t v, char *buf, size_t size)
         cs_nb201_format(&c, buf, size);
 }
 
-uint32_t cs_nb201_index_with(uint32_t i, int e, int op)
-{
-    cs_nb201_cell c;
-    cs_nb201_from_index(i, &c);
-    c.op[e] = (uint8_t)op;
-    return cs_nb201_index(&c);
-}
-
-int cs_nb201_edits(const cs_nb201_cell *c, cs_nb201_cell out[CS_NB201_DEGREE])
-{
-    int n = 0;
-    for (int e = 0; e < CS_NB201_EDGES; e++)
-        for (int op = 0; op < CS_NB201_NUM_OPS; op++)
-            if (op != c->op[e]) {
-                out[n] = *c;
-                out[n++].op[e] = (uint8_t)op;
-            }
-    return n;
-}
-
 cs_status cs_nb201_cell_graph(cs_nbgraph *g, cs_error *err)
 {
     enum { CBITS = 14 };
@@ -72,31 +52,13 @@ void cs_nb201_values_destroy(cs_nb201_values *v)
     memset(v, 0, sizeof *v);
 }
 
-/* The metrics the data have for a dataset, for messages. */
-static void list_metrics(const cs_nb201_data *d, int ds, char *buf, size_t size)
-{
-    size_t len = 0;
-    buf[0] = '\0';
-    for (int m = 0; m < cs_nb201_data_num_metrics(d) && len < size; m++)
-        if (cs_nb201_data_means(d, ds, m))
-            len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? ", " : "",
-                                    cs_nb201_data_metric(d, m));
-}
-
-/* The metric `name` of dataset ds, or -1 if the data lack it. */
-static int metric_of(const cs_nb201_data *d, int ds, const char *name)
-{
-    int m = cs_nb201_data_find_metric(d, name);
-    return m >= 0 && cs_nb201_data_means(d, ds, m) ? m : -1;
-}
-
 /* The metric the user named for dataset ds, or an error listing what the
  * dataset has. */
 static cs_status named_metric(const cs_nb201_values *v, const cs_analysis_ctx *ctx,
                               const char *analysis, const char *name, const char *have, int *m,
                               cs_error *err)
 {
-    if ((*m = metric_of(ctx->nb201, v->dataset, name)) >= 0)
+    if ((*m = cs_nb201_data_metric_of(ctx->nb201, v->dataset, name)) >= 0)
         return CS_OK;
     return cs_error_set(err, CS_ERR_ARG, "%s: dataset %s of %s has no metric '%s' (it has: %s)",
                         analysis, v->dataset_name, ctx->data_name, name, have);
@@ -127,7 +89,7 @@ cs_status cs_nb201_values_init(cs_nb201_values *v, const cs_analysis_ctx *ctx,
     }
     v->dataset = ds;
     v->dataset_name = cs_nb201_data_dataset(d, ds);
-    list_metrics(d, ds, have, sizeof have);
+    cs_nb201_data_list_metrics(d, ds, have, sizeof have);
     int fm, sm, cm = -1;
     cs_status st;
     if (ctx->fitness) {
@@ -135,8 +97,8 @@ cs_status cs_nb201_values_init(cs_nb201_values *v, const cs_analysis_ctx *ctx,
     } else if (ctx->nb201_fitness) {
         if ((st = named_metric(v, ctx, analysis, ctx->nb201_fitness, have, &fm, err)))
             return st;
-    } else if ((fm = metric_of(d, ds, CS_NB201_FITNESS_DEFAULT)) < 0) {
-        fm = metric_of(d, ds, CS_NB201_SCORE_DEFAULT);
+    } else if ((fm = cs_nb201_data_metric_of(d, ds, CS_NB201_FITNESS_DEFAULT)) < 0) {
+        fm = cs_nb201_data_metric_of(d, ds, CS_NB201_SCORE_DEFAULT);
         v->fitness_fallback = true;
         if (fm < 0)
             return cs_error_set(err, CS_ERR_ARG,
@@ -148,7 +110,7 @@ cs_status cs_nb201_values_init(cs_nb201_values *v, const cs_analysis_ctx *ctx,
     if (ctx->nb201_score) {
         if ((st = named_metric(v, ctx, analysis, ctx->nb201_score, have, &sm, err)))
             return st;
-    } else if ((sm = metric_of(d, ds, CS_NB201_SCORE_DEFAULT)) < 0) {
+    } else if ((sm = cs_nb201_data_metric_of(d, ds, CS_NB201_SCORE_DEFAULT)) < 0) {
         if (fm < 0)
             return cs_error_set(err, CS_ERR_ARG,
                                 "%s: dataset %s of %s has no %s (it has: %s); name the score "
@@ -160,7 +122,7 @@ cs_status cs_nb201_values_init(cs_nb201_values *v, const cs_analysis_ctx *ctx,
         if ((st = named_metric(v, ctx, analysis, ctx->nb201_cost, have, &cm, err)))
             return st;
     } else
-        cm = metric_of(d, ds, CS_NB201_COST_DEFAULT);
+        cm = cs_nb201_data_metric_of(d, ds, CS_NB201_COST_DEFAULT);
     v->fitness_metric = fm >= 0 ? cs_nb201_data_metric(d, fm)
                         : ctx->fitness_name ? ctx->fitness_name : "the caller's fitness";
     v->score_metric = cs_nb201_data_metric(d, sm);

@@ -77,6 +77,10 @@ size_t cs_nb201_data_cells(const cs_nb201_data *d, int dataset, int metric);
 
 /* SHA-256 of the bytes read, 64 lowercase hex digits. */
 const char *cs_nb201_data_sha256(const cs_nb201_data *d);
+/* The metric `name` of dataset ds, or -1 if the data lack it there. */
+int cs_nb201_data_metric_of(const cs_nb201_data *d, int ds, const char *name);
+/* The metrics dataset ds has, comma separated, into buf (for messages). */
+void cs_nb201_data_list_metrics(const cs_nb201_data *d, int ds, char *buf, size_t size);
 
 #ifdef __cplusplus
 }

@@ -629,3 +629,21 @@ const char *cs_nb201_data_sha256(const cs_nb201_data *d)
 {
     return d->sha256;
 }
+
+/* The metrics the data have for a dataset, for messages. */
+void cs_nb201_data_list_metrics(const cs_nb201_data *d, int ds, char *buf, size_t size)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int m = 0; m < cs_nb201_data_num_metrics(d) && len < size; m++)
+        if (cs_nb201_data_means(d, ds, m))
+            len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? ", " : "",
+                                    cs_nb201_data_metric(d, m));
+}
+
+/* The metric `name` of dataset ds, or -1 if the data lack it. */
+int cs_nb201_data_metric_of(const cs_nb201_data *d, int ds, const char *name)
+{
+    int m = cs_nb201_data_find_metric(d, name);
+    return m >= 0 && cs_nb201_data_means(d, ds, m) ? m : -1;
+}

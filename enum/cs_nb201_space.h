@@ -46,6 +46,14 @@ bool cs_nb201_census_certified(const cs_nb201_census *c);
  * header first). */
 cs_status cs_nb201_census_write_tsv(FILE *f, const cs_nb201_census *c, cs_error *err);
 
+/* Neighbours of a cell: one edge's operation changed (the edit graph, the
+ * Hamming graph H(6, 5)). */
+#define CS_NB201_DEGREE (CS_NB201_EDGES * (CS_NB201_NUM_OPS - 1))
+/* The cells one edit from c, edge by edge, ops ascending (returns 24). */
+int cs_nb201_edits(const cs_nb201_cell *c, cs_nb201_cell out[CS_NB201_DEGREE]);
+/* The API index of cell i with edge e's operation set to op. */
+uint32_t cs_nb201_index_with(uint32_t i, int e, int op);
+
 #ifdef __cplusplus
 }
 #endif

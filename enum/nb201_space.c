@@ -132,3 +132,25 @@ cs_status cs_nb201_census_write_tsv(FILE *f, const cs_nb201_census *c, cs_error 
         return cs_error_set(err, CS_ERR_IO, "write failed");
     return CS_OK;
 }
+
+/* --- one edit ------------------------------------------------------------------ */
+
+uint32_t cs_nb201_index_with(uint32_t i, int e, int op)
+{
+    cs_nb201_cell c;
+    cs_nb201_from_index(i, &c);
+    c.op[e] = (uint8_t)op;
+    return cs_nb201_index(&c);
+}
+
+int cs_nb201_edits(const cs_nb201_cell *c, cs_nb201_cell out[CS_NB201_DEGREE])
+{
+    int n = 0;
+    for (int e = 0; e < CS_NB201_EDGES; e++)
+        for (int op = 0; op < CS_NB201_NUM_OPS; op++)
+            if (op != c->op[e]) {
+                out[n] = *c;
+                out[n++].op[e] = (uint8_t)op;
+            }
+    return n;
+}
