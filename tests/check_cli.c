@@ -843,9 +843,9 @@ static char *run_ok_json(const char *args, const char *dir, const char *file, js
  * the best fitness the optima report is the one computed here from the
  * source data (or from the values the file gives), and every output names
  * the fitness. */
-START_TEST(test_analyze_fitness)
+START_TEST(test_analyze_fitness_metric)
 {
-    char data[4096], dir[4096], args[16384], path[8192], ffile[4096], bad[4096];
+    char data[4096], dir[4096], args[16384], path[8192], bad[4096];
     cs_test_shared_path(data, sizeof data, "fixtures/nb101-real30-only108.tfrecord");
     snprintf(dir, sizeof dir, "%s/anfit-%ld", CS_TEST_TMPDIR, (long)getpid());
     json_t *real = cs_test_load_json("realdata/nb101-real-30-repeats.json");
@@ -889,7 +889,81 @@ START_TEST(test_analyze_fitness)
         free(tsv);
     }
 
-    /* a fitness file: minus the parameter count, one cell without a value */
+    /* errors: the metric, the budget, the file's line and column */
+    snprintf(args, sizeof args, "rm -rf %s", dir);
+    ck_assert_int_eq(system(args), 0);
+    write_temp(bad, sizeof bad, "hash\tfitness\nff92c322c5d9d3d587d9c146a63d0807\t0.5\n"
+                                "ff967a69c937a5e17d4c9b601b11dce8\t0.5x\n");
+    static const struct {
+        const char *args, *needle1, *needle2;
+        int code;
+    } errors[] = {
+        {"analyze optima --data %s --fitness test-acc -o %s", "unknown metric 'test-acc'",
+         "test-accuracy", 2},
+        {"analyze locality --data %s --fitness test-accuracy --budget 36 -o %s", "36",
+         "it has: 108", 2},
+        {"analyze optimizers --data %s --budget 36 -o %s", "36", "no 36-epoch runs", 2},
+        {"analyze peaks --data %s --fitness-file %s.nosuch -o %s", "nosuch", "cannot open", 1},
+        {"analyze peaks --data %s --fitness-file BAD -o %s", ":3: column 2 (fitness)",
+         "'0.5x' is not a number", 1},
+    };
+    for (size_t k = 0; k < sizeof errors / sizeof errors[0]; k++) {
+        char fmt[512];
+        snprintf(fmt, sizeof fmt, "%s", errors[k].args);
+        if (strstr(fmt, "%s.nosuch"))
+            snprintf(args, sizeof args, fmt, data, data, dir);
+        else if (strstr(fmt, "BAD")) {
+            char *b = strstr(fmt, "BAD");
+            memcpy(b, "%s ", 3);
+            snprintf(args, sizeof args, fmt, data, bad, dir);
+        } else
+            snprintf(args, sizeof args, fmt, data, dir);
+        result r = run(args, NULL);
+        ck_assert_msg(r.code == errors[k].code, "'%s': exit %d: %s", args, r.code, r.err);
+        ck_assert_msg(strstr(r.err, errors[k].needle1) && strstr(r.err, errors[k].needle2),
+                      "'%s': %s", args, r.err);
+        if (strstr(errors[k].args, "BAD"))
+            ck_assert_msg(strstr(r.err, bad), "the file is not named: %s", r.err);
+        result_free(&r);
+        /* a failed analysis leaves no output directory behind */
+        struct stat st;
+        ck_assert_msg(stat(dir, &st) != 0, "'%s' left %s behind", args, dir);
+    }
+    static const char *const usage[] = {
+        "analyze optima --fitness-file x.tsv --fitness test-accuracy",
+        "analyze optima --fitness test-accuracy",
+        "analyze optima --repeat 1",
+        "analyze optima --fitness-file x.tsv --repeat 4",
+        "analyze structure --fitness-file x.tsv",
+        "analyze noise --budget 12",
+        "analyze optimizers --fitness-file x.tsv",
+        "analyze --space nb201 optima --budget 12",
+    };
+    for (size_t i = 0; i < sizeof usage / sizeof usage[0]; i++) {
+        result r = run(usage[i], NULL);
+        ck_assert_msg(r.code == 2, "'%s' exit %d: %s", usage[i], r.code, r.err);
+        result_free(&r);
+    }
+    result r = run("analyze --list", NULL);
+    ck_assert(strstr(r.out, "optima\tdata\tfitness-alone\t") &&
+              strstr(r.out, "noise\tdata\tno-fitness\t") &&
+              strstr(r.out, "optimizers\tdata\tfitness\t"));
+    result_free(&r);
+    json_decref(real);
+    snprintf(args, sizeof args, "rm -rf %s %s", dir, bad);
+    ck_assert_int_eq(system(args), 0);
+}
+END_TEST
+
+/* A fitness file (minus the parameter count, one cell without a value)
+ * drives optima, locality and peaks with or without a dataset. */
+START_TEST(test_analyze_fitness_file)
+{
+    char data[4096], dir[4096], args[16384], path[8192], ffile[4096];
+    cs_test_shared_path(data, sizeof data, "fixtures/nb101-real30-only108.tfrecord");
+    snprintf(dir, sizeof dir, "%s/anfile-%ld", CS_TEST_TMPDIR, (long)getpid());
+    json_t *real = cs_test_load_json("realdata/nb101-real-30-repeats.json");
+    ck_assert_uint_eq(json_object_size(real), 30);
     char *text = NULL;
     size_t text_len = 0;
     FILE *f = open_memstream(&text, &text_len);
@@ -947,68 +1021,8 @@ START_TEST(test_analyze_fitness)
     ck_assert_msg(!strstr(rwa, "at 0 epochs"), "%.300s", rwa);
     free(rwa);
 
-    /* errors: the metric, the budget, the file's line and column */
-    snprintf(args, sizeof args, "rm -rf %s", dir);
-    ck_assert_int_eq(system(args), 0);
-    write_temp(bad, sizeof bad, "hash\tfitness\nff92c322c5d9d3d587d9c146a63d0807\t0.5\n"
-                                "ff967a69c937a5e17d4c9b601b11dce8\t0.5x\n");
-    static const struct {
-        const char *args, *needle1, *needle2;
-        int code;
-    } errors[] = {
-        {"analyze optima --data %s --fitness test-acc -o %s", "unknown metric 'test-acc'",
-         "test-accuracy", 2},
-        {"analyze locality --data %s --fitness test-accuracy --budget 36 -o %s", "36",
-         "it has: 108", 2},
-        {"analyze optimizers --data %s --budget 36 -o %s", "36", "no 36-epoch runs", 2},
-        {"analyze peaks --data %s --fitness-file %s.nosuch -o %s", "nosuch", "cannot open", 1},
-        {"analyze peaks --data %s --fitness-file BAD -o %s", ":3: column 2 (fitness)",
-         "'0.5x' is not a number", 1},
-    };
-    for (size_t k = 0; k < sizeof errors / sizeof errors[0]; k++) {
-        char fmt[512];
-        snprintf(fmt, sizeof fmt, "%s", errors[k].args);
-        if (strstr(fmt, "%s.nosuch"))
-            snprintf(args, sizeof args, fmt, data, ffile, dir);
-        else if (strstr(fmt, "BAD")) {
-            char *b = strstr(fmt, "BAD");
-            memcpy(b, "%s ", 3);
-            snprintf(args, sizeof args, fmt, data, bad, dir);
-        } else
-            snprintf(args, sizeof args, fmt, data, dir);
-        result r = run(args, NULL);
-        ck_assert_msg(r.code == errors[k].code, "'%s': exit %d: %s", args, r.code, r.err);
-        ck_assert_msg(strstr(r.err, errors[k].needle1) && strstr(r.err, errors[k].needle2),
-                      "'%s': %s", args, r.err);
-        if (strstr(errors[k].args, "BAD"))
-            ck_assert_msg(strstr(r.err, bad), "the file is not named: %s", r.err);
-        result_free(&r);
-        /* a failed analysis leaves no output directory behind */
-        struct stat st;
-        ck_assert_msg(stat(dir, &st) != 0, "'%s' left %s behind", args, dir);
-    }
-    static const char *const usage[] = {
-        "analyze optima --fitness-file x.tsv --fitness test-accuracy",
-        "analyze optima --fitness test-accuracy",
-        "analyze optima --repeat 1",
-        "analyze optima --fitness-file x.tsv --repeat 4",
-        "analyze structure --fitness-file x.tsv",
-        "analyze noise --budget 12",
-        "analyze optimizers --fitness-file x.tsv",
-        "analyze --space nb201 optima --budget 12",
-    };
-    for (size_t i = 0; i < sizeof usage / sizeof usage[0]; i++) {
-        result r = run(usage[i], NULL);
-        ck_assert_msg(r.code == 2, "'%s' exit %d: %s", usage[i], r.code, r.err);
-        result_free(&r);
-    }
-    result r = run("analyze --list", NULL);
-    ck_assert(strstr(r.out, "optima\tdata\tfitness-alone\t") &&
-              strstr(r.out, "noise\tdata\tno-fitness\t") &&
-              strstr(r.out, "optimizers\tdata\tfitness\t"));
-    result_free(&r);
     json_decref(real);
-    snprintf(args, sizeof args, "rm -rf %s %s %s", dir, ffile, bad);
+    snprintf(args, sizeof args, "rm -rf %s %s", dir, ffile);
     ck_assert_int_eq(system(args), 0);
 }
 END_TEST
@@ -1034,9 +1048,16 @@ static Suite *cli_suite(void)
     tcase_add_test(tc, test_analyze_on_fixture);
     tcase_add_test(tc, test_enum_nb201);
     tcase_add_test(tc, test_analyze_nb201);
-    tcase_add_test(tc, test_analyze_fitness);
+    tcase_add_test(tc, test_analyze_fitness_metric);
     tcase_add_test(tc, test_analyze_edges);
     suite_add_tcase(s, tc);
+    /* A case of its own, tagged, so that tests/valgrind.sh can run the
+     * suite as two processes of about the same length. */
+    TCase *files = tcase_create("fitness_file");
+    tcase_set_tags(files, "fitness-file");
+    tcase_set_timeout(files, 300);
+    tcase_add_test(files, test_analyze_fitness_file);
+    suite_add_tcase(s, files);
     return s;
 }
 
