@@ -114,7 +114,9 @@ const char *cs_spec_pruned_opname(const cs_spec *s, int v);
 
 /* --- the module hash ---------------------------------------------------- */
 
-/* The reference hash_module of a cell whose ops are all known.  32 lowercase
+/* The reference hash_module of a cell whose ops are all known (any 0/1
+ * matrix, as the reference: an isomorphism invariant, so a relabelled cell
+ * that is not upper triangular hashes alike).  32 lowercase
  * hex characters and a NUL.  CS_ERR_VALUE for an unknown op. */
 cs_status cs_cell_hash(const cs_cell *c, char hex[33], cs_error *err);
 /* Many cells at once (SIMD MD5 lanes filled across cells): the fast path. */

@@ -151,7 +151,9 @@ static cs_status hash_chunk(size_t count, const cs_cell *cells, char (*out)[33],
                 int k = 0;
                 char *m = msgbuf + used;
                 char *p = m;
-                for (int w = 0; w < v; w++)
+                /* All rows, not only those above v: graph_util.hash_module
+                 * also hashes permuted matrices that are not upper triangular. */
+                for (int w = 0; w < cell->n; w++)
                     if (cell->adj[w] >> v & 1)
                         nb[k++] = hx + w * HEX;
                 sort_hexes(nb, k);
