@@ -56,7 +56,11 @@ typedef struct cs_store_entry {
     cs_key canon;           /* key of the nauty canonical form */
     int32_t trainable_parameters;
     uint8_t repeats[CS_STORE_MAX_BUDGETS]; /* runs present per budget */
-    uint32_t reserved[2];
+    /* 1 + the cell's place among the source's cells in the order of their
+     * first records (the order the reference API's dict iterates); 0 in
+     * stores written before it was kept. */
+    uint32_t source_rank;
+    uint32_t reserved;
 } cs_store_entry;
 
 typedef struct cs_store cs_store;
@@ -113,6 +117,39 @@ cs_status cs_store_open_any(cs_store **s, const char *path,
                             const cs_import_options *opt, cs_error *err);
 void cs_store_close(cs_store *s);
 
+/* --- a cache of imported .tfrecord files ----------------------------------- */
+
+/* Where cached imports live: $CELLSCAPE_CACHE, else
+ * $XDG_CACHE_HOME/cellscape, else $HOME/.cache/cellscape. */
+cs_status cs_store_cache_dir(char *buf, size_t size, cs_error *err);
+
+typedef enum cs_cache_outcome {
+    CS_CACHE_NOT_USED,  /* path is a store (or not a regular file): opened as is */
+    CS_CACHE_HIT,       /* an earlier import of this very file was reused */
+    CS_CACHE_STORED,    /* imported now, and kept for the next open */
+    CS_CACHE_UNUSABLE   /* the cache could not be written: imported into a
+                           temporary store, as cs_store_open_any does */
+} cs_cache_outcome;
+
+typedef struct cs_cache_result {
+    cs_cache_outcome outcome;
+    char path[4096];      /* the cached store (HIT, STORED), else "" */
+    cs_error cache_error; /* why the cache was UNUSABLE */
+} cs_cache_result;
+
+/* Open a store, or a TFRecord through the cache in cache_dir (NULL:
+ * cs_store_cache_dir).  A TFRecord's import is kept under a name made from
+ * its absolute path and its identity as stat(2) gives it (device, inode,
+ * size, modification and change times to the nanosecond): any write to the
+ * file changes its change time, which no user can set back, so a changed
+ * file is never answered from an old import; the older import of the same
+ * path is removed.  The import is written atomically (a concurrent open
+ * sees the whole store or none).  A cache that cannot be created or written
+ * is not an error: res says so and why.  Errors are those of the import. */
+cs_status cs_store_open_cached(cs_store **s, const char *path, const char *cache_dir,
+                               const cs_import_options *opt, cs_cache_result *res,
+                               cs_error *err);
+
 size_t cs_store_num_cells(const cs_store *s);
 int cs_store_num_budgets(const cs_store *s);
 int cs_store_budget(const cs_store *s, int index);      /* epochs */
@@ -132,6 +169,11 @@ const char *cs_store_official_name(const cs_store *s);
 const char *cs_official_name(const unsigned char sha256[32]);
 
 const cs_store_entry *cs_store_entry_at(const cs_store *s, size_t i);
+/* order[r] = the entry index of the r-th cell of the source, in the order of
+ * first records (num_cells slots).  False when the store does not know that
+ * order (written by an older cellscape, or ranks that are not a permutation):
+ * order is then the store's own (hash) order.  O(n) time, no allocation. */
+bool cs_store_source_order(const cs_store *s, size_t *order);
 /* The runs of entry i at budget index b: entry->repeats[b] of them. */
 const cs_run *cs_store_runs(const cs_store *s, size_t i, int b);
 

@@ -206,6 +206,25 @@ void cs_store_fingerprint(const cs_store *s, unsigned char out[32])
         memset(out, 0, 32);
 }
 
+bool cs_store_source_order(const cs_store *s, size_t *order)
+{
+    size_t n = cs_store_num_cells(s);
+    const size_t unset = (size_t)-1;
+    for (size_t r = 0; r < n; r++)
+        order[r] = unset;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t rank = cs_store_entry_at(s, i)->source_rank;
+        if (rank == 0 || rank > n || order[rank - 1] != unset)
+            goto store_order;
+        order[rank - 1] = i;
+    }
+    return true;
+store_order:
+    for (size_t r = 0; r < n; r++)
+        order[r] = r;
+    return false;
+}
+
 const unsigned char *cs_store_source_sha256(const cs_store *s) { return s->h->source_sha256; }
 uint64_t cs_store_source_bytes(const cs_store *s) { return s->h->source_bytes; }
 

@@ -397,6 +397,7 @@ cs_status cs_store_builder_write(cs_store_builder *b, cs_import_stats *stats, co
             cs_store_entry *e = (cs_store_entry *)at;
             cs_run *runs = (cs_run *)(at + sizeof(cs_store_entry));
             *e = b->entries[i];
+            e->source_rank = (uint32_t)(i + 1);
             for (int kb = 0; kb < b->nbudgets; kb++) {
                 e->repeats[kb] = b->entries[i].repeats[order[kb]];
                 memcpy(runs + kb * CS_STORE_REPEATS, &b->runs[order[kb]][i * CS_STORE_REPEATS],

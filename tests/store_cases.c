@@ -1,9 +1,15 @@
 /* data/: import, the store, the reference query semantics, corruption. */
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "cs_io.h"
+#include "cs_iso.h"
 #include "cs_nb101_row.h"
 #include "cs_store.h"
 #include "cs_tfrecord.h"
@@ -541,6 +547,175 @@ START_TEST(test_open_any_tfrecord)
 }
 END_TEST
 
+static void lie_no_ranks(unsigned char *f, size_t *len)
+{
+    cs_store_header h;
+    memcpy(&h, f, sizeof h);
+    (void)len;
+    for (uint64_t i = 0; i < h.ncells; i++)
+        ((cs_store_entry *)(f + h.entries_offset + i * h.entry_size))->source_rank = 0;
+}
+
+static void lie_twice_ranked(unsigned char *f, size_t *len)
+{
+    cs_store_header h;
+    memcpy(&h, f, sizeof h);
+    (void)len;
+    cs_store_entry *e0 = (cs_store_entry *)(f + h.entries_offset);
+    cs_store_entry *e1 = (cs_store_entry *)(f + h.entries_offset + h.entry_size);
+    e1->source_rank = e0->source_rank;
+}
+
+/* The fixture's module hashes in the order of their first records, read
+ * with a plain walk of the framing (facts section 5) and jansson, not with
+ * the code under test. */
+static size_t file_hash_order(const char *path, char (*out)[33], size_t cap)
+{
+    size_t len, n = 0;
+    char *data = cs_test_read_file(path, &len);
+    ck_assert(data != NULL);
+    for (size_t off = 0; off + 12 <= len;) {
+        uint64_t rl = 0;
+        memcpy(&rl, data + off, 8);
+        json_error_t je;
+        json_t *row = json_loadb(data + off + 12, (size_t)rl, 0, &je);
+        ck_assert_msg(row && json_is_array(row), "%s at %zu: %s", path, off, je.text);
+        const char *h = json_string_value(json_array_get(row, 0));
+        ck_assert(h && strlen(h) == 32);
+        bool seen = false;
+        for (size_t k = 0; k < n && !seen; k++)
+            seen = strcmp(out[k], h) == 0;
+        if (!seen) {
+            ck_assert(n < cap);
+            memcpy(out[n++], h, 33);
+        }
+        json_decref(row);
+        off += 12 + (size_t)rl + 4;
+    }
+    free(data);
+    return n;
+}
+
+START_TEST(test_source_order_is_the_files)
+{
+    char src[4096], rel[256], store[4096];
+    snprintf(rel, sizeof rel, "fixtures/%s.tfrecord", names[_i]);
+    cs_test_shared_path(src, sizeof src, rel);
+    static char want[1024][33];
+    size_t n = file_hash_order(src, want, 1024);
+    cs_import_stats stats;
+    cs_store *s = import_fixture(_i, store, sizeof store, &stats);
+    ck_assert_uint_eq(cs_store_num_cells(s), n);
+    size_t *order = malloc(n * sizeof *order);
+    ck_assert(cs_store_source_order(s, order));
+    for (size_t r = 0; r < n; r++) {
+        char hex[33];
+        cs_hash_to_hex(cs_store_entry_at(s, order[r])->hash, hex);
+        ck_assert_msg(strcmp(hex, want[r]) == 0, "%s: cell %zu is %s, the file's %s",
+                      names[_i], r, hex, want[r]);
+    }
+    /* A store that does not know the order (ranks zero, as an older
+     * cellscape wrote them; or not a permutation) gives its own order and
+     * says so. */
+    void (*lies[])(unsigned char *, size_t *) = {lie_no_ranks, lie_twice_ranked};
+    for (int k = 0; k < 2; k++) {
+        char lying[4096];
+        temp_path(lying, sizeof lying, "rank");
+        lying_copy(store, lying, lies[k]);
+        cs_store *ls;
+        cs_error err;
+        ck_assert_msg(cs_store_open(&ls, lying, &err) == CS_OK, "%s", err.msg);
+        ck_assert(!cs_store_source_order(ls, order));
+        for (size_t r = 0; r < n; r++)
+            ck_assert_uint_eq(order[r], r);
+        cs_store_close(ls);
+        unlink(lying);
+    }
+    free(order);
+    cs_store_close(s);
+    unlink(store);
+}
+END_TEST
+
+static void copy_file(const char *from, const char *to)
+{
+    size_t len;
+    char *data = cs_test_read_file(from, &len);
+    ck_assert(data != NULL);
+    FILE *f = fopen(to, "wb");
+    ck_assert(f && fwrite(data, 1, len, f) == len && fclose(f) == 0);
+    free(data);
+}
+
+static cs_cache_result open_cached(const char *path, const char *dir, size_t want_cells)
+{
+    cs_store *s;
+    cs_error err;
+    cs_cache_result res;
+    ck_assert_msg(cs_store_open_cached(&s, path, dir, NULL, &res, &err) == CS_OK, "%s",
+                  err.msg);
+    ck_assert_uint_eq(cs_store_num_cells(s), want_cells);
+    cs_store_close(s);
+    return res;
+}
+
+START_TEST(test_open_cached)
+{
+    char work[] = "/tmp/cs-cache-test-XXXXXX", dir[4200], data[4200], src[4096];
+    ck_assert(mkdtemp(work) != NULL);
+    snprintf(dir, sizeof dir, "%s/cache/nested", work);
+    snprintf(data, sizeof data, "%s/nasbench.tfrecord", work);
+    cs_test_shared_path(src, sizeof src, "fixtures/nb101-mini-only108.tfrecord");
+    copy_file(src, data);
+
+    cs_cache_result first = open_cached(data, dir, 301);
+    ck_assert_int_eq(first.outcome, CS_CACHE_STORED);
+    ck_assert(access(first.path, R_OK) == 0);
+    cs_cache_result again = open_cached(data, dir, 301);
+    ck_assert_int_eq(again.outcome, CS_CACHE_HIT);
+    ck_assert_str_eq(again.path, first.path);
+
+    /* New content under the old modification time (cp -p, rsync -t): not
+     * served from the cache, and the stale import is gone. */
+    struct stat st;
+    ck_assert(stat(data, &st) == 0);
+    cs_test_shared_path(src, sizeof src, "fixtures/nb101-real30-only108.tfrecord");
+    copy_file(src, data);
+    struct timespec times[2] = {st.st_atim, st.st_mtim};
+    ck_assert(utimensat(AT_FDCWD, data, times, 0) == 0);
+    cs_cache_result changed = open_cached(data, dir, 30);
+    ck_assert_int_eq(changed.outcome, CS_CACHE_STORED);
+    ck_assert_str_ne(changed.path, first.path);
+    ck_assert(access(first.path, F_OK) != 0);
+
+    /* A store is opened as it is. */
+    cs_cache_result store = open_cached(changed.path, dir, 30);
+    ck_assert_int_eq(store.outcome, CS_CACHE_NOT_USED);
+
+    /* A cache that cannot be made (under a regular file): a temporary
+     * import, and the reason. */
+    char blocked[4300];
+    snprintf(blocked, sizeof blocked, "%s/nasbench.tfrecord/cache", work);
+    cs_cache_result unusable = open_cached(data, blocked, 30);
+    ck_assert_int_eq(unusable.outcome, CS_CACHE_UNUSABLE);
+    ck_assert_str_eq(unusable.path, "");
+    ck_assert_msg(strstr(unusable.cache_error.msg, "nasbench.tfrecord") != NULL, "%s",
+                  unusable.cache_error.msg);
+
+    /* Neither a store nor a TFRecord: the import's error, nothing cached. */
+    FILE *f = fopen(data, "wb");
+    ck_assert(f && fputs("not a dataset\n", f) >= 0 && fclose(f) == 0);
+    cs_store *s = NULL;
+    cs_error err;
+    cs_cache_result res;
+    ck_assert_int_ne(cs_store_open_cached(&s, data, dir, NULL, &res, &err), CS_OK);
+    ck_assert(s == NULL);
+    ck_assert_msg(strstr(err.msg, data) != NULL, "%s", err.msg);
+    ck_assert(access(res.path, F_OK) != 0);
+    ck_assert(cs_remove_tree(work, &err) == CS_OK);
+}
+END_TEST
+
 TCase *cs_store_tcase(void)
 {
     TCase *tc = tcase_create("store");
@@ -554,5 +729,7 @@ TCase *cs_store_tcase(void)
     tcase_add_test(tc, test_damaged_store);
     tcase_add_test(tc, test_empty_first_record);
     tcase_add_test(tc, test_open_any_tfrecord);
+    tcase_add_loop_test(tc, test_source_order_is_the_files, 0, 3);
+    tcase_add_test(tc, test_open_cached);
     return tc;
 }
