@@ -1,0 +1,98 @@
+/* cellscape's CPython extension, cellscape._native: a thin layer over the
+ * installed library.  Argument checks, numpy arrays in and out, the GIL
+ * released around long calls; every computation is the library's.
+ *
+ * One translation unit per responsibility: errors.c (statuses to
+ * exceptions), spec.c (cells from Python objects, the reference's checks
+ * and hash), space.c (the Space type), store.c (the Store type),
+ * landscape.c (computations on a fitness), module.c (the module). */
+#ifndef CS_PY_NATIVE_H
+#define CS_PY_NATIVE_H
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#define PY_ARRAY_UNIQUE_SYMBOL cs_py_array_api
+#ifndef CS_PY_IMPORT_ARRAY
+#define NO_IMPORT_ARRAY
+#endif
+#define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION
+#include <numpy/arrayobject.h>
+
+#include <stdbool.h>
+
+#include <cs_error.h>
+#include <cs_iso.h>
+#include <cs_landscape.h>
+#include <cs_space.h>
+#include <cs_store.h>
+
+/* --- errors.c ------------------------------------------------------------ */
+
+/* cellscape.OutOfDomainError (the reference's class of that name) and
+ * cellscape.Error (a file or data cellscape cannot use). */
+extern PyObject *cs_py_out_of_domain;
+extern PyObject *cs_py_error;
+int cs_py_errors_init(PyObject *module);
+/* Raise the exception for err and return NULL. */
+PyObject *cs_py_raise(const cs_error *err);
+
+/* --- spec.c -------------------------------------------------------------- */
+
+/* A spec from a matrix (a sequence of sequences of ints, such as a 2-D
+ * numpy array) and a sequence of op names, with the reference ModelSpec's
+ * checks (ValueError).  0 on success, -1 with an exception set. */
+int cs_py_spec_from(PyObject *matrix, PyObject *ops, cs_spec *spec);
+/* A cell from a pruned matrix and integer labels (-1 input, -2 output,
+ * 0..2 the ops), for the hash. */
+int cs_py_cell_from_labels(PyObject *matrix, PyObject *labels, cs_cell *cell);
+/* The cell's matrix as an n x n int8 array, its ops as a list of names. */
+PyObject *cs_py_cell_matrix(const cs_cell *c);
+PyObject *cs_py_cell_ops(const cs_cell *c);
+
+PyObject *cs_py_prune(PyObject *self, PyObject *args);
+PyObject *cs_py_check_spec(PyObject *self, PyObject *args, PyObject *kw);
+PyObject *cs_py_hash_module(PyObject *self, PyObject *args);
+
+/* --- space.c ------------------------------------------------------------- */
+
+typedef struct cs_py_space {
+    PyObject_HEAD
+    cs_space *sp;
+    PyThread_type_lock lock; /* guards the lazily built parts below */
+    bool have_raw, have_graph;
+    cs_rawspace raw;
+    cs_nbgraph graph;
+} cs_py_space;
+
+extern PyTypeObject cs_py_space_type;
+/* The raw encodings and the neighbour graph, built on first use (with the
+ * GIL released).  NULL with an exception set on failure. */
+const cs_rawspace *cs_py_space_raw(cs_py_space *s);
+const cs_nbgraph *cs_py_space_graph(cs_py_space *s);
+
+/* --- store.c ------------------------------------------------------------- */
+
+typedef struct cs_py_store {
+    PyObject_HEAD
+    cs_store *st;
+    PyObject *path;
+    PyObject *cache_path; /* str: the cached import in use; None */
+    PyObject *cache_note; /* str: why the cache was not used; None */
+} cs_py_store;
+
+extern PyTypeObject cs_py_store_type;
+
+/* --- landscape.c --------------------------------------------------------- */
+
+PyObject *cs_py_optima(PyObject *self, PyObject *args);
+PyObject *cs_py_fdc(PyObject *self, PyObject *args);
+PyObject *cs_py_rwa(PyObject *self, PyObject *args, PyObject *kw);
+PyObject *cs_py_distance_to(PyObject *self, PyObject *args, PyObject *kw);
+PyObject *cs_py_rank_correlation(PyObject *self, PyObject *args);
+
+/* A fitness: a 1-D float64 array of n values (any array-like that converts
+ * without loss).  New reference, or NULL with ValueError/TypeError set. */
+PyArrayObject *cs_py_fitness(PyObject *obj, size_t n, const char *what);
+
+#endif

@@ -1,0 +1,406 @@
+/* cellscape._native.Store: a store (or a .tfrecord, imported first) and
+ * the reference API's answers from it, as Python values of the reference's
+ * types: module_adjacency an int8 array, op names a list of str, numbers
+ * int and float. */
+#include "native.h"
+
+#include <structmember.h>
+
+#include <cs_analysis.h>
+#include <cs_fitness.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void store_dealloc(cs_py_store *s)
+{
+    cs_store_close(s->st);
+    Py_XDECREF(s->path);
+    Py_XDECREF(s->cache_path);
+    Py_XDECREF(s->cache_note);
+    Py_TYPE(s)->tp_free((PyObject *)s);
+}
+
+/* Store(path, cache=True, cache_dir=None): a store, or a .tfrecord through
+ * the import cache (cs_store_open_cached; cache=False: a temporary import). */
+static int store_init(cs_py_store *s, PyObject *args, PyObject *kw)
+{
+    static char *names[] = {"path", "cache", "cache_dir", NULL};
+    PyObject *path, *dir = NULL;
+    int use_cache = 1;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O&|pO&:Store", names, PyUnicode_FSConverter,
+                                     &path, &use_cache, PyUnicode_FSConverter, &dir))
+        return -1;
+    if (s->st) {
+        Py_DECREF(path);
+        Py_XDECREF(dir);
+        PyErr_SetString(PyExc_RuntimeError, "Store is already open");
+        return -1;
+    }
+    cs_import_options opt;
+    cs_import_options_init(&opt);
+    cs_error err;
+    cs_status st;
+    cs_cache_result *res = PyMem_Calloc(1, sizeof *res);
+    if (!res) {
+        Py_DECREF(path);
+        Py_XDECREF(dir);
+        PyErr_NoMemory();
+        return -1;
+    }
+    const char *p = PyBytes_AS_STRING(path);
+    const char *d = dir ? PyBytes_AS_STRING(dir) : NULL;
+    Py_BEGIN_ALLOW_THREADS
+    if (use_cache)
+        st = cs_store_open_cached(&s->st, p, d, &opt, res, &err);
+    else
+        st = cs_store_open_any(&s->st, p, &opt, &err);
+    Py_END_ALLOW_THREADS
+    Py_XDECREF(dir);
+    if (st) {
+        Py_DECREF(path);
+        PyMem_Free(res);
+        cs_py_raise(&err);
+        return -1;
+    }
+    s->path = path;
+    Py_XSETREF(s->cache_path, res->path[0] ? PyUnicode_DecodeFSDefault(res->path)
+                                           : Py_NewRef(Py_None));
+    Py_XSETREF(s->cache_note, res->outcome == CS_CACHE_UNUSABLE
+                                  ? PyUnicode_FromString(res->cache_error.msg)
+                                  : Py_NewRef(Py_None));
+    PyMem_Free(res);
+    if (!s->cache_path || !s->cache_note)
+        return -1;
+    return 0;
+}
+
+static int store_ready(cs_py_store *s)
+{
+    if (s->st)
+        return 0;
+    PyErr_SetString(PyExc_ValueError, "the store is closed");
+    return -1;
+}
+
+static PyObject *store_close(cs_py_store *s, PyObject *noargs)
+{
+    (void)noargs;
+    cs_store_close(s->st);
+    s->st = NULL;
+    Py_RETURN_NONE;
+}
+
+static Py_ssize_t store_len(cs_py_store *s)
+{
+    return store_ready(s) < 0 ? -1 : (Py_ssize_t)cs_store_num_cells(s->st);
+}
+
+static PyObject *store_synthetic(cs_py_store *s, void *closure)
+{
+    (void)closure;
+    if (store_ready(s) < 0)
+        return NULL;
+    return PyBool_FromLong(cs_store_synthetic(s->st));
+}
+
+static PyObject *store_budgets(cs_py_store *s, void *closure)
+{
+    (void)closure;
+    if (store_ready(s) < 0)
+        return NULL;
+    int n = cs_store_num_budgets(s->st);
+    PyObject *t = PyTuple_New(n);
+    if (!t)
+        return NULL;
+    for (int b = 0; b < n; b++)
+        PyTuple_SET_ITEM(t, b, PyLong_FromLong(cs_store_budget(s->st, b)));
+    return t;
+}
+
+static PyObject *store_official_name(cs_py_store *s, void *closure)
+{
+    (void)closure;
+    if (store_ready(s) < 0)
+        return NULL;
+    const char *name = cs_store_official_name(s->st);
+    if (!name)
+        Py_RETURN_NONE;
+    return PyUnicode_FromString(name);
+}
+
+static int entry_index(cs_py_store *s, PyObject *arg, size_t *out)
+{
+    if (store_ready(s) < 0)
+        return -1;
+    Py_ssize_t i = PyNumber_AsSsize_t(arg, PyExc_IndexError);
+    if (i == -1 && PyErr_Occurred())
+        return -1;
+    if (i < 0 || (size_t)i >= cs_store_num_cells(s->st)) {
+        PyErr_Format(PyExc_IndexError, "entry %zd is not in the store (it has %zu)", i,
+                     cs_store_num_cells(s->st));
+        return -1;
+    }
+    *out = (size_t)i;
+    return 0;
+}
+
+/* find(matrix, ops) -> (entry or -1, module hash) of a pruned spec, after
+ * the reference's domain check (OutOfDomainError with its messages). */
+static PyObject *store_find(cs_py_store *s, PyObject *args)
+{
+    PyObject *matrix, *ops;
+    if (!PyArg_ParseTuple(args, "OO:find", &matrix, &ops) || store_ready(s) < 0)
+        return NULL;
+    cs_query_result r;
+    memset(&r.spec, 0, sizeof r.spec);
+    if (matrix != Py_None && cs_py_spec_from(matrix, ops, &r.spec) < 0)
+        return NULL;
+    cs_error err;
+    if (cs_store_lookup_spec(s->st, &r.spec, &r, &err))
+        return cs_py_raise(&err);
+    return Py_BuildValue("(Ls#)", (long long)r.index, r.hash, (Py_ssize_t)32);
+}
+
+static PyObject *store_find_hash(cs_py_store *s, PyObject *arg)
+{
+    if (store_ready(s) < 0)
+        return NULL;
+    Py_ssize_t len;
+    const char *hex = PyUnicode_Check(arg) ? PyUnicode_AsUTF8AndSize(arg, &len) : NULL;
+    if (!hex) {
+        if (!PyErr_Occurred())
+            PyErr_Format(PyExc_TypeError, "a module hash is a str, not %.80s",
+                         Py_TYPE(arg)->tp_name);
+        return NULL;
+    }
+    unsigned char raw[16];
+    if (!cs_hash_from_hex(hex, (size_t)len, raw))
+        return PyLong_FromLong(-1);
+    return PyLong_FromLongLong(cs_store_find_hash(s->st, raw));
+}
+
+static PyObject *store_hash(cs_py_store *s, PyObject *arg)
+{
+    size_t i;
+    if (entry_index(s, arg, &i) < 0)
+        return NULL;
+    char hex[33];
+    cs_hash_to_hex(cs_store_entry_at(s->st, i)->hash, hex);
+    return PyUnicode_FromStringAndSize(hex, 32);
+}
+
+/* hashes(source_order=False) -> every module hash, in store order, or in
+ * the order of the source's first records (the reference API's dict order;
+ * store order for a store that does not know it). */
+static PyObject *store_hashes(cs_py_store *s, PyObject *args, PyObject *kw)
+{
+    static char *names[] = {"source_order", NULL};
+    int source_order = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "|p:hashes", names, &source_order))
+        return NULL;
+    if (store_ready(s) < 0)
+        return NULL;
+    size_t n = cs_store_num_cells(s->st);
+    size_t *order = NULL;
+    if (source_order) {
+        order = PyMem_Malloc((n ? n : 1) * sizeof *order);
+        if (!order)
+            return PyErr_NoMemory();
+        cs_store_source_order(s->st, order);
+    }
+    PyObject *list = PyList_New((Py_ssize_t)n);
+    for (size_t r = 0; list && r < n; r++) {
+        char hex[33];
+        cs_hash_to_hex(cs_store_entry_at(s->st, order ? order[r] : r)->hash, hex);
+        PyObject *h = PyUnicode_FromStringAndSize(hex, 32);
+        if (!h)
+            Py_CLEAR(list);
+        else
+            PyList_SET_ITEM(list, (Py_ssize_t)r, h);
+    }
+    PyMem_Free(order);
+    return list;
+}
+
+/* The fixed statistics of entry i, as the reference's dict. */
+static PyObject *store_fixed(cs_py_store *s, PyObject *arg)
+{
+    size_t i;
+    if (entry_index(s, arg, &i) < 0)
+        return NULL;
+    const cs_store_entry *e = cs_store_entry_at(s->st, i);
+    cs_cell c;
+    cs_key_cell(&e->cell, &c);
+    return Py_BuildValue("{s:N,s:N,s:i}", "module_adjacency", cs_py_cell_matrix(&c),
+                         "module_operations", cs_py_cell_ops(&c), "trainable_parameters",
+                         (int)e->trainable_parameters);
+}
+
+static PyObject *run_dict(const cs_run *x)
+{
+    return Py_BuildValue("{s:d,s:d,s:d,s:d,s:d,s:d,s:d,s:d}", "halfway_training_time",
+                         x->halfway_training_time, "halfway_train_accuracy",
+                         x->halfway_train_accuracy, "halfway_validation_accuracy",
+                         x->halfway_validation_accuracy, "halfway_test_accuracy",
+                         x->halfway_test_accuracy, "final_training_time",
+                         x->final_training_time, "final_train_accuracy",
+                         x->final_train_accuracy, "final_validation_accuracy",
+                         x->final_validation_accuracy, "final_test_accuracy",
+                         x->final_test_accuracy);
+}
+
+/* The computed statistics of entry i: {epochs: [run dict per repeat]}. */
+static PyObject *store_computed(cs_py_store *s, PyObject *arg)
+{
+    size_t i;
+    if (entry_index(s, arg, &i) < 0)
+        return NULL;
+    const cs_store_entry *e = cs_store_entry_at(s->st, i);
+    PyObject *d = PyDict_New();
+    if (!d)
+        return NULL;
+    for (int b = 0; b < cs_store_num_budgets(s->st); b++) {
+        const cs_run *runs = cs_store_runs(s->st, i, b);
+        PyObject *list = PyList_New(e->repeats[b]);
+        PyObject *key = PyLong_FromLong(cs_store_budget(s->st, b));
+        int bad = !list || !key;
+        for (int k = 0; !bad && k < e->repeats[b]; k++) {
+            PyObject *r = run_dict(&runs[k]);
+            if (!r)
+                bad = 1;
+            else
+                PyList_SET_ITEM(list, k, r);
+        }
+        if (bad || PyDict_SetItem(d, key, list) < 0) {
+            Py_XDECREF(list);
+            Py_XDECREF(key);
+            Py_DECREF(d);
+            return NULL;
+        }
+        Py_DECREF(list);
+        Py_DECREF(key);
+    }
+    return d;
+}
+
+/* query(entry, epochs, repeat, stop_halfway) -> the reference query()'s
+ * dict for that repeat, and the epochs it charges. */
+static PyObject *store_query(cs_py_store *s, PyObject *args)
+{
+    PyObject *idx;
+    int epochs, repeat, halfway;
+    size_t i;
+    if (!PyArg_ParseTuple(args, "Oiip:query", &idx, &epochs, &repeat, &halfway) ||
+        entry_index(s, idx, &i) < 0)
+        return NULL;
+    cs_query_result r;
+    r.index = (int64_t)i;
+    cs_hash_to_hex(cs_store_entry_at(s->st, i)->hash, r.hash);
+    cs_budget_counter counter = {0, 0};
+    cs_error err;
+    if (cs_store_query(s->st, &r, epochs, halfway, CS_REPEAT_ONE, repeat, &counter, &err))
+        return cs_py_raise(&err);
+    const cs_store_entry *e = cs_store_entry_at(s->st, i);
+    cs_cell c;
+    cs_key_cell(&e->cell, &c);
+    PyObject *d = Py_BuildValue("{s:N,s:N,s:i,s:d,s:d,s:d,s:d}", "module_adjacency",
+                                cs_py_cell_matrix(&c), "module_operations", cs_py_cell_ops(&c),
+                                "trainable_parameters", (int)r.trainable_parameters,
+                                "training_time", r.training_time, "train_accuracy",
+                                r.train_accuracy, "validation_accuracy", r.validation_accuracy,
+                                "test_accuracy", r.test_accuracy);
+    if (!d)
+        return NULL;
+    return Py_BuildValue("(Nl)", d, (long)counter.total_epochs);
+}
+
+/* metric(space, name, epochs, repeat) -> float64 array aligned with the
+ * space's classes (repeat -1: the mean over repeats), NaN where absent. */
+static PyObject *store_metric(cs_py_store *s, PyObject *args)
+{
+    cs_py_space *space;
+    const char *name;
+    int epochs, repeat;
+    if (!PyArg_ParseTuple(args, "O!sii:metric", &cs_py_space_type, &space, &name, &epochs,
+                          &repeat) ||
+        store_ready(s) < 0)
+        return NULL;
+    if (!space->sp)
+        return PyErr_Format(PyExc_ValueError, "Space is not initialised");
+    bool params = strcmp(name, "params") == 0 || strcmp(name, "trainable_parameters") == 0;
+    cs_metric_spec m;
+    cs_error err;
+    if (!params && cs_metric_parse(name, &m, &err))
+        return cs_py_raise(&err);
+    npy_intp n = (npy_intp)cs_space_num_classes(space->sp);
+    PyObject *a = PyArray_EMPTY(1, &n, NPY_FLOAT64, 0);
+    if (!a)
+        return NULL;
+    double *out = PyArray_DATA((PyArrayObject *)a);
+    cs_status st;
+    Py_BEGIN_ALLOW_THREADS
+    cs_analysis_ctx ctx;
+    st = cs_analysis_ctx_init(&ctx, space->sp, s->st, &err);
+    if (st == CS_OK) {
+        st = params ? cs_analysis_params(&ctx, out, NULL, &err)
+                    : cs_analysis_fitness(&ctx, &m, epochs, repeat, out, NULL, NULL, &err);
+        cs_analysis_ctx_destroy(&ctx);
+    }
+    Py_END_ALLOW_THREADS
+    if (st) {
+        Py_DECREF(a);
+        return cs_py_raise(&err);
+    }
+    return a;
+}
+
+static PyMethodDef store_methods[] = {
+    {"find", (PyCFunction)store_find, METH_VARARGS,
+     "find(matrix, ops) -> (entry or -1, module hash) of a pruned spec."},
+    {"find_hash", (PyCFunction)store_find_hash, METH_O, "find_hash(hex) -> entry or -1."},
+    {"hash", (PyCFunction)store_hash, METH_O, "hash(entry) -> module hash."},
+    {"hashes", (PyCFunction)(void (*)(void))store_hashes, METH_VARARGS | METH_KEYWORDS,
+     "hashes(source_order=False): every module hash, in store order or in the order of the source's first records."},
+    {"fixed", (PyCFunction)store_fixed, METH_O, "fixed(entry) -> fixed statistics."},
+    {"computed", (PyCFunction)store_computed, METH_O,
+     "computed(entry) -> {epochs: [statistics per repeat]}."},
+    {"query", (PyCFunction)store_query, METH_VARARGS,
+     "query(entry, epochs, repeat, stop_halfway) -> (data, epochs charged)."},
+    {"metric", (PyCFunction)store_metric, METH_VARARGS,
+     "metric(space, name, epochs, repeat) -> float64 array over the space's classes."},
+    {"close", (PyCFunction)store_close, METH_NOARGS, "Close the store."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef store_getset[] = {
+    {"synthetic", (getter)store_synthetic, NULL, "True for made-up (synthetic) data.", NULL},
+    {"budgets", (getter)store_budgets, NULL, "The epoch budgets, ascending.", NULL},
+    {"official_name", (getter)store_official_name, NULL,
+     "The official file the store was made from, or None.", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyMemberDef store_members[] = {
+    {"path", T_OBJECT, offsetof(cs_py_store, path), READONLY, "The file opened (bytes)."},
+    {"cache_path", T_OBJECT, offsetof(cs_py_store, cache_path), READONLY,
+     "The cached import of a .tfrecord in use (str), or None."},
+    {"cache_note", T_OBJECT, offsetof(cs_py_store, cache_note), READONLY,
+     "Why a .tfrecord could not be cached (str), or None."},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static PySequenceMethods store_as_sequence = {.sq_length = (lenfunc)store_len};
+
+PyTypeObject cs_py_store_type = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "cellscape._native.Store",
+    .tp_basicsize = sizeof(cs_py_store),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .tp_doc = "Store(path): a cellscape store or a NAS-Bench-101 .tfrecord.",
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)store_init,
+    .tp_dealloc = (destructor)store_dealloc,
+    .tp_methods = store_methods,
+    .tp_getset = store_getset,
+    .tp_members = store_members,
+    .tp_as_sequence = &store_as_sequence,
+};
