@@ -128,6 +128,14 @@ typedef struct cs_opt_problem {
                                  before the optimisers' own; NULL: none */
 } cs_opt_problem;
 
+/* NAS-Bench-101's raw encodings as a problem, as cs_opt_bench_init builds
+ * it (edge bits and interior labellings of sp's max_vertices vertices, the
+ * example code's mutation rates, a class per encoding from sp, which is
+ * borrowed; cost unit seconds): the data (nrep, validation, cost,
+ * mean_test) are the caller's to set, so that the optimisers run on any
+ * fitness and cost exactly as `cellscape analyze optimizers` runs them. */
+void cs_opt_nb101_problem(cs_opt_problem *p, const cs_space *sp);
+
 /* Check a problem's shape and data (not raw_classes).  CS_ERR_ARG for a bad
  * shape, CS_ERR_FORMAT for bad data (naming the class by index),
  * CS_ERR_NOTFOUND when no class has data. */

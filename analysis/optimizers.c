@@ -849,6 +849,26 @@ static void space_raw_classes(const void *user, uint64_t bits, int32_t *classes)
     cs_space_raw_classes(user, bits, classes);
 }
 
+void cs_opt_nb101_problem(cs_opt_problem *p, const cs_space *sp)
+{
+    /* The raw encodings: n vertices, the reference's edge bits and interior
+     * labellings; the example code's mutation rates. */
+    const cs_limits *lim = cs_space_limits(sp);
+    int n = lim->max_vertices;
+    *p = (cs_opt_problem){
+        .slots = n * (n - 1) / 2,
+        .spots = n > 2 ? n - 2 : 0,
+        .num_ops = lim->num_ops,
+        .slot_rate_div = n,
+        .spot_rate_div = n - 2,
+        .nclasses = cs_space_num_classes(sp),
+        .raw_classes = space_raw_classes,
+        .user = sp,
+        .cost_unit = "seconds",
+        .benchmark = "NAS-Bench-101",
+    };
+}
+
 cs_status cs_opt_bench_init(cs_opt_bench **out, const cs_analysis_ctx *ctx,
                             const cs_opt_options *o, cs_error *err)
 {
@@ -868,10 +888,6 @@ cs_status cs_opt_bench_init(cs_opt_bench **out, const cs_analysis_ctx *ctx,
     cs_opt_bench *b = calloc(1, sizeof *b);
     if (!b)
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-    /* The raw encodings: n vertices, the reference's edge bits and interior
-     * labellings; the example code's mutation rates. */
-    const cs_limits *lim = cs_space_limits(ctx->space);
-    int n = lim->max_vertices;
     size_t nclasses = cs_space_num_classes(ctx->space);
     b->nb101 = true;
     b->own_nrep = calloc(nclasses ? nclasses : 1, sizeof *b->own_nrep);
@@ -882,25 +898,14 @@ cs_status cs_opt_bench_init(cs_opt_bench **out, const cs_analysis_ctx *ctx,
         cs_opt_bench_destroy(b);
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory (%zu classes)", nclasses);
     }
-    b->p = (cs_opt_problem){
-        .slots = n * (n - 1) / 2,
-        .spots = n > 2 ? n - 2 : 0,
-        .num_ops = lim->num_ops,
-        .slot_rate_div = n,
-        .spot_rate_div = n - 2,
-        .nclasses = nclasses,
-        .raw_classes = space_raw_classes,
-        .user = ctx->space,
-        .nrep = b->own_nrep,
-        .validation = b->own_val,
-        .cost = b->own_cost,
-        .mean_test = b->own_test,
-        .cost_unit = "seconds",
-        .data_name = ctx->data_name,
-        .benchmark = "NAS-Bench-101",
-        .epochs = epochs,
-        .synthetic = cs_analysis_synthetic(ctx),
-    };
+    cs_opt_nb101_problem(&b->p, ctx->space);
+    b->p.nrep = b->own_nrep;
+    b->p.validation = b->own_val;
+    b->p.cost = b->own_cost;
+    b->p.mean_test = b->own_test;
+    b->p.data_name = ctx->data_name;
+    b->p.epochs = epochs;
+    b->p.synthetic = cs_analysis_synthetic(ctx);
     size_t covered = 0;
     for (size_t c = 0; c < nclasses; c++) {
         int64_t e = ctx->class_entry[c];

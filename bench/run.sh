@@ -70,3 +70,11 @@ if [ -x "$build/bench/md5_batch_bench" ]; then
     echo "== batch MD5"
     "$build/bench/md5_batch_bench"
 fi
+
+# The Python packages, with the interpreter configure chose (make bench
+# passes PYTHON); skipped when the build has none.
+if [ -n "${PYTHON:-}" ] && [ -d "$build/python/cellscape" ]; then
+    echo "== issue 14: Python ($PYTHON)"
+    PYTHONPATH="$build/python" "$PYTHON" "$(dirname "$0")/python_bench.py" \
+        "$work/synfull.nb101" "$work/syn108.tfrecord"
+fi

@@ -22,6 +22,9 @@ static PyMethodDef native_functions[] = {
      "distance_to(space, targets, valid_only=False) -> (distance, reached, reached_valid)."},
     {"rank_correlation", cs_py_rank_correlation, METH_VARARGS,
      "rank_correlation(x, y, method='spearman') -> (rho, pairs)."},
+    {"optimizers", (PyCFunction)(void (*)(void))cs_py_optimizers, METH_VARARGS | METH_KEYWORDS,
+     "optimizers(space, fitness, cost, score, methods, runs=500, budget=1e7, seed=0, ...)\n"
+     "-> the simulated NAS optimisers' runs on the caller's data."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -37,7 +40,8 @@ PyMODINIT_FUNC PyInit__native(void);
 PyMODINIT_FUNC PyInit__native(void)
 {
     import_array();
-    if (PyType_Ready(&cs_py_space_type) < 0 || PyType_Ready(&cs_py_store_type) < 0)
+    if (cs_py_store_keys_init() < 0 || PyType_Ready(&cs_py_space_type) < 0 ||
+        PyType_Ready(&cs_py_store_type) < 0)
         return NULL;
     PyObject *m = PyModule_Create(&native_module);
     if (!m)

@@ -73,15 +73,26 @@ const cs_nbgraph *cs_py_space_graph(cs_py_space *s);
 
 /* --- store.c ------------------------------------------------------------- */
 
+/* lookup.c's memo of found inputs. */
+typedef struct cs_py_memo cs_py_memo;
+
 typedef struct cs_py_store {
     PyObject_HEAD
     cs_store *st;
+    cs_py_memo *memo;     /* NULL until the first look-up */
     PyObject *path;
     PyObject *cache_path; /* str: the cached import in use; None */
     PyObject *cache_note; /* str: why the cache was not used; None */
 } cs_py_store;
 
 extern PyTypeObject cs_py_store_type;
+/* The keys of the reference's dicts, interned once at module import. */
+int cs_py_store_keys_init(void);
+
+/* --- lookup.c ------------------------------------------------------------ */
+
+PyObject *cs_py_store_lookup(cs_py_store *s, PyObject *args);
+void cs_py_memo_free(cs_py_memo *m);
 
 /* --- landscape.c --------------------------------------------------------- */
 
@@ -90,6 +101,10 @@ PyObject *cs_py_fdc(PyObject *self, PyObject *args);
 PyObject *cs_py_rwa(PyObject *self, PyObject *args, PyObject *kw);
 PyObject *cs_py_distance_to(PyObject *self, PyObject *args, PyObject *kw);
 PyObject *cs_py_rank_correlation(PyObject *self, PyObject *args);
+
+/* --- optimizers.c -------------------------------------------------------- */
+
+PyObject *cs_py_optimizers(PyObject *self, PyObject *args, PyObject *kw);
 
 /* A fitness: a 1-D float64 array of n values (any array-like that converts
  * without loss).  New reference, or NULL with ValueError/TypeError set. */

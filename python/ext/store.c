@@ -14,6 +14,7 @@
 static void store_dealloc(cs_py_store *s)
 {
     cs_store_close(s->st);
+    cs_py_memo_free(s->memo);
     Py_XDECREF(s->path);
     Py_XDECREF(s->cache_path);
     Py_XDECREF(s->cache_note);
@@ -87,6 +88,8 @@ static PyObject *store_close(cs_py_store *s, PyObject *noargs)
     (void)noargs;
     cs_store_close(s->st);
     s->st = NULL;
+    cs_py_memo_free(s->memo);
+    s->memo = NULL;
     Py_RETURN_NONE;
 }
 
@@ -222,31 +225,89 @@ static PyObject *store_hashes(cs_py_store *s, PyObject *args, PyObject *kw)
     return list;
 }
 
+/* The dicts' keys, made once (interned, their hashes cached), and dicts
+ * holding the keys of a run, of the fixed statistics and of a query (values
+ * None): copying one and setting its values never resizes it, which
+ * building a dict key by key does.  Building dicts is most of what a query
+ * costs.  Set at module import, never changed after. */
+enum {
+    K_ADJ, K_OPS, K_PARAMS, K_TIME, K_TRAIN, K_VALID, K_TEST,
+    K_RUN0 /* the 8 run keys, in cs_run's order */, K_COUNT = K_RUN0 + 8
+};
+static PyObject *keys[K_COUNT];
+static PyObject *run_template, *fixed_template, *query_template;
+
+static PyObject *template_of(int first, int count)
+{
+    PyObject *d = PyDict_New();
+    for (int k = first; d && k < first + count; k++)
+        if (PyDict_SetItem(d, keys[k], Py_None) < 0)
+            Py_CLEAR(d);
+    return d;
+}
+
+int cs_py_store_keys_init(void)
+{
+    static const char *const names[K_COUNT] = {
+        "module_adjacency", "module_operations", "trainable_parameters", "training_time",
+        "train_accuracy", "validation_accuracy", "test_accuracy",
+        "halfway_training_time", "halfway_train_accuracy", "halfway_validation_accuracy",
+        "halfway_test_accuracy", "final_training_time", "final_train_accuracy",
+        "final_validation_accuracy", "final_test_accuracy"};
+    for (int k = 0; k < K_COUNT; k++)
+        if (!keys[k] && !(keys[k] = PyUnicode_InternFromString(names[k])))
+            return -1;
+    if ((!run_template && !(run_template = template_of(K_RUN0, 8))) ||
+        (!fixed_template && !(fixed_template = template_of(K_ADJ, 3))) ||
+        (!query_template && !(query_template = template_of(K_ADJ, K_RUN0))))
+        return -1;
+    return 0;
+}
+
+/* d[keys[k]] = v, taking v's reference; -1 (d's owner cleans up). */
+static int set_new(PyObject *d, int k, PyObject *v)
+{
+    if (!v)
+        return -1;
+    int rc = PyDict_SetItem(d, keys[k], v);
+    Py_DECREF(v);
+    return rc;
+}
+
+static int set_fixed(PyObject *d, const cs_store_entry *e)
+{
+    cs_cell c;
+    cs_key_cell(&e->cell, &c);
+    if (set_new(d, K_ADJ, cs_py_cell_matrix(&c)) < 0 ||
+        set_new(d, K_OPS, cs_py_cell_ops(&c)) < 0 ||
+        set_new(d, K_PARAMS, PyLong_FromLong(e->trainable_parameters)) < 0)
+        return -1;
+    return 0;
+}
+
 /* The fixed statistics of entry i, as the reference's dict. */
 static PyObject *store_fixed(cs_py_store *s, PyObject *arg)
 {
     size_t i;
     if (entry_index(s, arg, &i) < 0)
         return NULL;
-    const cs_store_entry *e = cs_store_entry_at(s->st, i);
-    cs_cell c;
-    cs_key_cell(&e->cell, &c);
-    return Py_BuildValue("{s:N,s:N,s:i}", "module_adjacency", cs_py_cell_matrix(&c),
-                         "module_operations", cs_py_cell_ops(&c), "trainable_parameters",
-                         (int)e->trainable_parameters);
+    PyObject *d = PyDict_Copy(fixed_template);
+    if (d && set_fixed(d, cs_store_entry_at(s->st, i)) < 0)
+        Py_CLEAR(d);
+    return d;
 }
 
 static PyObject *run_dict(const cs_run *x)
 {
-    return Py_BuildValue("{s:d,s:d,s:d,s:d,s:d,s:d,s:d,s:d}", "halfway_training_time",
-                         x->halfway_training_time, "halfway_train_accuracy",
-                         x->halfway_train_accuracy, "halfway_validation_accuracy",
-                         x->halfway_validation_accuracy, "halfway_test_accuracy",
-                         x->halfway_test_accuracy, "final_training_time",
-                         x->final_training_time, "final_train_accuracy",
-                         x->final_train_accuracy, "final_validation_accuracy",
-                         x->final_validation_accuracy, "final_test_accuracy",
-                         x->final_test_accuracy);
+    const double v[8] = {x->halfway_training_time,       x->halfway_train_accuracy,
+                         x->halfway_validation_accuracy, x->halfway_test_accuracy,
+                         x->final_training_time,         x->final_train_accuracy,
+                         x->final_validation_accuracy,   x->final_test_accuracy};
+    PyObject *d = PyDict_Copy(run_template);
+    for (int k = 0; d && k < 8; k++)
+        if (set_new(d, K_RUN0 + k, PyFloat_FromDouble(v[k])) < 0)
+            Py_CLEAR(d);
+    return d;
 }
 
 /* The computed statistics of entry i: {epochs: [run dict per repeat]}. */
@@ -283,6 +344,34 @@ static PyObject *store_computed(cs_py_store *s, PyObject *arg)
     return d;
 }
 
+/* metrics(module_hash) -> (fixed, computed) of the cell with that hash, as
+ * get_metrics_from_hash answers; KeyError(module_hash) when absent. */
+static PyObject *store_metrics(cs_py_store *s, PyObject *arg)
+{
+    if (store_ready(s) < 0)
+        return NULL;
+    Py_ssize_t len = 0;
+    const char *hex = PyUnicode_Check(arg) ? PyUnicode_AsUTF8AndSize(arg, &len) : NULL;
+    if (!hex && PyErr_Occurred())
+        return NULL;
+    unsigned char raw[16];
+    int64_t i = hex && cs_hash_from_hex(hex, (size_t)len, raw) ? cs_store_find_hash(s->st, raw)
+                                                                 : -1;
+    if (i < 0) {
+        PyErr_SetObject(PyExc_KeyError, arg);
+        return NULL;
+    }
+    PyObject *idx = PyLong_FromLongLong(i);
+    PyObject *fixed = idx ? store_fixed(s, idx) : NULL;
+    PyObject *computed = fixed ? store_computed(s, idx) : NULL;
+    Py_XDECREF(idx);
+    if (!computed) {
+        Py_XDECREF(fixed);
+        return NULL;
+    }
+    return Py_BuildValue("(NN)", fixed, computed);
+}
+
 /* query(entry, epochs, repeat, stop_halfway) -> the reference query()'s
  * dict for that repeat, and the epochs it charges. */
 static PyObject *store_query(cs_py_store *s, PyObject *args)
@@ -300,17 +389,15 @@ static PyObject *store_query(cs_py_store *s, PyObject *args)
     cs_error err;
     if (cs_store_query(s->st, &r, epochs, halfway, CS_REPEAT_ONE, repeat, &counter, &err))
         return cs_py_raise(&err);
-    const cs_store_entry *e = cs_store_entry_at(s->st, i);
-    cs_cell c;
-    cs_key_cell(&e->cell, &c);
-    PyObject *d = Py_BuildValue("{s:N,s:N,s:i,s:d,s:d,s:d,s:d}", "module_adjacency",
-                                cs_py_cell_matrix(&c), "module_operations", cs_py_cell_ops(&c),
-                                "trainable_parameters", (int)r.trainable_parameters,
-                                "training_time", r.training_time, "train_accuracy",
-                                r.train_accuracy, "validation_accuracy", r.validation_accuracy,
-                                "test_accuracy", r.test_accuracy);
-    if (!d)
+    PyObject *d = PyDict_Copy(query_template);
+    if (!d || set_fixed(d, cs_store_entry_at(s->st, i)) < 0 ||
+        set_new(d, K_TIME, PyFloat_FromDouble(r.training_time)) < 0 ||
+        set_new(d, K_TRAIN, PyFloat_FromDouble(r.train_accuracy)) < 0 ||
+        set_new(d, K_VALID, PyFloat_FromDouble(r.validation_accuracy)) < 0 ||
+        set_new(d, K_TEST, PyFloat_FromDouble(r.test_accuracy)) < 0) {
+        Py_XDECREF(d);
         return NULL;
+    }
     return Py_BuildValue("(Nl)", d, (long)counter.total_epochs);
 }
 
@@ -357,6 +444,11 @@ static PyObject *store_metric(cs_py_store *s, PyObject *args)
 static PyMethodDef store_methods[] = {
     {"find", (PyCFunction)store_find, METH_VARARGS,
      "find(matrix, ops) -> (entry or -1, module hash) of a pruned spec."},
+    {"metrics", (PyCFunction)store_metrics, METH_O,
+     "metrics(module_hash) -> (fixed, computed); KeyError when the store lacks it."},
+    {"lookup", (PyCFunction)cs_py_store_lookup, METH_VARARGS,
+     "lookup(matrix, ops, max_vertices, max_edges) -> entry: the reference's _check_spec\n"
+     "(OutOfDomainError) and look-up (KeyError with the module hash), memoised."},
     {"find_hash", (PyCFunction)store_find_hash, METH_O, "find_hash(hex) -> entry or -1."},
     {"hash", (PyCFunction)store_hash, METH_O, "hash(entry) -> module hash."},
     {"hashes", (PyCFunction)(void (*)(void))store_hashes, METH_VARARGS | METH_KEYWORDS,

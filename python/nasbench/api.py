@@ -106,8 +106,8 @@ class NASBench(object):
         return iter(self._store.hashes(source_order=True))
 
     def get_metrics_from_hash(self, module_hash):
-        fixed = self.fixed_statistics[module_hash]
-        return fixed, self.computed_statistics[module_hash]
+        # new dicts on every call: the reference returns deep copies
+        return self._store.metrics(module_hash)
 
     def get_metrics_from_spec(self, model_spec):
         i = self._index_of(model_spec)
@@ -126,12 +126,9 @@ class NASBench(object):
         return model_spec.hash_spec(self.config["available_ops"])
 
     def _index_of(self, model_spec):
-        # the domain check, then the look-up by canonical form
-        self._check_spec(model_spec)
-        index, module_hash = self._store.find(model_spec.matrix, model_spec.ops)
-        if index < 0:
-            raise KeyError(module_hash)
-        return index
+        # the domain check, then the look-up by canonical form (memoised)
+        return self._store.lookup(model_spec.matrix, model_spec.ops,
+                                  self.config["module_vertices"], self.config["max_edges"])
 
     def __deepcopy__(self, memo):
         raise TypeError("a NASBench is not copied; share it")
