@@ -337,13 +337,13 @@ out:
  * steps, walk w from its own PRNG stream (seed, w). */
 
 static void walk(const cs_nbgraph *g, const double *fit, const uint32_t *cells, size_t ncells,
-                 uint64_t seed, int w, int32_t *path, size_t *len, uint64_t *restarts)
+                 uint64_t seed, int w, int steps, int32_t *path, size_t *len, uint64_t *restarts)
 {
     uint64_t rng = cs_rng_stream_state(seed, (uint64_t)w);
     uint32_t cur = cells[cs_splitmix64_below(&rng, ncells)];
     size_t n = 0;
     path[n++] = (int32_t)cur;
-    for (int step = 0; step < CS_LOCALITY_STEPS; step++) {
+    for (int step = 0; step < steps; step++) {
         uint32_t cand[CS_NB201_DEGREE];
         int nc = 0;
         for (uint64_t k = g->offset[cur]; k < g->offset[cur + 1]; k++)
@@ -358,6 +358,48 @@ static void walk(const cs_nbgraph *g, const double *fit, const uint32_t *cells, 
         path[n++] = (int32_t)cur;
     }
     *len = n;
+}
+
+cs_status cs_nb201_walks_run(cs_walks *w, const cs_nbgraph *g, const double *fitness,
+                            int nwalks, int steps, uint64_t seed, cs_error *err)
+{
+    memset(w, 0, sizeof *w);
+    if (nwalks < 1 || steps < 1)
+        return cs_error_set(err, CS_ERR_ARG, "walks and steps must be at least 1 (%d, %d)",
+                            nwalks, steps);
+    size_t n = g->nvertices;
+    uint32_t *cells = malloc((n ? n : 1) * sizeof *cells);
+    if (!cells)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory (walks)");
+    size_t ncells = 0;
+    for (uint32_t i = 0; i < n; i++)
+        if (!isnan(fitness[i]))
+            cells[ncells++] = i;
+    if (!ncells) {
+        free(cells);
+        return cs_error_set(err, CS_ERR_ARG, "no cell has a fitness to walk on");
+    }
+    w->nwalks = nwalks;
+    w->steps = steps;
+    w->path = calloc((size_t)nwalks, sizeof *w->path);
+    w->len = calloc((size_t)nwalks, sizeof *w->len);
+    w->restarts = calloc((size_t)nwalks, sizeof *w->restarts);
+    bool ok = w->path && w->len && w->restarts;
+    for (int k = 0; k < nwalks && ok; k++)
+        ok = (w->path[k] = malloc((2 * (size_t)steps + 2) * sizeof *w->path[k])) != NULL;
+    if (!ok) {
+        free(cells);
+        cs_walks_destroy(w);
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory (%d walks of %d steps)", nwalks,
+                            steps);
+    }
+    /* 16 walks of 65,536 steps on 15,625 cells take milliseconds: one
+     * thread, so the result cannot depend on the thread count. */
+    for (int k = 0; k < nwalks; k++)
+        walk(g, fitness, cells, ncells, seed, k, steps, w->path[k], &w->len[k],
+             &w->restarts[k]);
+    free(cells);
+    return CS_OK;
 }
 
 static int hamming(uint32_t a, uint32_t b)
@@ -392,15 +434,10 @@ cs_status cs_analysis_nb201_locality(const cs_analysis_ctx *ctx, const char *out
     cs_status st = graph_begin(ctx, "locality", &v, &g, err);
     if (st)
         return st;
-    int32_t *paths[CS_LOCALITY_WALKS] = {NULL};
-    size_t lens[CS_LOCALITY_WALKS] = {0};
+    cs_walks walks = {0};
     uint32_t *cells = malloc(CS_NB201_CELLS * sizeof *cells);
-    uint8_t *seen = calloc(CS_NB201_CELLS, 1);
     double *fx = malloc(CS_NB201_CELLS * sizeof *fx), *fd = malloc(CS_NB201_CELLS * sizeof *fd);
-    bool ok = cells && seen && fx && fd;
-    for (int w = 0; w < CS_LOCALITY_WALKS && ok; w++)
-        ok = (paths[w] = malloc((2 * (size_t)CS_LOCALITY_STEPS + 2) * sizeof *paths[w])) != NULL;
-    if (!ok) {
+    if (!cells || !fx || !fd) {
         st = cs_error_set(err, CS_ERR_NOMEM, "out of memory (locality)");
         goto out;
     }
@@ -412,25 +449,22 @@ cs_status cs_analysis_nb201_locality(const cs_analysis_ctx *ctx, const char *out
             if (best < 0 || v.fitness[i] > v.fitness[best])
                 best = i;
         }
-    /* 16 walks of 65,536 steps on 15,625 cells take milliseconds: one
-     * thread, so the result cannot depend on the thread count. */
+    if ((st = cs_nb201_walks_run(&walks, &g, v.fitness, CS_LOCALITY_WALKS, CS_LOCALITY_STEPS,
+                                 ctx->seed, err)))
+        goto out;
     uint64_t restarts = 0;
     for (int w = 0; w < CS_LOCALITY_WALKS; w++)
-        walk(&g, v.fitness, cells, ncells, ctx->seed, w, paths[w], &lens[w], &restarts);
+        restarts += walks.restarts[w];
     double rwa_f[CS_LOCALITY_MAX_SHIFT + 1], rwa_s[CS_LOCALITY_MAX_SHIFT + 1];
     uint64_t npairs[CS_LOCALITY_MAX_SHIFT + 1];
-    if ((st = cs_landscape_walk_autocorrelation(paths, lens, CS_LOCALITY_WALKS, v.fitness,
-                                                CS_LOCALITY_MAX_SHIFT, ctx->threads, rwa_f, npairs, err)) ||
-        (st = cs_landscape_walk_autocorrelation(paths, lens, CS_LOCALITY_WALKS, v.score,
-                                                CS_LOCALITY_MAX_SHIFT, ctx->threads, rwa_s, npairs, err)))
+    if ((st = cs_landscape_walk_autocorrelation(walks.path, walks.len, CS_LOCALITY_WALKS,
+                                                v.fitness, CS_LOCALITY_MAX_SHIFT, ctx->threads,
+                                                rwa_f, npairs, err)) ||
+        (st = cs_landscape_walk_autocorrelation(walks.path, walks.len, CS_LOCALITY_WALKS,
+                                                v.score, CS_LOCALITY_MAX_SHIFT, ctx->threads,
+                                                rwa_s, npairs, err)))
         goto out;
-    size_t visited = 0;
-    for (int w = 0; w < CS_LOCALITY_WALKS; w++)
-        for (size_t i = 0; i < lens[w]; i++)
-            if (paths[w][i] >= 0 && !seen[paths[w][i]]) {
-                seen[paths[w][i]] = 1;
-                visited++;
-            }
+    size_t visited = cs_walks_visited(&walks, CS_NB201_CELLS);
     progress(ctx, "locality: distances to the best cell", 0.5);
     for (size_t k = 0; k < ncells; k++) {
         fx[k] = v.fitness[cells[k]];
@@ -467,10 +501,8 @@ cs_status cs_analysis_nb201_locality(const cs_analysis_ctx *ctx, const char *out
     st = cs_landscape_locality_write(ctx, outdir, &lf, &lr, extra, err);
     progress(ctx, "locality", 1.0);
 out:
-    for (int w = 0; w < CS_LOCALITY_WALKS; w++)
-        free(paths[w]);
+    cs_walks_destroy(&walks);
     free(cells);
-    free(seen);
     free(fx);
     free(fd);
     cs_nbgraph_destroy(&g);

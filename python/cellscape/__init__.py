@@ -17,7 +17,7 @@ import numpy as np
 from cellscape import _native
 from cellscape._native import Error, OutOfDomainError
 
-__all__ = ["Space", "Store", "Error", "OutOfDomainError", "landscape", "default_space"]
+__all__ = ["Space", "Store", "Error", "OutOfDomainError", "landscape", "nb201", "default_space"]
 
 
 class Space(_native.Space):
@@ -123,4 +123,4 @@ class Store(_native.Store):
         return _native.Store.metric(self, space, name, epochs, repeat)
 
 
-from cellscape import landscape  # noqa: E402  (needs Space above)
+from cellscape import landscape, nb201  # noqa: E402  (need Space above)

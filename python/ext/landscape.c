@@ -37,7 +37,7 @@ static PyArrayObject *space_fitness(PyObject *args, cs_py_space **space, const c
     return cs_py_fitness(fit, cs_space_num_classes((*space)->sp), "fitness");
 }
 
-static PyObject *array_of(int type, npy_intp n, const void *data, size_t elsize)
+PyObject *cs_py_array_of(int type, npy_intp n, const void *data, size_t elsize)
 {
     PyObject *a = PyArray_EMPTY(1, &n, type, 0);
     if (a && n > 0)
@@ -47,18 +47,8 @@ static PyObject *array_of(int type, npy_intp n, const void *data, size_t elsize)
 
 /* optima(space, fitness) -> dict: optima (best first), strict, optimum,
  * steps, basin, degree, and the counts of cs_optima. */
-PyObject *cs_py_optima(PyObject *self, PyObject *args)
+PyObject *cs_py_optima_of(const cs_nbgraph *g, PyArrayObject *fit)
 {
-    (void)self;
-    cs_py_space *space;
-    PyArrayObject *fit = space_fitness(args, &space, "optima");
-    if (!fit)
-        return NULL;
-    const cs_nbgraph *g = cs_py_space_graph(space);
-    if (!g) {
-        Py_DECREF(fit);
-        return NULL;
-    }
     cs_optima o;
     cs_error err;
     cs_status st;
@@ -66,7 +56,6 @@ PyObject *cs_py_optima(PyObject *self, PyObject *args)
     Py_BEGIN_ALLOW_THREADS
     st = cs_optima_compute(&o, g, f, &err);
     Py_END_ALLOW_THREADS
-    Py_DECREF(fit);
     if (st)
         return cs_py_raise(&err);
     npy_intp n = (npy_intp)o.n;
@@ -80,18 +69,31 @@ PyObject *cs_py_optima(PyObject *self, PyObject *args)
         strict_of[k] = o.strict[o.optima[k]];
     res = Py_BuildValue(
         "{s:N,s:N,s:N,s:N,s:N,s:N,s:n,s:n,s:n,s:n,s:K,s:I}", "optima",
-        array_of(NPY_INT64, (npy_intp)o.noptima, o.optima, sizeof *o.optima), "strict",
-        array_of(NPY_BOOL, (npy_intp)o.noptima, strict_of, 1), "optimum",
-        array_of(NPY_INT64, n, o.optimum, sizeof *o.optimum), "steps",
-        array_of(NPY_UINT32, n, o.steps, sizeof *o.steps), "basin",
-        array_of(NPY_UINT64, n, o.basin, sizeof *o.basin), "degree",
-        array_of(NPY_UINT32, n, o.degree, sizeof *o.degree), "with_data",
+        cs_py_array_of(NPY_INT64, (npy_intp)o.noptima, o.optima, sizeof *o.optima), "strict",
+        cs_py_array_of(NPY_BOOL, (npy_intp)o.noptima, strict_of, 1), "optimum",
+        cs_py_array_of(NPY_INT64, n, o.optimum, sizeof *o.optimum), "steps",
+        cs_py_array_of(NPY_UINT32, n, o.steps, sizeof *o.steps), "basin",
+        cs_py_array_of(NPY_UINT64, n, o.basin, sizeof *o.basin), "degree",
+        cs_py_array_of(NPY_UINT32, n, o.degree, sizeof *o.degree), "with_data",
         (Py_ssize_t)o.with_data, "isolated", (Py_ssize_t)o.isolated, "nstrict",
         (Py_ssize_t)o.nstrict, "nascent", (Py_ssize_t)o.nascent, "sum_steps",
         (unsigned long long)o.sum_steps, "max_steps", (unsigned)o.max_steps);
 out:
     free(strict_of);
     cs_optima_destroy(&o);
+    return res;
+}
+
+PyObject *cs_py_optima(PyObject *self, PyObject *args)
+{
+    (void)self;
+    cs_py_space *space;
+    PyArrayObject *fit = space_fitness(args, &space, "optima");
+    if (!fit)
+        return NULL;
+    const cs_nbgraph *g = cs_py_space_graph(space);
+    PyObject *res = g ? cs_py_optima_of(g, fit) : NULL;
+    Py_DECREF(fit);
     return res;
 }
 
@@ -267,8 +269,8 @@ PyObject *cs_py_distance_to(PyObject *self, PyObject *args, PyObject *kw)
     }
     npy_intp levels = res->max_distance + 1;
     PyObject *out = Py_BuildValue("(NNN)", dist,
-                                  array_of(NPY_UINT64, levels, res->reached, sizeof(uint64_t)),
-                                  array_of(NPY_UINT64, levels, res->reached_valid,
+                                  cs_py_array_of(NPY_UINT64, levels, res->reached, sizeof(uint64_t)),
+                                  cs_py_array_of(NPY_UINT64, levels, res->reached_valid,
                                            sizeof(uint64_t)));
     free(res);
     return out;

@@ -25,6 +25,18 @@ static PyMethodDef native_functions[] = {
     {"optimizers", (PyCFunction)(void (*)(void))cs_py_optimizers, METH_VARARGS | METH_KEYWORDS,
      "optimizers(space, fitness, cost, score, methods, runs=500, budget=1e7, seed=0, ...)\n"
      "-> the simulated NAS optimisers' runs on the caller's data."},
+    {"nb201_cells", cs_py_nb201_cells, METH_NOARGS,
+     "nb201_cells() -> (archs, api_keys, ops, classes, nclasses) in API index order."},
+    {"nb201_index", cs_py_nb201_index, METH_O, "nb201_index(arch) -> the API index."},
+    {"nb201_neighbours", cs_py_nb201_neighbours, METH_NOARGS,
+     "nb201_neighbours() -> (indptr, indices): the graph of single edits."},
+    {"nb201_optima", cs_py_nb201_optima, METH_O,
+     "nb201_optima(fitness) -> local optima and basins on the graph of single edits."},
+    {"nb201_rwa", (PyCFunction)(void (*)(void))cs_py_nb201_rwa, METH_VARARGS | METH_KEYWORDS,
+     "nb201_rwa(fitness, walks=16, steps=65536, seed=0, max_shift=100, values=None)\n"
+     "-> (rwa, npairs, restarts, visited)."},
+    {"fdc_of", cs_py_fdc_of, METH_VARARGS,
+     "fdc_of(fitness, distance) -> (pearson, spearman, n)."},
     {NULL, NULL, 0, NULL},
 };
 

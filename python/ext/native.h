@@ -97,10 +97,23 @@ void cs_py_memo_free(cs_py_memo *m);
 /* --- landscape.c --------------------------------------------------------- */
 
 PyObject *cs_py_optima(PyObject *self, PyObject *args);
+/* The optima dict of fitness (n = g's vertices, checked by the caller) on g. */
+PyObject *cs_py_optima_of(const cs_nbgraph *g, PyArrayObject *fit);
+/* A new 1-D array of n elements of type copied from data. */
+PyObject *cs_py_array_of(int type, npy_intp n, const void *data, size_t elsize);
 PyObject *cs_py_fdc(PyObject *self, PyObject *args);
 PyObject *cs_py_rwa(PyObject *self, PyObject *args, PyObject *kw);
 PyObject *cs_py_distance_to(PyObject *self, PyObject *args, PyObject *kw);
 PyObject *cs_py_rank_correlation(PyObject *self, PyObject *args);
+
+/* --- nb201.c ------------------------------------------------------------- */
+
+PyObject *cs_py_nb201_cells(PyObject *self, PyObject *noargs);
+PyObject *cs_py_nb201_index(PyObject *self, PyObject *arg);
+PyObject *cs_py_nb201_neighbours(PyObject *self, PyObject *noargs);
+PyObject *cs_py_nb201_optima(PyObject *self, PyObject *arg);
+PyObject *cs_py_nb201_rwa(PyObject *self, PyObject *args, PyObject *kw);
+PyObject *cs_py_fdc_of(PyObject *self, PyObject *args);
 
 /* --- optimizers.c -------------------------------------------------------- */
 
