@@ -64,6 +64,11 @@ typedef struct cs_analysis_ctx {
     int budget;
     void (*progress)(void *user, const char *phase, double done);
     void *progress_user;
+    /* Polled from the calling thread by the computations that take long
+     * (the optimisers, between runs); when it returns true they stop with
+     * CS_ERR_CANCELLED ("cancelled") and return nothing.  May be NULL. */
+    bool (*cancelled)(void *user);
+    void *cancel_user;
 } cs_analysis_ctx;
 
 /* store may be NULL.  Fails if a store entry is not a class of the space. */

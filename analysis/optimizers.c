@@ -1550,6 +1550,8 @@ cs_status cs_opt_run(const cs_opt_bench *b, cs_opt_method m, uint64_t run,
 typedef struct run_shared {
     void (*progress)(void *user, const char *phase, double done);
     void *progress_user;
+    bool (*cancelled)(void *user);
+    void *cancel_user;
     const cs_opt_bench *b;
     cs_opt_results *r;
     int methods[CS_OPT_NUM_METHODS], nmethods;
@@ -1598,6 +1600,16 @@ static void *run_worker(void *arg)
         if (ra->main && sh->progress)
             sh->progress(sh->progress_user, "optimizers: runs",
                               (double)done / (double)sh->total);
+        if (ra->main && sh->cancelled && sh->cancelled(sh->cancel_user)) {
+            pthread_mutex_lock(&sh->lock);
+            if (!sh->st) {
+                sh->st = cs_error_set(&sh->err, CS_ERR_CANCELLED, "cancelled");
+                sh->err_task = task;
+            }
+            pthread_mutex_unlock(&sh->lock);
+            atomic_store(&sh->stop, true);
+            break;
+        }
     }
     worker_destroy(&w);
     return NULL;
@@ -1651,6 +1663,8 @@ static cs_status compute(cs_opt_bench *b, const cs_analysis_ctx *ctx, int nthrea
     memcpy(r->grid, b->grid, (size_t)o->grid_points * sizeof *r->grid);
     sh.progress = ctx ? ctx->progress : NULL;
     sh.progress_user = ctx ? ctx->progress_user : NULL;
+    sh.cancelled = ctx ? ctx->cancelled : NULL;
+    sh.cancel_user = ctx ? ctx->cancel_user : NULL;
     sh.b = b;
     sh.r = r;
     sh.total = (size_t)sh.nmethods * (size_t)o->runs;

@@ -1146,6 +1146,38 @@ START_TEST(test_problem_finds_best)
 }
 END_TEST
 
+/* A cancel callback that says yes on its third call. */
+static bool cancel_on_third(void *user)
+{
+    int *calls = user;
+    return ++*calls >= 3;
+}
+
+/* ctx->cancelled is polled between runs from the calling thread: the runs
+ * stop with CS_ERR_CANCELLED, and no results are left to free. */
+START_TEST(test_problem_cancelled)
+{
+    t201 *t = t201_fifty();
+    t201_runs(t, 3, t201_code(T201_BEST), 0);
+    cs_opt_options o;
+    small_options(&o, 50, 2.2e5, 20);
+    o.threads = -1;
+    int calls = 0;
+    cs_analysis_ctx c = t201_ctx(11, 2);
+    c.cancelled = cancel_on_third;
+    c.cancel_user = &calls;
+    cs_opt_results r;
+    cs_error err;
+    ck_assert_int_eq(cs_opt_compute_problem(&c, &t->p, &o, &r, &err), CS_ERR_CANCELLED);
+    ck_assert_str_eq(err.msg, "cancelled");
+    ck_assert_int_eq(calls, 3);
+    ck_assert_ptr_null(r.grid);
+    for (int m = 0; m < CS_OPT_NUM_METHODS; m++)
+        ck_assert_ptr_null(r.regret[m]);
+    free(t);
+}
+END_TEST
+
 /* Random search draws uniformly among the cells with data (each cell is one
  * encoding here): 5000 draws over the 50, about 100 each (sd 9.9). */
 START_TEST(test_problem_random_uniform)
@@ -1454,6 +1486,7 @@ TCase *cs_optimizers_tcase(void)
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_output_files);
     tcase_add_test(tc, test_problem_finds_best);
+    tcase_add_test(tc, test_problem_cancelled);
     tcase_add_test(tc, test_problem_random_uniform);
     tcase_add_test(tc, test_problem_local_neighbours);
     tcase_add_test(tc, test_problem_mutation_rate);

@@ -59,3 +59,19 @@ PyObject *cs_py_raise(const cs_error *err)
     PyErr_SetString(type, err->msg[0] ? err->msg : cs_status_name(err->code));
     return NULL;
 }
+
+bool cs_py_interrupted(void *user)
+{
+    (void)user;
+    PyGILState_STATE g = PyGILState_Ensure();
+    bool raised = PyErr_CheckSignals() < 0;
+    PyGILState_Release(g);
+    return raised;
+}
+
+PyObject *cs_py_raise_or_pending(const cs_error *err)
+{
+    if (PyErr_Occurred())
+        return NULL;
+    return cs_py_raise(err);
+}

@@ -36,6 +36,14 @@ extern PyObject *cs_py_error;
 int cs_py_errors_init(PyObject *module);
 /* Raise the exception for err and return NULL. */
 PyObject *cs_py_raise(const cs_error *err);
+/* A library cancel callback for calls made with the GIL released: takes
+ * the GIL, runs Python's signal handlers (Ctrl-C raises KeyboardInterrupt
+ * there), and says whether one raised.  The exception stays set for the
+ * caller to return once the library has stopped (CS_ERR_CANCELLED). */
+bool cs_py_interrupted(void *user);
+/* After a library call that took cs_py_interrupted: the pending exception
+ * (KeyboardInterrupt, ...) if there is one, else the library's error. */
+PyObject *cs_py_raise_or_pending(const cs_error *err);
 
 /* --- spec.c -------------------------------------------------------------- */
 

@@ -180,6 +180,7 @@ PyObject *cs_py_optimizers(PyObject *self, PyObject *args, PyObject *kw)
     ctx.seed = seed;
     ctx.threads = o.threads;
     ctx.data_name = "python";
+    ctx.cancelled = cs_py_interrupted;
     cs_opt_results r;
     memset(&r, 0, sizeof r);
     cs_error err;
@@ -188,7 +189,7 @@ PyObject *cs_py_optimizers(PyObject *self, PyObject *args, PyObject *kw)
     st = cs_opt_compute_problem(&ctx, &p, &o, &r, &err);
     Py_END_ALLOW_THREADS
     if (st) {
-        cs_py_raise(&err);
+        cs_py_raise_or_pending(&err);
         goto out;
     }
     npy_intp g = r.grid_points;

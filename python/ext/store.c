@@ -39,6 +39,7 @@ static int store_init(cs_py_store *s, PyObject *args, PyObject *kw)
     }
     cs_import_options opt;
     cs_import_options_init(&opt);
+    opt.cancelled = cs_py_interrupted; /* Ctrl-C during a .tfrecord's import */
     cs_error err;
     cs_status st;
     cs_cache_result *res = PyMem_Calloc(1, sizeof *res);
@@ -60,7 +61,7 @@ static int store_init(cs_py_store *s, PyObject *args, PyObject *kw)
     if (st) {
         Py_DECREF(path);
         PyMem_Free(res);
-        cs_py_raise(&err);
+        cs_py_raise_or_pending(&err);
         return -1;
     }
     s->path = path;
