@@ -1,9 +1,10 @@
 """make bench, Python part: the issue-14 figures of BENCHMARKS.md.
 
-    python_bench.py STORE TFRECORD
+    python_bench.py STORE TFRECORD [STORE108]
 STORE: a full-size store (the bench uses the SYNTHETIC one of `cellscape
 synth --store`); TFRECORD: an only108-size .tfrecord (SYNTHETIC too), opened
-through a fresh cache.  Run with the Python the build was configured for and
+through a fresh cache; STORE108, optional: an only108-size store, for the
+query figures again.  Run with the Python the build was configured for and
 build/python on PYTHONPATH.  Prints one line per figure.
 """
 import os
@@ -23,18 +24,33 @@ def best(n, fn):
     return min(times)
 
 
+def rss():
+    """Current resident set: total, file-backed (the store's mapped pages,
+    shared with the page cache) and anonymous, in MB."""
+    fields = {}
+    with open("/proc/self/status") as f:
+        for line in f:
+            k, _, v = line.partition(":")
+            if k in ("VmRSS", "RssFile", "RssAnon"):
+                fields[k] = int(v.split()[0]) / 1024
+    return fields.get("VmRSS", 0), fields.get("RssFile", 0), fields.get("RssAnon", 0)
+
+
 def child(store, nqueries):
     """Open the store and query nqueries stored cells; peak RSS at the end."""
+    import copy
     import io
     import contextlib
     from nasbench import api
     with contextlib.redirect_stdout(io.StringIO()):
         nb = api.NASBench(store)
     hashes = list(nb.hash_iterator())[:100000]
+    before = rss()
     specs = []
     for h in hashes:
         f, _ = nb.get_metrics_from_hash(h)
         specs.append(api.ModelSpec(f["module_adjacency"], f["module_operations"]))
+    held = rss()[2] - before[2]
     t = time.perf_counter()
     for i in range(nqueries):
         nb.query(specs[i % len(specs)])
@@ -43,9 +59,23 @@ def child(store, nqueries):
     for i in range(nqueries):
         nb.get_metrics_from_hash(hashes[i % len(hashes)])
     g = nqueries / (time.perf_counter() - t)
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print("query() of stored cells (SYNTHETIC store): %.0f /s; get_metrics_from_hash: %.0f /s; "
-          "peak RSS of the open plus %d queries of each: %.0f MB" % (q, g, nqueries, rss / 1024))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    now = rss()
+    # The reference's get_metrics_from_hash is copy.deepcopy of its two
+    # dicts (nasbench101-facts.md): the same deep copies of the same answers.
+    fixed, computed = nb.get_metrics_from_hash(hashes[0])
+    n = 20000
+    t = time.perf_counter()
+    for _ in range(n):
+        copy.deepcopy(fixed)
+        copy.deepcopy(computed)
+    ref = n / (time.perf_counter() - t)
+    print("query() of stored cells (SYNTHETIC store): %.0f /s; get_metrics_from_hash: %.0f /s "
+          "(%d budgets; the reference's deep copies of the same answers alone: %.0f /s)"
+          % (q, g, len(nb.valid_epochs), ref))
+    print("peak RSS of the open plus %d queries of each: %.0f MB; at the end %.0f MB = %.0f MB "
+          "of the store's mapped file pages + %.0f MB anonymous, of which %.0f MB are the "
+          "script's 100,000 ModelSpecs" % (nqueries, peak, now[0], now[1], now[2], held))
 
 
 def main():
@@ -76,6 +106,11 @@ def main():
     out = subprocess.run([sys.executable, __file__, store, tfrecord, "--child", "1000000"],
                          stdout=subprocess.PIPE, universal_newlines=True, check=True)
     print(out.stdout.strip())
+    if len(sys.argv) > 3:  # a second store, e.g. only108-size: the same figures
+        out = subprocess.run([sys.executable, __file__, sys.argv[3], tfrecord, "--child",
+                              "1000000"], stdout=subprocess.PIPE, universal_newlines=True,
+                             check=True)
+        print(out.stdout.strip())
 
 
 if __name__ == "__main__":

@@ -76,5 +76,5 @@ fi
 if [ -n "${PYTHON:-}" ] && [ -d "$build/python/cellscape" ]; then
     echo "== issue 14: Python ($PYTHON)"
     PYTHONPATH="$build/python" "$PYTHON" "$(dirname "$0")/python_bench.py" \
-        "$work/synfull.nb101" "$work/syn108.tfrecord"
+        "$work/synfull.nb101" "$work/syn108.tfrecord" "$work/syn108.nb101"
 fi

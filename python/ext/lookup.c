@@ -124,12 +124,7 @@ static bool memo_key(PyObject *matrix, PyObject *ops, uint64_t *adj, uint32_t *o
     PyObject **items = PySequence_Fast_ITEMS(ops);
     uint32_t codes = 0;
     for (int i = 0; i < nv; i++) {
-        if (!PyUnicode_CheckExact(items[i]))
-            return false;
-        int code = CS_OP_UNKNOWN;
-        for (int op = CS_OP_OUTPUT; op < CS_NUM_OPS && code == CS_OP_UNKNOWN; op++)
-            if (PyUnicode_CompareWithASCIIString(items[i], cs_op_name(op)) == 0)
-                code = op;
+        int code = PyUnicode_CheckExact(items[i]) ? cs_py_op_of(items[i]) : CS_OP_UNKNOWN;
         if (code == CS_OP_UNKNOWN)
             return false;
         codes |= (uint32_t)(code + 3) << (3 * i);
@@ -140,9 +135,57 @@ static bool memo_key(PyObject *matrix, PyObject *ops, uint64_t *adj, uint32_t *o
     return true;
 }
 
-/* lookup(matrix, ops, max_vertices, max_edges) -> entry: the reference's
- * _check_spec (OutOfDomainError; matrix None: a disconnected spec), then the
- * look-up (KeyError with the module hash when the dataset lacks the cell). */
+int64_t cs_py_store_entry_of(cs_py_store *s, PyObject *matrix, PyObject *ops,
+                             const cs_limits *lim)
+{
+    if (!s->st) {
+        PyErr_SetString(PyExc_ValueError, "the store is closed");
+        return -1;
+    }
+    uint64_t adj = 0;
+    uint32_t opbits = 0;
+    uint8_t n = 0;
+    bool keyed = memo_key(matrix, ops, &adj, &opbits, &n);
+    cs_py_memo *m = s->memo;
+    if (keyed && m && m->cap && m->max_vertices == lim->max_vertices &&
+        m->max_edges == lim->max_edges) {
+        memo_slot *x = memo_find(m, adj, opbits, n);
+        if (x->n)
+            return x->entry;
+    }
+    cs_query_result r;
+    memset(&r.spec, 0, sizeof r.spec);
+    if (matrix != Py_None && cs_py_spec_from(matrix, ops, &r.spec) < 0)
+        return -1;
+    cs_error err;
+    if (cs_spec_check(&r.spec, lim, &err) || cs_store_lookup_spec(s->st, &r.spec, &r, &err)) {
+        cs_py_raise(&err);
+        return -1;
+    }
+    if (r.index < 0) {
+        PyObject *h = PyUnicode_FromStringAndSize(r.hash, 32);
+        if (h) {
+            PyErr_SetObject(PyExc_KeyError, h);
+            Py_DECREF(h);
+        }
+        return -1;
+    }
+    if (keyed) {
+        if (!m && !(m = s->memo = calloc(1, sizeof *m)))
+            return r.index;
+        if (m->max_vertices != lim->max_vertices || m->max_edges != lim->max_edges) {
+            if (m->cap)
+                memset(m->slots, 0, m->cap * sizeof *m->slots);
+            m->used = 0;
+            m->max_vertices = lim->max_vertices;
+            m->max_edges = lim->max_edges;
+        }
+        memo_put(m, adj, opbits, n, r.index);
+    }
+    return r.index;
+}
+
+/* lookup(matrix, ops, max_vertices, max_edges) -> entry. */
 PyObject *cs_py_store_lookup(cs_py_store *s, PyObject *args)
 {
     PyObject *matrix, *ops;
@@ -150,47 +193,6 @@ PyObject *cs_py_store_lookup(cs_py_store *s, PyObject *args)
     if (!PyArg_ParseTuple(args, "OOii:lookup", &matrix, &ops, &lim.max_vertices,
                           &lim.max_edges))
         return NULL;
-    if (!s->st) {
-        PyErr_SetString(PyExc_ValueError, "the store is closed");
-        return NULL;
-    }
-    uint64_t adj = 0;
-    uint32_t opbits = 0;
-    uint8_t n = 0;
-    bool keyed = memo_key(matrix, ops, &adj, &opbits, &n);
-    cs_py_memo *m = s->memo;
-    if (keyed && m && m->cap && m->max_vertices == lim.max_vertices &&
-        m->max_edges == lim.max_edges) {
-        memo_slot *x = memo_find(m, adj, opbits, n);
-        if (x->n)
-            return PyLong_FromLongLong(x->entry);
-    }
-    cs_query_result r;
-    memset(&r.spec, 0, sizeof r.spec);
-    if (matrix != Py_None && cs_py_spec_from(matrix, ops, &r.spec) < 0)
-        return NULL;
-    cs_error err;
-    if (cs_spec_check(&r.spec, &lim, &err) || cs_store_lookup_spec(s->st, &r.spec, &r, &err))
-        return cs_py_raise(&err);
-    if (r.index < 0) {
-        PyObject *h = PyUnicode_FromStringAndSize(r.hash, 32);
-        if (h) {
-            PyErr_SetObject(PyExc_KeyError, h);
-            Py_DECREF(h);
-        }
-        return NULL;
-    }
-    if (keyed) {
-        if (!m && !(m = s->memo = calloc(1, sizeof *m)))
-            return PyLong_FromLongLong(r.index);
-        if (m->max_vertices != lim.max_vertices || m->max_edges != lim.max_edges) {
-            if (m->cap)
-                memset(m->slots, 0, m->cap * sizeof *m->slots);
-            m->used = 0;
-            m->max_vertices = lim.max_vertices;
-            m->max_edges = lim.max_edges;
-        }
-        memo_put(m, adj, opbits, n, r.index);
-    }
-    return PyLong_FromLongLong(r.index);
+    int64_t i = cs_py_store_entry_of(s, matrix, ops, &lim);
+    return i < 0 ? NULL : PyLong_FromLongLong(i);
 }

@@ -37,6 +37,8 @@ static PyMethodDef native_functions[] = {
      "-> (rwa, npairs, restarts, visited)."},
     {"fdc_of", cs_py_fdc_of, METH_VARARGS,
      "fdc_of(fitness, distance) -> (pearson, spearman, n)."},
+    {"_draw_fast_enabled", cs_py_draw_fast_enabled, METH_NOARGS,
+     "Whether Store.query_spec draws random.randint's repeat itself (tests)."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -52,7 +54,7 @@ PyMODINIT_FUNC PyInit__native(void);
 PyMODINIT_FUNC PyInit__native(void)
 {
     import_array();
-    if (cs_py_store_keys_init() < 0 || PyType_Ready(&cs_py_space_type) < 0 ||
+    if (cs_py_op_names_init() < 0 || cs_py_draw_init() < 0 || cs_py_store_keys_init() < 0 || PyType_Ready(&cs_py_space_type) < 0 ||
         PyType_Ready(&cs_py_store_type) < 0)
         return NULL;
     PyObject *m = PyModule_Create(&native_module);

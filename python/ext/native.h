@@ -57,6 +57,10 @@ int cs_py_cell_from_labels(PyObject *matrix, PyObject *labels, cs_cell *cell);
 /* The cell's matrix as an n x n int8 array, its ops as a list of names. */
 PyObject *cs_py_cell_matrix(const cs_cell *c);
 PyObject *cs_py_cell_ops(const cs_cell *c);
+/* The op names' str objects, made at module import; the op a str names
+ * (CS_OP_UNKNOWN for anything else, no exception). */
+int cs_py_op_names_init(void);
+int cs_py_op_of(PyObject *name);
 
 PyObject *cs_py_prune(PyObject *self, PyObject *args);
 PyObject *cs_py_check_spec(PyObject *self, PyObject *args, PyObject *kw);
@@ -99,8 +103,22 @@ int cs_py_store_keys_init(void);
 
 /* --- lookup.c ------------------------------------------------------------ */
 
+/* The entry of a pruned spec (matrix None: disconnected) after the
+ * reference's _check_spec (OutOfDomainError) and look-up (KeyError with the
+ * module hash when the store lacks the cell); -1 with the exception set. */
+int64_t cs_py_store_entry_of(cs_py_store *s, PyObject *matrix, PyObject *ops,
+                             const cs_limits *lim);
 PyObject *cs_py_store_lookup(cs_py_store *s, PyObject *args);
 void cs_py_memo_free(cs_py_memo *m);
+
+/* --- draw.c ------------------------------------------------------------- */
+
+/* random.randint(0, n - 1) drawn through the callable randint (Python's
+ * random.randint for the reference's draw), or the same numbers drawn
+ * directly when randint is the random module's own; -1 with an exception. */
+int cs_py_draw_repeat(PyObject *randint, long n, long *out);
+int cs_py_draw_init(void);
+PyObject *cs_py_draw_fast_enabled(PyObject *self, PyObject *noargs);
 
 /* --- landscape.c --------------------------------------------------------- */
 

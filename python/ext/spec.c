@@ -269,7 +269,7 @@ out:
 PyObject *cs_py_cell_matrix(const cs_cell *c)
 {
     npy_intp dims[2] = {c->n, c->n};
-    PyObject *m = PyArray_ZEROS(2, dims, NPY_INT8, 0);
+    PyObject *m = PyArray_SimpleNew(2, dims, NPY_INT8);
     if (!m)
         return NULL;
     npy_int8 *d = PyArray_DATA((PyArrayObject *)m);
@@ -279,19 +279,47 @@ PyObject *cs_py_cell_matrix(const cs_cell *c)
     return m;
 }
 
+/* The op names as str, made once: an answer's list of ops shares them (str
+ * is immutable) instead of making n new ones, and a look-up of those lists
+ * recognises them by identity.  Index op - CS_OP_OUTPUT.  Set at module
+ * import, never changed after. */
+static PyObject *op_str[CS_NUM_OPS + 2];
+
+int cs_py_op_names_init(void)
+{
+    for (int op = CS_OP_OUTPUT; op < CS_NUM_OPS; op++)
+        if (!op_str[op - CS_OP_OUTPUT] &&
+            !(op_str[op - CS_OP_OUTPUT] = PyUnicode_InternFromString(cs_op_name(op))))
+            return -1;
+    return 0;
+}
+
+int cs_py_op_of(PyObject *name)
+{
+    for (int op = CS_OP_OUTPUT; op < CS_NUM_OPS; op++)
+        if (name == op_str[op - CS_OP_OUTPUT])
+            return op;
+    Py_ssize_t len;
+    const char *utf8 = PyUnicode_Check(name) ? PyUnicode_AsUTF8AndSize(name, &len) : NULL;
+    if (!utf8) {
+        PyErr_Clear();
+        return CS_OP_UNKNOWN;
+    }
+    return cs_op_from_name(utf8, (size_t)len);
+}
+
 PyObject *cs_py_cell_ops(const cs_cell *c)
 {
     PyObject *ops = PyList_New(c->n);
     if (!ops)
         return NULL;
     for (int i = 0; i < c->n; i++) {
-        const char *name = cs_op_name(c->op[i]);
-        PyObject *s = PyUnicode_FromString(name ? name : "?");
-        if (!s) {
+        int op = c->op[i];
+        if (op < CS_OP_OUTPUT || op >= CS_NUM_OPS) { /* not in a valid cell */
             Py_DECREF(ops);
-            return NULL;
+            return PyErr_Format(PyExc_ValueError, "vertex %d has no known op (%d)", i, op);
         }
-        PyList_SET_ITEM(ops, i, s);
+        PyList_SET_ITEM(ops, i, Py_NewRef(op_str[op - CS_OP_OUTPUT]));
     }
     return ops;
 }

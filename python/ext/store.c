@@ -8,6 +8,7 @@
 
 #include <cs_analysis.h>
 #include <cs_fitness.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -148,23 +149,6 @@ static int entry_index(cs_py_store *s, PyObject *arg, size_t *out)
     return 0;
 }
 
-/* find(matrix, ops) -> (entry or -1, module hash) of a pruned spec, after
- * the reference's domain check (OutOfDomainError with its messages). */
-static PyObject *store_find(cs_py_store *s, PyObject *args)
-{
-    PyObject *matrix, *ops;
-    if (!PyArg_ParseTuple(args, "OO:find", &matrix, &ops) || store_ready(s) < 0)
-        return NULL;
-    cs_query_result r;
-    memset(&r.spec, 0, sizeof r.spec);
-    if (matrix != Py_None && cs_py_spec_from(matrix, ops, &r.spec) < 0)
-        return NULL;
-    cs_error err;
-    if (cs_store_lookup_spec(s->st, &r.spec, &r, &err))
-        return cs_py_raise(&err);
-    return Py_BuildValue("(Ls#)", (long long)r.index, r.hash, (Py_ssize_t)32);
-}
-
 static PyObject *store_find_hash(cs_py_store *s, PyObject *arg)
 {
     if (store_ready(s) < 0)
@@ -287,15 +271,18 @@ static int set_fixed(PyObject *d, const cs_store_entry *e)
 }
 
 /* The fixed statistics of entry i, as the reference's dict. */
-static PyObject *store_fixed(cs_py_store *s, PyObject *arg)
+static PyObject *fixed_of(cs_py_store *s, size_t i)
 {
-    size_t i;
-    if (entry_index(s, arg, &i) < 0)
-        return NULL;
     PyObject *d = PyDict_Copy(fixed_template);
     if (d && set_fixed(d, cs_store_entry_at(s->st, i)) < 0)
         Py_CLEAR(d);
     return d;
+}
+
+static PyObject *store_fixed(cs_py_store *s, PyObject *arg)
+{
+    size_t i;
+    return entry_index(s, arg, &i) < 0 ? NULL : fixed_of(s, i);
 }
 
 static PyObject *run_dict(const cs_run *x)
@@ -312,11 +299,8 @@ static PyObject *run_dict(const cs_run *x)
 }
 
 /* The computed statistics of entry i: {epochs: [run dict per repeat]}. */
-static PyObject *store_computed(cs_py_store *s, PyObject *arg)
+static PyObject *computed_of(cs_py_store *s, size_t i)
 {
-    size_t i;
-    if (entry_index(s, arg, &i) < 0)
-        return NULL;
     const cs_store_entry *e = cs_store_entry_at(s->st, i);
     PyObject *d = PyDict_New();
     if (!d)
@@ -345,6 +329,27 @@ static PyObject *store_computed(cs_py_store *s, PyObject *arg)
     return d;
 }
 
+static PyObject *store_computed(cs_py_store *s, PyObject *arg)
+{
+    size_t i;
+    return entry_index(s, arg, &i) < 0 ? NULL : computed_of(s, i);
+}
+
+/* Ask for an entry's cache lines (its fixed part, and its runs at budget b,
+ * or at every budget for b < 0) before the Python work that precedes their
+ * use: a look-up over a full-size store misses the cache on the entry, and
+ * the wait then overlaps that work. */
+static void prefetch_entry(const cs_store *st, size_t i, int b)
+{
+    const char *p = (const char *)cs_store_entry_at(st, i);
+    __builtin_prefetch(p);
+    const char *r = (const char *)cs_store_runs(st, i, b < 0 ? 0 : b);
+    size_t bytes = (b < 0 ? (size_t)cs_store_num_budgets(st) : 1) * CS_STORE_REPEATS *
+                   sizeof(cs_run);
+    for (size_t off = 0; off < bytes; off += 64)
+        __builtin_prefetch(r + off);
+}
+
 /* metrics(module_hash) -> (fixed, computed) of the cell with that hash, as
  * get_metrics_from_hash answers; KeyError(module_hash) when absent. */
 static PyObject *store_metrics(cs_py_store *s, PyObject *arg)
@@ -362,10 +367,9 @@ static PyObject *store_metrics(cs_py_store *s, PyObject *arg)
         PyErr_SetObject(PyExc_KeyError, arg);
         return NULL;
     }
-    PyObject *idx = PyLong_FromLongLong(i);
-    PyObject *fixed = idx ? store_fixed(s, idx) : NULL;
-    PyObject *computed = fixed ? store_computed(s, idx) : NULL;
-    Py_XDECREF(idx);
+    prefetch_entry(s->st, (size_t)i, -1);
+    PyObject *fixed = fixed_of(s, (size_t)i);
+    PyObject *computed = fixed ? computed_of(s, (size_t)i) : NULL;
     if (!computed) {
         Py_XDECREF(fixed);
         return NULL;
@@ -373,20 +377,14 @@ static PyObject *store_metrics(cs_py_store *s, PyObject *arg)
     return Py_BuildValue("(NN)", fixed, computed);
 }
 
-/* query(entry, epochs, repeat, stop_halfway) -> the reference query()'s
- * dict for that repeat, and the epochs it charges. */
-static PyObject *store_query(cs_py_store *s, PyObject *args)
+/* The reference query()'s dict for repeat `repeat` of entry i, and the
+ * epochs it charges: (dict, epochs). */
+static PyObject *query_answer(cs_py_store *s, size_t i, int epochs, int repeat, int halfway)
 {
-    PyObject *idx;
-    int epochs, repeat, halfway;
-    size_t i;
-    if (!PyArg_ParseTuple(args, "Oiip:query", &idx, &epochs, &repeat, &halfway) ||
-        entry_index(s, idx, &i) < 0)
-        return NULL;
     cs_query_result r;
     r.index = (int64_t)i;
-    cs_hash_to_hex(cs_store_entry_at(s->st, i)->hash, r.hash);
     cs_budget_counter counter = {0, 0};
+    cs_hash_to_hex(cs_store_entry_at(s->st, i)->hash, r.hash); /* for its messages */
     cs_error err;
     if (cs_store_query(s->st, &r, epochs, halfway, CS_REPEAT_ONE, repeat, &counter, &err))
         return cs_py_raise(&err);
@@ -400,6 +398,75 @@ static PyObject *store_query(cs_py_store *s, PyObject *args)
         return NULL;
     }
     return Py_BuildValue("(Nl)", d, (long)counter.total_epochs);
+}
+
+/* query(entry, epochs, repeat, stop_halfway) -> (data, epochs charged). */
+static PyObject *store_query(cs_py_store *s, PyObject *args)
+{
+    PyObject *idx;
+    int epochs, repeat, halfway;
+    size_t i;
+    if (!PyArg_ParseTuple(args, "Oiip:query", &idx, &epochs, &repeat, &halfway) ||
+        entry_index(s, idx, &i) < 0)
+        return NULL;
+    return query_answer(s, i, epochs, repeat, halfway);
+}
+
+/* An int argument; a float with an integral value too (the reference takes
+ * epochs=108.0: its dict keys compare equal). */
+static int int_arg(PyObject *o, const char *what, int *out)
+{
+    if (PyFloat_Check(o)) {
+        double d = PyFloat_AS_DOUBLE(o);
+        if (!(d >= INT_MIN && d <= INT_MAX) || d != (double)(int)d) {
+            PyErr_Format(PyExc_ValueError, "%s %R is not an integer", what, o);
+            return -1;
+        }
+        *out = (int)d;
+        return 0;
+    }
+    long v = PyLong_AsLong(o);
+    if (v == -1 && PyErr_Occurred())
+        return -1;
+    if (v < INT_MIN || v > INT_MAX) {
+        PyErr_Format(PyExc_OverflowError, "%s %ld is out of range", what, v);
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
+}
+
+/* query_spec(matrix, ops, epochs, stop_halfway, max_vertices, max_edges,
+ * randint, num_repeats) -> (data, epochs charged): the whole of the
+ * reference's query() after its epochs check, in one call: the domain check
+ * and look-up of a pruned spec (lookup's), then the repeat drawn by
+ * randint(0, num_repeats - 1) (Python's random.randint, passed in so that
+ * the draw is the caller's; draw.c), then that repeat's answer. */
+static PyObject *store_query_spec(cs_py_store *s, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 8) {
+        PyErr_Format(PyExc_TypeError, "query_spec() takes 8 arguments (%zd given)", nargs);
+        return NULL;
+    }
+    int epochs, halfway, num_repeats;
+    cs_limits lim = CS_NB101_LIMITS;
+    if (int_arg(args[2], "epochs", &epochs) < 0 || (halfway = PyObject_IsTrue(args[3])) < 0 ||
+        int_arg(args[4], "max_vertices", &lim.max_vertices) < 0 ||
+        int_arg(args[5], "max_edges", &lim.max_edges) < 0 ||
+        int_arg(args[7], "num_repeats", &num_repeats) < 0)
+        return NULL;
+    int64_t i = cs_py_store_entry_of(s, args[0], args[1], &lim);
+    if (i < 0)
+        return NULL;
+    int b = cs_store_budget_index(s->st, epochs);
+    if (b >= 0)
+        prefetch_entry(s->st, (size_t)i, b);
+    long repeat;
+    if (cs_py_draw_repeat(args[6], num_repeats, &repeat) < 0)
+        return NULL;
+    if (repeat < INT_MIN || repeat > INT_MAX)
+        return PyErr_Format(PyExc_IndexError, "repeat %ld is out of range", repeat);
+    return query_answer(s, (size_t)i, epochs, (int)repeat, halfway);
 }
 
 /* metric(space, name, epochs, repeat) -> float64 array aligned with the
@@ -443,8 +510,6 @@ static PyObject *store_metric(cs_py_store *s, PyObject *args)
 }
 
 static PyMethodDef store_methods[] = {
-    {"find", (PyCFunction)store_find, METH_VARARGS,
-     "find(matrix, ops) -> (entry or -1, module hash) of a pruned spec."},
     {"metrics", (PyCFunction)store_metrics, METH_O,
      "metrics(module_hash) -> (fixed, computed); KeyError when the store lacks it."},
     {"lookup", (PyCFunction)cs_py_store_lookup, METH_VARARGS,
@@ -459,6 +524,10 @@ static PyMethodDef store_methods[] = {
      "computed(entry) -> {epochs: [statistics per repeat]}."},
     {"query", (PyCFunction)store_query, METH_VARARGS,
      "query(entry, epochs, repeat, stop_halfway) -> (data, epochs charged)."},
+    {"query_spec", (PyCFunction)(void (*)(void))store_query_spec, METH_FASTCALL,
+     "query_spec(matrix, ops, epochs, stop_halfway, max_vertices, max_edges, randint,\n"
+     "num_repeats) -> (data, epochs charged): lookup(), a repeat drawn by\n"
+     "randint(0, num_repeats - 1), then query()."},
     {"metric", (PyCFunction)store_metric, METH_VARARGS,
      "metric(space, name, epochs, repeat) -> float64 array over the space's classes."},
     {"close", (PyCFunction)store_close, METH_NOARGS, "Close the store."},

@@ -80,9 +80,12 @@ class NASBench(object):
         if epochs not in self.valid_epochs:
             raise OutOfDomainError("invalid number of epochs, must be one of %s"
                                    % self.valid_epochs)
-        index = self._index_of(model_spec)
-        repeat = random.randint(0, self.config["num_repeats"] - 1)
-        data, charged = self._store.query(index, epochs, repeat, stop_halfway)
+        # _check_spec, the look-up, random.randint(0, num_repeats - 1) and the
+        # answer, in that order, in one native call
+        c = self.config
+        data, charged = self._store.query_spec(
+            model_spec.matrix, model_spec.ops, epochs, stop_halfway, c["module_vertices"],
+            c["max_edges"], random.randint, c["num_repeats"])
         self.training_time_spent += data["training_time"]
         self.total_epochs_spent += charged
         return data

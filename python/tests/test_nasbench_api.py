@@ -646,6 +646,91 @@ def test_same_seed_same_answers(ref):
                 assert a[key] == b[key]
 
 
+def _draws_match(ref, load_nasbench, patch=None, count=40, seed=4242):
+    """count queries after random.seed(seed): each answers with the repeat
+    random.Random(seed) draws in turn, and the global generator ends where
+    that one does (later draws stay in step)."""
+    nb = load_nasbench("nb101-mini-full")
+    stored = [p for p in ref.expected("nb101-mini-full")["probes"] if p.get("in_dataset")]
+    specs = [make_spec(p) for p in stored]
+    rng = random.Random(seed)
+    random.seed(seed)
+    for i in range(count):
+        p = stored[i % len(stored)]
+        data = nb.query(specs[i % len(stored)], epochs=(108, 36, 12, 4)[i % 4])
+        check_query(data, p["fixed"], p["computed"][str((108, 36, 12, 4)[i % 4])]
+                    [rng.randint(0, NUM_REPEATS - 1)], False)
+    assert random.random() == rng.random()
+
+
+def test_repeat_draw_fast_path(ref, load_nasbench):
+    """The native query draws random.randint's numbers itself when randint is
+    the random module's own (draw.c); on this Python it does."""
+    from cellscape import _native
+    assert _native._draw_fast_enabled() is True
+    _draws_match(ref, load_nasbench)
+
+
+def test_repeat_draw_patched_class(ref, load_nasbench, monkeypatch):
+    """random.Random changed (its _randbelow wrapped): the draw goes through
+    randint, which calls the wrapper, and the numbers stay the same."""
+    calls = []
+    original = random.Random._randbelow
+
+    def counted(self, n):
+        if self is random.randint.__self__:  # not the test's own Random
+            calls.append(n)
+        return original(self, n)
+    monkeypatch.setattr(random.Random, "_randbelow", counted)
+    _draws_match(ref, load_nasbench)
+    assert calls == [NUM_REPEATS] * 40
+
+
+def test_repeat_draw_patched_instance(ref, load_nasbench, monkeypatch):
+    """random._inst given a getrandbits of its own: randint uses it, so must we."""
+    calls = []
+    inst = random.randint.__self__
+    original = inst.getrandbits
+
+    def counted(k):
+        calls.append(k)
+        return original(k)
+    monkeypatch.setattr(inst, "getrandbits", counted)
+    _draws_match(ref, load_nasbench)
+    assert len(calls) >= 40 and set(calls) == {2}
+
+
+def test_repeat_draw_patched_randint(ref, load_nasbench, monkeypatch):
+    """random.randint replaced (mock.patch style): query calls the new one,
+    with the reference's arguments, and uses what it returns."""
+    nb = load_nasbench("nb101-mini-full")
+    p = next(p for p in ref.expected("nb101-mini-full")["probes"] if p.get("in_dataset"))
+    seen = []
+    nb.reset_budget_counters()
+    monkeypatch.setattr(random, "randint", lambda a, b: seen.append((a, b)) or b)
+    data = nb.query(make_spec(p))
+    assert seen == [(0, NUM_REPEATS - 1)]
+    check_query(data, p["fixed"], p["computed"]["108"][NUM_REPEATS - 1], False)
+    monkeypatch.setattr(random, "randint", lambda a, b: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        nb.query(make_spec(p))
+    assert nb.get_budget_counters()[1] == 108
+
+
+def test_query_float_epochs(ref, load_nasbench):
+    """epochs=108.0 is in valid_epochs (108.0 == 108) and the reference's dict
+    look-up finds it: the same answer as epochs=108."""
+    nb = load_nasbench("nb101-mini-full")
+    p = next(p for p in ref.expected("nb101-mini-full")["probes"] if p.get("in_dataset"))
+    random.seed(5)
+    a = nb.query(make_spec(p), epochs=108.0)
+    random.seed(5)
+    b = nb.query(make_spec(p), epochs=108)
+    assert a["test_accuracy"] == b["test_accuracy"]
+    with pytest.raises(nasbench_api().OutOfDomainError):
+        nb.query(make_spec(p), epochs=108.5)
+
+
 # ---------------------------------------------------------------------------
 # The Inception-like cell of the official example (facts section 7)
 
