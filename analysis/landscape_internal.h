@@ -21,6 +21,11 @@ void cs_landscape_put_num(FILE *f, double d);
 /* A JSON number into buf (JSON has no NaN: null). */
 const char *cs_landscape_json_num(char *buf, size_t size, double d);
 
+/* w emptied, then its arrays for nwalks walks of up to `steps` steps
+ * (each path holds 2 * steps + 2 entries: a restart adds a separator);
+ * CS_ERR_LIMIT / CS_ERR_NOMEM with w empty. */
+cs_status cs_walks_alloc(cs_walks *w, int nwalks, int steps, cs_error *err);
+
 /* A vertex and the key it is ranked by. */
 typedef struct cs_ranked {
     double key;

@@ -4,6 +4,7 @@
  * space's own parts are here. */
 #include "cs_nb201_analysis.h"
 #include "nb201_internal.h"
+#include "landscape_internal.h"
 #include "cs_rng.h"
 
 #include <math.h>
@@ -379,19 +380,10 @@ cs_status cs_nb201_walks_run(cs_walks *w, const cs_nbgraph *g, const double *fit
         free(cells);
         return cs_error_set(err, CS_ERR_ARG, "no cell has a fitness to walk on");
     }
-    w->nwalks = nwalks;
-    w->steps = steps;
-    w->path = calloc((size_t)nwalks, sizeof *w->path);
-    w->len = calloc((size_t)nwalks, sizeof *w->len);
-    w->restarts = calloc((size_t)nwalks, sizeof *w->restarts);
-    bool ok = w->path && w->len && w->restarts;
-    for (int k = 0; k < nwalks && ok; k++)
-        ok = (w->path[k] = malloc((2 * (size_t)steps + 2) * sizeof *w->path[k])) != NULL;
-    if (!ok) {
+    cs_status st = cs_walks_alloc(w, nwalks, steps, err);
+    if (st) {
         free(cells);
-        cs_walks_destroy(w);
-        return cs_error_set(err, CS_ERR_NOMEM, "out of memory (%d walks of %d steps)", nwalks,
-                            steps);
+        return st;
     }
     /* 16 walks of 65,536 steps on 15,625 cells take milliseconds: one
      * thread, so the result cannot depend on the thread count. */

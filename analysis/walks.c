@@ -269,6 +269,27 @@ void cs_walks_destroy(cs_walks *w)
     memset(w, 0, sizeof *w);
 }
 
+cs_status cs_walks_alloc(cs_walks *w, int nwalks, int steps, cs_error *err)
+{
+    memset(w, 0, sizeof *w);
+    if ((size_t)steps > (SIZE_MAX / sizeof(int32_t) - 2) / 2)
+        return cs_error_set(err, CS_ERR_LIMIT, "random walks: %d steps is too many", steps);
+    w->nwalks = nwalks;
+    w->steps = steps;
+    w->path = calloc((size_t)nwalks, sizeof *w->path);
+    w->len = calloc((size_t)nwalks, sizeof *w->len);
+    w->restarts = calloc((size_t)nwalks, sizeof *w->restarts);
+    bool ok = w->path && w->len && w->restarts;
+    /* a restart adds a separator: at most two entries per step */
+    for (int i = 0; i < nwalks && ok; i++)
+        ok = (w->path[i] = malloc((2 * (size_t)steps + 2) * sizeof *w->path[i])) != NULL;
+    if (ok)
+        return CS_OK;
+    cs_walks_destroy(w);
+    return cs_error_set(err, CS_ERR_NOMEM, "out of memory (%d random walks of %d steps)",
+                        nwalks, steps);
+}
+
 size_t cs_walks_visited(const cs_walks *w, size_t nclasses)
 {
     uint8_t *seen = calloc(nclasses + 1, 1);
@@ -333,8 +354,6 @@ cs_status cs_walks_run(cs_walks *w, const cs_rawspace *rs, const double *fitness
     if (nwalks < 1 || steps < 1)
         return cs_error_set(err, CS_ERR_ARG, "random walks: %d walks of %d steps (need >= 1)",
                             nwalks, steps);
-    if ((size_t)steps > (SIZE_MAX / sizeof(int32_t) - 2) / 2)
-        return cs_error_set(err, CS_ERR_LIMIT, "random walks: %d steps is too many", steps);
     walk_shared sh = {.rs = rs, .fit = fitness, .W = (int)((rs->labellings + 63) / 64),
                       .seed = seed, .steps = steps};
     for (int v = rs->n - 2, wt = 1; v >= 1; v--, wt *= rs->num_ops)
@@ -348,18 +367,11 @@ cs_status cs_walks_run(cs_walks *w, const cs_rawspace *rs, const double *fitness
         st = cs_error_set(err, CS_ERR_ARG, "random walks: no class of the space has fitness");
         goto out;
     }
-    w->nwalks = nwalks;
-    w->steps = steps;
-    w->path = calloc((size_t)nwalks, sizeof *w->path);
-    w->len = calloc((size_t)nwalks, sizeof *w->len);
-    w->restarts = calloc((size_t)nwalks, sizeof *w->restarts);
-    bool ok = w->path && w->len && w->restarts;
-    /* a restart adds a separator: at most two entries per step */
-    for (int i = 0; i < nwalks && ok; i++)
-        ok = (w->path[i] = malloc((2 * (size_t)steps + 2) * sizeof *w->path[i])) != NULL;
+    if ((st = cs_walks_alloc(w, nwalks, steps, err)))
+        goto out;
     int nt = cs_threads(threads);
     nt = nt > nwalks ? nwalks : nt;
-    if (!ok || !(jobs = calloc((size_t)nt, sizeof *jobs))) {
+    if (!(jobs = calloc((size_t)nt, sizeof *jobs))) {
         st = cs_error_set(err, CS_ERR_NOMEM, "out of memory (random walks)");
         goto out;
     }
