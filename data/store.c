@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,11 +56,36 @@ typedef struct store_scan {
 /* Bytes per slice: well inside a core's L2. */
 #define SCAN_SLICE ((size_t)256 << 10)
 
+/* The checksum of an index of `slots` slots of `size` bytes, and the least
+ * and greatest of the uint32 entry number at offset `at` in each slot. */
+static void scan_index(const unsigned char *index, uint64_t slots, size_t size, size_t at,
+                       uint32_t *crc, uint32_t *lo, uint32_t *hi)
+{
+    size_t per = SCAN_SLICE / size;
+    *crc = 0;
+    *lo = UINT32_MAX;
+    *hi = 0;
+    for (uint64_t k0 = 0; k0 < slots; k0 += per) {
+        uint64_t end = slots - k0 < per ? slots : k0 + per;
+        *crc = cs_crc32c_extend(*crc, index + k0 * size, (end - k0) * size);
+        /* a reduction without early exits: the loop vectorises */
+        uint32_t l = *lo, h = *hi;
+        for (uint64_t k = k0; k < end; k++) {
+            uint32_t v;
+            memcpy(&v, index + k * size + at, sizeof v);
+            l = v < l ? v : l;
+            h = v > h ? v : h;
+        }
+        *lo = l;
+        *hi = h;
+    }
+}
+
 static void scan_store(const cs_store *s, store_scan *sc)
 {
     const cs_store_header *h = s->h;
     uint64_t slots = h->index_slots;
-    *sc = (store_scan){.hash_min = UINT32_MAX, .canon_min = UINT32_MAX};
+    *sc = (store_scan){0};
     size_t per = SCAN_SLICE / h->entry_size + 1;
     for (uint64_t i = 0; i < h->ncells; i += per) {
         uint64_t n = h->ncells - i < per ? h->ncells - i : per;
@@ -72,35 +98,11 @@ static void scan_store(const cs_store *s, store_scan *sc)
                                                                     : sc->most_repeats;
         }
     }
-    /* Reductions without early exits: the loops vectorise. */
-    size_t hper = SCAN_SLICE / sizeof *s->hash_index;
-    for (uint64_t k0 = 0; k0 < slots; k0 += hper) {
-        uint64_t end = slots - k0 < hper ? slots : k0 + hper;
-        sc->crc_hash = cs_crc32c_extend(sc->crc_hash, s->hash_index + k0,
-                                        (end - k0) * sizeof *s->hash_index);
-        uint32_t lo = sc->hash_min, hi = sc->hash_max;
-        for (uint64_t k = k0; k < end; k++) {
-            uint32_t v = s->hash_index[k];
-            lo = v < lo ? v : lo;
-            hi = v > hi ? v : hi;
-        }
-        sc->hash_min = lo;
-        sc->hash_max = hi;
-    }
-    size_t cper = SCAN_SLICE / sizeof *s->canon_index;
-    for (uint64_t k0 = 0; k0 < slots; k0 += cper) {
-        uint64_t end = slots - k0 < cper ? slots : k0 + cper;
-        sc->crc_canon = cs_crc32c_extend(sc->crc_canon, s->canon_index + k0,
-                                         (end - k0) * sizeof *s->canon_index);
-        uint32_t lo = sc->canon_min, hi = sc->canon_max;
-        for (uint64_t k = k0; k < end; k++) {
-            uint32_t c = s->canon_index[k].entry;
-            lo = c < lo ? c : lo;
-            hi = c > hi ? c : hi;
-        }
-        sc->canon_min = lo;
-        sc->canon_max = hi;
-    }
+    scan_index((const unsigned char *)s->hash_index, slots, sizeof *s->hash_index, 0,
+               &sc->crc_hash, &sc->hash_min, &sc->hash_max);
+    scan_index((const unsigned char *)s->canon_index, slots, sizeof *s->canon_index,
+               offsetof(cs_canon_slot, entry), &sc->crc_canon, &sc->canon_min,
+               &sc->canon_max);
 }
 
 static cs_status check_store(cs_store *s, const char *path, cs_error *err)
