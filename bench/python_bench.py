@@ -8,7 +8,6 @@ query figures again.  Run with the Python the build was configured for and
 build/python on PYTHONPATH.  Prints one line per figure.
 """
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -25,15 +24,18 @@ def best(n, fn):
 
 
 def rss():
-    """Current resident set: total, file-backed (the store's mapped pages,
-    shared with the page cache) and anonymous, in MB."""
+    """Resident set now: total, file-backed (the store's mapped pages, shared
+    with the page cache) and anonymous; and its peak (VmHWM), in MB.  Not
+    getrusage's ru_maxrss: Linux carries that across exec, so a child started
+    by a big parent reports the parent's size."""
     fields = {}
     with open("/proc/self/status") as f:
         for line in f:
             k, _, v = line.partition(":")
-            if k in ("VmRSS", "RssFile", "RssAnon"):
+            if k in ("VmRSS", "RssFile", "RssAnon", "VmHWM"):
                 fields[k] = int(v.split()[0]) / 1024
-    return fields.get("VmRSS", 0), fields.get("RssFile", 0), fields.get("RssAnon", 0)
+    return (fields.get("VmRSS", 0), fields.get("RssFile", 0), fields.get("RssAnon", 0),
+            fields.get("VmHWM", 0))
 
 
 def child(store, nqueries):
@@ -59,8 +61,8 @@ def child(store, nqueries):
     for i in range(nqueries):
         nb.get_metrics_from_hash(hashes[i % len(hashes)])
     g = nqueries / (time.perf_counter() - t)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     now = rss()
+    peak = now[3]
     # The reference's get_metrics_from_hash is copy.deepcopy of its two
     # dicts (nasbench101-facts.md): the same deep copies of the same answers.
     fixed, computed = nb.get_metrics_from_hash(hashes[0])

@@ -1,3 +1,4 @@
+#define _DEFAULT_SOURCE /* madvise */
 /* Opening a store (a memory map, checked) and finding cells in it. */
 #include "cs_store.h"
 #include "cs_tfrecord.h"
@@ -48,6 +49,7 @@ static cs_status corrupt(cs_error *err, const char *path, const char *what)
  * time while the slice is in cache: a second pass over the 360 MB of a full
  * store would read it from memory again (a quarter of the open's time). */
 typedef struct store_scan {
+    size_t released, page; /* the map is released up to `released` */
     uint32_t crc_entries, crc_hash, crc_canon;
     unsigned most_repeats;
     uint32_t hash_min, hash_max, canon_min, canon_max;
@@ -55,11 +57,27 @@ typedef struct store_scan {
 
 /* Bytes per slice: well inside a core's L2. */
 #define SCAN_SLICE ((size_t)256 << 10)
+/* The scanned part of the map is released (its pages stay in the page
+ * cache) in steps of this many bytes: the open then leaves in the resident
+ * set only what is used later, not the whole file it read. */
+#define SCAN_RELEASE ((size_t)4 << 20)
+
+static void release_scanned(const cs_store *s, store_scan *sc, const void *upto, bool all)
+{
+    size_t end = (size_t)((const unsigned char *)upto - s->map) / sc->page * sc->page;
+    if (end > sc->released && (all || end - sc->released >= SCAN_RELEASE)) {
+        /* advice only: a failure leaves the pages mapped, nothing else */
+        (void)madvise((void *)(uintptr_t)(s->map + sc->released), end - sc->released,
+                      MADV_DONTNEED);
+        sc->released = end;
+    }
+}
 
 /* The checksum of an index of `slots` slots of `size` bytes, and the least
  * and greatest of the uint32 entry number at offset `at` in each slot. */
-static void scan_index(const unsigned char *index, uint64_t slots, size_t size, size_t at,
-                       uint32_t *crc, uint32_t *lo, uint32_t *hi)
+static void scan_index(const cs_store *s, store_scan *sc, const unsigned char *index,
+                       uint64_t slots, size_t size, size_t at, uint32_t *crc, uint32_t *lo,
+                       uint32_t *hi)
 {
     size_t per = SCAN_SLICE / size;
     *crc = 0;
@@ -78,6 +96,7 @@ static void scan_index(const unsigned char *index, uint64_t slots, size_t size, 
         }
         *lo = l;
         *hi = h;
+        release_scanned(s, sc, index + end * size, false);
     }
 }
 
@@ -85,7 +104,10 @@ static void scan_store(const cs_store *s, store_scan *sc)
 {
     const cs_store_header *h = s->h;
     uint64_t slots = h->index_slots;
-    *sc = (store_scan){0};
+    long page = sysconf(_SC_PAGESIZE);
+    *sc = (store_scan){.page = page > 0 ? (size_t)page : 4096};
+    /* the header stays: every call reads it */
+    sc->released = (CS_STORE_HEADER_SIZE + sc->page - 1) / sc->page * sc->page;
     size_t per = SCAN_SLICE / h->entry_size + 1;
     for (uint64_t i = 0; i < h->ncells; i += per) {
         uint64_t n = h->ncells - i < per ? h->ncells - i : per;
@@ -97,12 +119,14 @@ static void scan_store(const cs_store *s, store_scan *sc)
                 sc->most_repeats = e->repeats[b] > sc->most_repeats ? e->repeats[b]
                                                                     : sc->most_repeats;
         }
+        release_scanned(s, sc, p + n * h->entry_size, false);
     }
-    scan_index((const unsigned char *)s->hash_index, slots, sizeof *s->hash_index, 0,
+    scan_index(s, sc, (const unsigned char *)s->hash_index, slots, sizeof *s->hash_index, 0,
                &sc->crc_hash, &sc->hash_min, &sc->hash_max);
-    scan_index((const unsigned char *)s->canon_index, slots, sizeof *s->canon_index,
+    scan_index(s, sc, (const unsigned char *)s->canon_index, slots, sizeof *s->canon_index,
                offsetof(cs_canon_slot, entry), &sc->crc_canon, &sc->canon_min,
                &sc->canon_max);
+    release_scanned(s, sc, s->map + s->size, true);
 }
 
 static cs_status check_store(cs_store *s, const char *path, cs_error *err)
