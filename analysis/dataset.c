@@ -984,6 +984,112 @@ static double self_correlation(const double *col, const size_t *order, size_t k)
     return NAN;
 }
 
+/* budget_correlation.tsv: every pair of budgets (both ways, and each with
+ * itself) for every top subset. */
+static cs_status budget_corr_tsv(const cs_analysis_ctx *ctx, const char *outdir,
+                                 const ds_cells *d, double *const *vcol, const size_t *order,
+                                 const corr_work *w, cs_error *err)
+{
+    cs_outfile out;
+    cs_status st;
+    char what[400];
+    snprintf(what, sizeof what,
+             "rank correlation of mean validation accuracy between budgets over the best "
+             "top_percent %% of the cells with every budget (ranked by %d-epoch validation "
+             "accuracy); ix, iy index the budgets for a heat map (with image)",
+             d->epochs[d->main_b]);
+    if ((st = cs_analysis_tsv_open(ctx, outdir, "budget_correlation.tsv", what,
+                                   "top_percent\tcells\tix\tiy\tepochs_x\tepochs_y\tspearman\t"
+                                   "kendall_tau_b",
+                                   &out, err)))
+        return st;
+    for (size_t s = 0; s < NSUB; s++)
+        for (int x = 0; x < d->nb; x++)
+            for (int y = 0; y < d->nb; y++) {
+                double rho, tau;
+                if (x == y) {
+                    rho = tau = self_correlation(vcol[x], order, w->k[s]);
+                } else {
+                    size_t p = 0;
+                    while (!((w->pa[p] == x && w->pb[p] == y) || (w->pa[p] == y && w->pb[p] == x)))
+                        p++;
+                    rho = w->rho[s * w->npairs + p];
+                    tau = w->tau[s * w->npairs + p];
+                }
+                fprintf(out.f, "%d\t%zu\t%d\t%d\t%d\t%d", top_percent[s], w->k[s], x, y,
+                        d->epochs[x], d->epochs[y]);
+                cs_analysis_tsv_num(out.f, rho, false);
+                cs_analysis_tsv_num(out.f, tau, false);
+                fputc('\n', out.f);
+            }
+    return cs_analysis_close(&out, err);
+}
+
+/* budget_correlation.json: the definitions, the subsets' pairs, the paper's. */
+static cs_status budget_corr_json(const cs_analysis_ctx *ctx, const char *outdir,
+                                  const ds_cells *d, double *const *vcol, const size_t *order,
+                                  size_t n, const corr_work *w, cs_error *err)
+{
+    cs_jb j = {0};
+    cs_status st = cs_jb_init(&j, err);
+    if (st)
+        return st;
+    cs_jb_ks(&j, "accuracy_definition", ACCURACY_DEF);
+    cs_jb_ks(&j, "top_definition",
+          "top x %: the ceil(x/100 * N) cells with the highest mean validation accuracy at the "
+          "ranking budget among the N cells with every budget of the dataset, ties broken by "
+          "class order; each pair of budgets is correlated over that same set");
+    cs_jb_ki(&j, "ranking_epochs", d->epochs[d->main_b]);
+    cs_jb_budgets(&j, d);
+    cs_jb_ki(&j, "cells_with_every_budget", (long long)n);
+    if (d->nb < 2)
+        cs_jb_ks(&j, "note", "the dataset has one budget: there is no pair to correlate");
+    cs_jb_key(&j, "subsets");
+    cs_jb_open(&j, '[');
+    for (size_t s = 0; s < NSUB; s++) {
+        cs_jb_open(&j, '{');
+        cs_jb_ki(&j, "top_percent", top_percent[s]);
+        cs_jb_ki(&j, "cells", (long long)w->k[s]);
+        cs_jb_kn(&j, "threshold_validation", w->k[s] ? vcol[d->main_b][order[w->k[s] - 1]] : NAN);
+        cs_jb_key(&j, "pairs");
+        cs_jb_open(&j, '[');
+        for (size_t p = 0; p < w->npairs; p++) {
+            cs_jb_open(&j, '{');
+            cs_jb_key(&j, "epochs");
+            cs_jb_open(&j, '[');
+            cs_jb_int(&j, d->epochs[w->pa[p]]);
+            cs_jb_int(&j, d->epochs[w->pb[p]]);
+            cs_jb_close(&j, ']');
+            cs_jb_kn(&j, "spearman", w->rho[s * w->npairs + p]);
+            cs_jb_kn(&j, "kendall_tau_b", w->tau[s * w->npairs + p]);
+            cs_jb_close(&j, '}');
+        }
+        cs_jb_close(&j, ']');
+        cs_jb_close(&j, '}');
+    }
+    cs_jb_close(&j, ']');
+    cs_jb_key(&j, "paper");
+    cs_jb_open(&j, '{');
+    cs_jb_ki(&j, "top_percent", 10);
+    cs_jb_key(&j, "epochs");
+    cs_jb_open(&j, '[');
+    cs_jb_int(&j, 36);
+    cs_jb_int(&j, 108);
+    cs_jb_close(&j, ']');
+    cs_jb_kn(&j, "value", 0.365);
+    cs_jb_ks(&j, "source",
+          "Ying et al. 2019, supplement: rank correlation heat map between budgets");
+    for (size_t p = 0; p < w->npairs; p++)
+        if (d->epochs[w->pa[p]] == 36 && d->epochs[w->pb[p]] == 108) {
+            cs_jb_kn(&j, "ours_spearman", w->rho[2 * w->npairs + p]);
+            cs_jb_kn(&j, "ours_kendall_tau_b", w->tau[2 * w->npairs + p]);
+        }
+    cs_jb_close(&j, '}');
+    st = cs_jb_commit(ctx, outdir, "budget_correlation.json", "budget-correlation", &j, err);
+    cs_jb_free(&j);
+    return st;
+}
+
 cs_status cs_analysis_budget_correlation(const cs_analysis_ctx *ctx, const char *outdir,
                                          cs_error *err)
 {
@@ -996,7 +1102,6 @@ cs_status cs_analysis_budget_correlation(const cs_analysis_ctx *ctx, const char 
     keyed *rank = NULL;
     size_t *order = NULL;
     corr_work *w = NULL;
-    cs_jb j = {0};
     for (int b = 0; b < d.nb && !st; b++) {
         double *c[4];
         st = ds_columns(&d, b, 1u << F_VALID, c, err);
@@ -1041,98 +1146,11 @@ cs_status cs_analysis_budget_correlation(const cs_analysis_ctx *ctx, const char 
             st = w->st[jx];
             goto done;
         }
-
-    cs_outfile out;
-    char what[400];
-    snprintf(what, sizeof what,
-             "rank correlation of mean validation accuracy between budgets over the best "
-             "top_percent %% of the cells with every budget (ranked by %d-epoch validation "
-             "accuracy); ix, iy index the budgets for a heat map (with image)",
-             d.epochs[d.main_b]);
-    if ((st = cs_analysis_tsv_open(ctx, outdir, "budget_correlation.tsv", what,
-                                   "top_percent\tcells\tix\tiy\tepochs_x\tepochs_y\tspearman\t"
-                                   "kendall_tau_b",
-                                   &out, err)))
+    if ((st = budget_corr_tsv(ctx, outdir, &d, vcol, order, w, err)))
         goto done;
-    for (size_t s = 0; s < NSUB; s++)
-        for (int x = 0; x < d.nb; x++)
-            for (int y = 0; y < d.nb; y++) {
-                double rho, tau;
-                if (x == y) {
-                    rho = tau = self_correlation(vcol[x], order, w->k[s]);
-                } else {
-                    size_t p = 0;
-                    while (!((w->pa[p] == x && w->pb[p] == y) || (w->pa[p] == y && w->pb[p] == x)))
-                        p++;
-                    rho = w->rho[s * w->npairs + p];
-                    tau = w->tau[s * w->npairs + p];
-                }
-                fprintf(out.f, "%d\t%zu\t%d\t%d\t%d\t%d", top_percent[s], w->k[s], x, y,
-                        d.epochs[x], d.epochs[y]);
-                cs_analysis_tsv_num(out.f, rho, false);
-                cs_analysis_tsv_num(out.f, tau, false);
-                fputc('\n', out.f);
-            }
-    if ((st = cs_analysis_close(&out, err)))
-        goto done;
-
-    if ((st = cs_jb_init(&j, err)))
-        goto done;
-    cs_jb_ks(&j, "accuracy_definition", ACCURACY_DEF);
-    cs_jb_ks(&j, "top_definition",
-          "top x %: the ceil(x/100 * N) cells with the highest mean validation accuracy at the "
-          "ranking budget among the N cells with every budget of the dataset, ties broken by "
-          "class order; each pair of budgets is correlated over that same set");
-    cs_jb_ki(&j, "ranking_epochs", d.epochs[d.main_b]);
-    cs_jb_budgets(&j, &d);
-    cs_jb_ki(&j, "cells_with_every_budget", (long long)n);
-    if (d.nb < 2)
-        cs_jb_ks(&j, "note", "the dataset has one budget: there is no pair to correlate");
-    cs_jb_key(&j, "subsets");
-    cs_jb_open(&j, '[');
-    for (size_t s = 0; s < NSUB; s++) {
-        cs_jb_open(&j, '{');
-        cs_jb_ki(&j, "top_percent", top_percent[s]);
-        cs_jb_ki(&j, "cells", (long long)w->k[s]);
-        cs_jb_kn(&j, "threshold_validation", w->k[s] ? vcol[d.main_b][order[w->k[s] - 1]] : NAN);
-        cs_jb_key(&j, "pairs");
-        cs_jb_open(&j, '[');
-        for (size_t p = 0; p < w->npairs; p++) {
-            cs_jb_open(&j, '{');
-            cs_jb_key(&j, "epochs");
-            cs_jb_open(&j, '[');
-            cs_jb_int(&j, d.epochs[w->pa[p]]);
-            cs_jb_int(&j, d.epochs[w->pb[p]]);
-            cs_jb_close(&j, ']');
-            cs_jb_kn(&j, "spearman", w->rho[s * w->npairs + p]);
-            cs_jb_kn(&j, "kendall_tau_b", w->tau[s * w->npairs + p]);
-            cs_jb_close(&j, '}');
-        }
-        cs_jb_close(&j, ']');
-        cs_jb_close(&j, '}');
-    }
-    cs_jb_close(&j, ']');
-    cs_jb_key(&j, "paper");
-    cs_jb_open(&j, '{');
-    cs_jb_ki(&j, "top_percent", 10);
-    cs_jb_key(&j, "epochs");
-    cs_jb_open(&j, '[');
-    cs_jb_int(&j, 36);
-    cs_jb_int(&j, 108);
-    cs_jb_close(&j, ']');
-    cs_jb_kn(&j, "value", 0.365);
-    cs_jb_ks(&j, "source",
-          "Ying et al. 2019, supplement: rank correlation heat map between budgets");
-    for (size_t p = 0; p < w->npairs; p++)
-        if (d.epochs[w->pa[p]] == 36 && d.epochs[w->pb[p]] == 108) {
-            cs_jb_kn(&j, "ours_spearman", w->rho[2 * w->npairs + p]);
-            cs_jb_kn(&j, "ours_kendall_tau_b", w->tau[2 * w->npairs + p]);
-        }
-    cs_jb_close(&j, '}');
-    st = cs_jb_commit(ctx, outdir, "budget_correlation.json", "budget-correlation", &j, err);
+    st = budget_corr_json(ctx, outdir, &d, vcol, order, n, w, err);
     progress(ctx, "budget correlation", 1.0);
 done:
-    cs_jb_free(&j);
     for (int b = 0; b < CS_STORE_MAX_BUDGETS; b++)
         free(vcol[b]);
     free(rank);
@@ -1259,65 +1277,31 @@ static void sort_job(void *arg, size_t jx)
 
 static int pair_index(int x, int y) { return cs_op_pair_index(CS_NUM_OPS, x, y); }
 
-cs_status cs_analysis_op_importance(const cs_analysis_ctx *ctx, const char *outdir,
-                                    cs_error *err)
+/* Every replacement of one interior op by another in the dataset's cells:
+ * pd[pair] gets the change in validation accuracy and the relative change
+ * in time of each whose result the dataset holds (counted; the others are
+ * missing).  Two passes: count, then fill. */
+static cs_status op_replacements(const cs_analysis_ctx *ctx, const ds_cells *d,
+                                 const double *val_e, const double *time_e,
+                                 const raw_index *ri, op_pair_data *pd, uint64_t *counted_out,
+                                 uint64_t *missing_out, cs_error *err)
 {
-    ds_cells d;
-    cs_status st = ds_init(&d, ctx, "op importance", err);
-    if (st)
-        return st;
-    progress(ctx, "op importance", 0.0);
     const cs_limits *lim = cs_space_limits(ctx->space);
-    if (lim->num_ops != CS_NUM_OPS) {
-        ds_destroy(&d);
-        return cs_error_set(err, CS_ERR_ARG, "op importance needs the %d NAS-Bench-101 ops",
-                            CS_NUM_OPS);
-    }
-    int b = d.main_b;
-    size_t ne = cs_store_num_cells(ctx->store);
-    double *val_e = NULL, *time_e = NULL;
-    raw_index ri = {0};
-    op_pair_data pd[NOPPAIRS];
-    memset(pd, 0, sizeof pd);
-    cs_jb j = {0};
-    val_e = xcalloc(ne, sizeof *val_e);
-    time_e = xcalloc(ne, sizeof *time_e);
-    if (!val_e || !time_e) {
-        st = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-        goto done;
-    }
-    for (size_t e = 0; e < ne; e++)
-        val_e[e] = time_e[e] = NAN;
     const cs_enum_result *er = cs_space_result(ctx->space);
-    double *col[4];
-    if ((st = ds_columns(&d, b, 1u << F_VALID | 1u << F_TIME, col, err)))
-        goto done;
-    for (size_t i = 0; i < d.n; i++) {
-        val_e[d.entry[i]] = col[F_VALID][i];
-        time_e[d.entry[i]] = col[F_TIME][i];
-    }
-    free_columns(col);
-    if ((st = raw_index_build(&ri, ctx->space, d.cls, d.n, err)))
-        goto done;
-    progress(ctx, "op importance", 0.2);
-
-    /* two passes over the replacements: count, then fill */
     uint64_t counted = 0, missing = 0;
     for (int pass = 0; pass < 2; pass++) {
         for (int p = 0; p < NOPPAIRS; p++) {
             if (pass == 1) {
                 pd[p].dval = xcalloc(pd[p].n, sizeof *pd[p].dval);
                 pd[p].dtime = xcalloc(pd[p].n, sizeof *pd[p].dtime);
-                if (!pd[p].dval || !pd[p].dtime) {
-                    st = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-                    goto done;
-                }
+                if (!pd[p].dval || !pd[p].dtime)
+                    return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
             }
             pd[p].n = 0;
         }
         counted = missing = 0;
-        for (size_t i = 0; i < d.n; i++) {
-            double v0 = val_e[d.entry[i]], t0 = time_e[d.entry[i]];
+        for (size_t i = 0; i < d->n; i++) {
+            double v0 = val_e[d->entry[i]], t0 = time_e[d->entry[i]];
             if (isnan(v0))
                 continue;
             uint64_t bits;
@@ -1325,16 +1309,14 @@ cs_status cs_analysis_op_importance(const cs_analysis_ctx *ctx, const char *outd
             /* the representative again: cheaper than keeping 400k cells */
             cs_cell rep;
             const cs_cell *c = &rep;
-            cs_enum_class_cell(er, &er->classes[d.cls[i]], &rep);
+            cs_enum_class_cell(er, &er->classes[d->cls[i]], &rep);
             raw_encoding(c, lim->max_vertices, lim->num_ops, &bits, &t, w);
-            size_t u = raw_index_find(&ri, bits);
-            const int32_t *tab = &ri.classes[u * ri.L];
-            if (pass == 0 && tab[t] != d.cls[i]) {
-                st = cs_error_set(err, CS_ERR_VERIFY,
-                                  "class %lld: the raw encoding table gives class %d",
-                                  (long long)d.cls[i], (int)tab[t]);
-                goto done;
-            }
+            size_t u = raw_index_find(ri, bits);
+            const int32_t *tab = &ri->classes[u * ri->L];
+            if (pass == 0 && tab[t] != d->cls[i])
+                return cs_error_set(err, CS_ERR_VERIFY,
+                                    "class %lld: the raw encoding table gives class %d",
+                                    (long long)d->cls[i], (int)tab[t]);
             for (int v = 1; v < c->n - 1; v++)
                 for (int y = 0; y < CS_NUM_OPS; y++) {
                     int x = c->op[v];
@@ -1356,6 +1338,87 @@ cs_status cs_analysis_op_importance(const cs_analysis_ctx *ctx, const char *outd
                 }
         }
     }
+    *counted_out = counted;
+    *missing_out = missing;
+    return CS_OK;
+}
+
+/* op_importance.json: the definitions, the counts, the pairs, the paper's. */
+static cs_status op_importance_json(const cs_analysis_ctx *ctx, const char *outdir,
+                                    const ds_cells *d, const cs_op_pairs *opp,
+                                    uint64_t counted, uint64_t missing, cs_error *err)
+{
+    cs_jb j = {0};
+    cs_status st = cs_jb_init(&j, err);
+    if (st)
+        return st;
+    cs_jb_ks(&j, "definition",
+          "for every cell of the dataset and every interior vertex with op X, and every other "
+          "op Y: the same graph with Y at that vertex is looked up; when the dataset holds "
+          "both, delta_validation = accuracy(after) - accuracy(before) (fractions) and "
+          "relative_time = (time(after) - time(before)) / time(before); vertices are counted "
+          "separately even when symmetric");
+    cs_jb_ks(&j, "accuracy_definition", ACCURACY_DEF);
+    cs_jb_budgets(&j, d);
+    cs_jb_ki(&j, "replacements_counted", (long long)counted);
+    cs_jb_ki(&j, "replacements_missing", (long long)missing);
+    cs_jb_ks(&j, "replacements_missing_note",
+          "replacements whose resulting class the dataset lacks, left out");
+    cs_jb_op_pairs(&j, opp);
+    cs_jb_key(&j, "paper");
+    cs_jb_open(&j, '{');
+    cs_jb_kn(&j, "conv3x3_to_conv1x1_percent", -1.16);
+    cs_jb_kn(&j, "conv3x3_to_maxpool3x3_percent", -1.99);
+    cs_jb_ks(&j, "source", "Ying et al. 2019, section 5.2 (Fig. 4): change in validation accuracy");
+    cs_jb_close(&j, '}');
+    st = cs_jb_commit(ctx, outdir, "op_importance.json", "op-importance", &j, err);
+    cs_jb_free(&j);
+    return st;
+}
+
+cs_status cs_analysis_op_importance(const cs_analysis_ctx *ctx, const char *outdir,
+                                    cs_error *err)
+{
+    ds_cells d;
+    cs_status st = ds_init(&d, ctx, "op importance", err);
+    if (st)
+        return st;
+    progress(ctx, "op importance", 0.0);
+    const cs_limits *lim = cs_space_limits(ctx->space);
+    if (lim->num_ops != CS_NUM_OPS) {
+        ds_destroy(&d);
+        return cs_error_set(err, CS_ERR_ARG, "op importance needs the %d NAS-Bench-101 ops",
+                            CS_NUM_OPS);
+    }
+    int b = d.main_b;
+    size_t ne = cs_store_num_cells(ctx->store);
+    double *val_e = NULL, *time_e = NULL;
+    raw_index ri = {0};
+    op_pair_data pd[NOPPAIRS];
+    memset(pd, 0, sizeof pd);
+    val_e = xcalloc(ne, sizeof *val_e);
+    time_e = xcalloc(ne, sizeof *time_e);
+    if (!val_e || !time_e) {
+        st = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t e = 0; e < ne; e++)
+        val_e[e] = time_e[e] = NAN;
+    double *col[4];
+    if ((st = ds_columns(&d, b, 1u << F_VALID | 1u << F_TIME, col, err)))
+        goto done;
+    for (size_t i = 0; i < d.n; i++) {
+        val_e[d.entry[i]] = col[F_VALID][i];
+        time_e[d.entry[i]] = col[F_TIME][i];
+    }
+    free_columns(col);
+    if ((st = raw_index_build(&ri, ctx->space, d.cls, d.n, err)))
+        goto done;
+    progress(ctx, "op importance", 0.2);
+
+    uint64_t counted = 0, missing = 0;
+    if ((st = op_replacements(ctx, &d, val_e, time_e, &ri, pd, &counted, &missing, err)))
+        goto done;
     progress(ctx, "op importance", 0.6);
     cs_parallel_for(ctx->threads, 2 * NOPPAIRS, sort_job, pd);
 
@@ -1391,31 +1454,9 @@ cs_status cs_analysis_op_importance(const cs_analysis_ctx *ctx, const char *outd
     if ((st = cs_analysis_op_pairs_files(ctx, outdir, &opp, err)))
         goto done;
 
-    if ((st = cs_jb_init(&j, err)))
-        goto done;
-    cs_jb_ks(&j, "definition",
-          "for every cell of the dataset and every interior vertex with op X, and every other "
-          "op Y: the same graph with Y at that vertex is looked up; when the dataset holds "
-          "both, delta_validation = accuracy(after) - accuracy(before) (fractions) and "
-          "relative_time = (time(after) - time(before)) / time(before); vertices are counted "
-          "separately even when symmetric");
-    cs_jb_ks(&j, "accuracy_definition", ACCURACY_DEF);
-    cs_jb_budgets(&j, &d);
-    cs_jb_ki(&j, "replacements_counted", (long long)counted);
-    cs_jb_ki(&j, "replacements_missing", (long long)missing);
-    cs_jb_ks(&j, "replacements_missing_note",
-          "replacements whose resulting class the dataset lacks, left out");
-    cs_jb_op_pairs(&j, &opp);
-    cs_jb_key(&j, "paper");
-    cs_jb_open(&j, '{');
-    cs_jb_kn(&j, "conv3x3_to_conv1x1_percent", -1.16);
-    cs_jb_kn(&j, "conv3x3_to_maxpool3x3_percent", -1.99);
-    cs_jb_ks(&j, "source", "Ying et al. 2019, section 5.2 (Fig. 4): change in validation accuracy");
-    cs_jb_close(&j, '}');
-    st = cs_jb_commit(ctx, outdir, "op_importance.json", "op-importance", &j, err);
+    st = op_importance_json(ctx, outdir, &d, &opp, counted, missing, err);
     progress(ctx, "op importance", 1.0);
 done:
-    cs_jb_free(&j);
     for (int p = 0; p < NOPPAIRS; p++) {
         free(pd[p].dval);
         free(pd[p].dtime);

@@ -391,9 +391,10 @@ static void remove_made(char *made[3], cs_report_result *res)
             cs_remove_tree(made[i], &ignored);
 }
 
-cs_status cs_report_build(const cs_report_options *opt, cs_report_result *res, cs_error *err)
+/* The options' consistency, and the scripts' directory to use. */
+static cs_status check_options(const cs_report_options *opt, const char **scripts,
+                               cs_error *err)
 {
-    memset(res, 0, sizeof *res);
     if (!opt || !opt->outdir || !*opt->outdir)
         return cs_error_set(err, CS_ERR_ARG, "report: no output directory");
     bool nb201 = opt->space == CS_REPORT_NB201;
@@ -406,48 +407,126 @@ cs_status cs_report_build(const cs_report_options *opt, cs_report_result *res, c
         return cs_error_set(err, CS_ERR_ARG,
                             "report: a dataset or metric was chosen but there is no data (the "
                             "CSV)");
-    const char *scripts = opt->scripts_dir ? opt->scripts_dir : cs_report_scripts_dir();
-    if (!scripts)
+    *scripts = opt->scripts_dir ? opt->scripts_dir : cs_report_scripts_dir();
+    if (!*scripts)
         return cs_error_set(err, CS_ERR_IO,
                             "the report's gnuplot scripts are not installed (no figures.tsv in "
                             "%s); run 'make install' or give the scripts' directory",
                             CS_REPORTS_INSTALLED);
-    cs_report_figure *figs = NULL;
-    size_t nfigs = 0;
-    cs_status st = cs_report_manifest_load_space(scripts, opt->space, &figs, &nfigs, err);
+    return CS_OK;
+}
+
+/* The report's directories; made[] gets those this call created, for
+ * remove_made, and on failure they are removed already. */
+static cs_status make_dirs(const char *outdir, char *made[3], cs_report_result *res,
+                           cs_error *err)
+{
+    char dir[4300];
+    cs_status st = cs_mkdirs(outdir, &made[0], err);
     if (st)
         return st;
-    /* A report that fails or is interrupted leaves nothing new behind: the
-     * directories this call makes are removed again with all they got (a
-     * report directory that was there keeps what it had, each file whole). */
-    char dir[4300], *made[3] = {NULL, NULL, NULL};
-    if ((st = cs_mkdirs(opt->outdir, &made[0], err))) {
-        free(figs);
-        return st;
-    }
-    snprintf(dir, sizeof dir, "%s/data/.stamps", opt->outdir);
+    snprintf(dir, sizeof dir, "%s/data/.stamps", outdir);
     if (!(st = cs_mkdirs(dir, &made[1], err))) {
-        snprintf(dir, sizeof dir, "%s/figures", opt->outdir);
+        snprintf(dir, sizeof dir, "%s/figures", outdir);
         st = cs_mkdirs(dir, &made[2], err);
     }
     if (st) {
         remove_made(made, res);
-        for (int i = 0; i < 3; i++)
+        for (int i = 0; i < 3; i++) {
             free(made[i]);
-        free(figs);
-        return st;
+            made[i] = NULL;
+        }
     }
+    return st;
+}
 
-    cs_report_page page;
-    memset(&page, 0, sizeof page);
-    page.outdir = opt->outdir;
-    page.space = opt->space;
-    page.version = PACKAGE_VERSION;
+static void page_init(cs_report_page *page, const cs_report_options *opt)
+{
+    memset(page, 0, sizeof *page);
+    page->outdir = opt->outdir;
+    page->space = opt->space;
+    page->version = PACKAGE_VERSION;
     time_t now = time(NULL);
     struct tm tmv;
     gmtime_r(&now, &tmv);
-    strftime(page.generated, sizeof page.generated, "%Y-%m-%d %H:%M UTC", &tmv);
-    rebuild_command(opt, page.command, sizeof page.command);
+    strftime(page->generated, sizeof page->generated, "%Y-%m-%d %H:%M UTC", &tmv);
+    rebuild_command(opt, page->command, sizeof page->command);
+}
+
+/* Which figures to render (todo), which are current already (rendered),
+ * and which need data the report lacks; counted in res. */
+static void plan_figures(const cs_report_options *opt, const char *scripts,
+                         const cs_report_figure *figs, size_t nfigs, bool have_data,
+                         bool *todo, bool *rendered, cs_report_result *res)
+{
+    for (size_t i = 0; i < nfigs; i++) {
+        if (figs[i].needs_data && !have_data) {
+            res->figures_skipped++;
+        } else if (!opt->force && figure_current(opt->outdir, scripts, &figs[i])) {
+            rendered[i] = true;
+            res->figures_reused++;
+        } else {
+            todo[i] = true;
+            res->figures_rendered++;
+        }
+    }
+}
+
+/* What the report is made from: NAS-Bench-101's space and its store (if
+ * any), or NAS-Bench-201's CSV (if any); data_key names the data and the
+ * choices made on it, so that a figure made from other data is redone. */
+static cs_status open_inputs(const cs_report_options *opt, cs_analysis_ctx *dctx,
+                             cs_report_page *page, cs_space **space, cs_store **store,
+                             cs_nb201_data **csv, char *data_key, size_t keysize,
+                             cs_error *err)
+{
+    cs_status st = CS_OK;
+    if (opt->space != CS_REPORT_NB201) {
+        cs_enum_options eo;
+        cs_enum_options_init(&eo);
+        eo.threads = opt->threads;
+        eo.progress = opt->progress;
+        eo.progress_user = opt->progress_user;
+        if ((st = cs_space_build(space, &eo, err)) ||
+            (st = open_data(opt, cs_space_result(*space), page, store, err)))
+            return st;
+        describe_data(opt, *store, page);
+        snprintf(data_key, keysize, "%s%s", page->store_sha256,
+                 opt->synthetic ? " labelled synthetic" : "");
+    } else if (opt->data) {
+        if ((st = open_nb201(opt, dctx, page, csv, err)))
+            return st;
+        /* the resolved choices, so that a default that changes is seen */
+        snprintf(data_key, keysize, "csv %s\ndataset %s\nfitness %s\nscore %s\ncost %s%s",
+                 page->source_sha256, page->dataset, page->fitness, page->score,
+                 page->cost[0] ? page->cost : "(queries)",
+                 opt->synthetic ? "\nlabelled synthetic" : "");
+    }
+    return st;
+}
+
+cs_status cs_report_build(const cs_report_options *opt, cs_report_result *res, cs_error *err)
+{
+    memset(res, 0, sizeof *res);
+    const char *scripts;
+    cs_status st = check_options(opt, &scripts, err);
+    if (st)
+        return st;
+    bool nb201 = opt->space == CS_REPORT_NB201;
+    cs_report_figure *figs = NULL;
+    size_t nfigs = 0;
+    if ((st = cs_report_manifest_load_space(scripts, opt->space, &figs, &nfigs, err)))
+        return st;
+    /* A report that fails or is interrupted leaves nothing new behind: the
+     * directories this call makes are removed again with all they got (a
+     * report directory that was there keeps what it had, each file whole). */
+    char *made[3] = {NULL, NULL, NULL};
+    if ((st = make_dirs(opt->outdir, made, res, err))) {
+        free(figs);
+        return st;
+    }
+    cs_report_page page;
+    page_init(&page, opt);
 
     /* Structure analyses see no data, so nothing labels them synthetic. */
     cs_analysis_ctx sctx, dctx;
@@ -470,28 +549,9 @@ cs_status cs_report_build(const cs_report_options *opt, cs_report_result *res, c
     cs_nb201_data *csv = NULL;
     bool *todo = NULL, *rendered = NULL;
     char data_key[512] = "";
-    if (!nb201) {
-        cs_enum_options eo;
-        cs_enum_options_init(&eo);
-        eo.threads = opt->threads;
-        eo.progress = opt->progress;
-        eo.progress_user = opt->progress_user;
-        if ((st = cs_space_build(&space, &eo, err)))
-            goto done;
-        if ((st = open_data(opt, cs_space_result(space), &page, &store, err)))
-            goto done;
-        describe_data(opt, store, &page);
-        snprintf(data_key, sizeof data_key, "%s%s", page.store_sha256,
-                 opt->synthetic ? " labelled synthetic" : "");
-    } else if (opt->data) {
-        if ((st = open_nb201(opt, &dctx, &page, &csv, err)))
-            goto done;
-        /* the resolved choices, so that a default that changes is seen */
-        snprintf(data_key, sizeof data_key, "csv %s\ndataset %s\nfitness %s\nscore %s\ncost %s%s",
-                 page.source_sha256, page.dataset, page.fitness, page.score,
-                 page.cost[0] ? page.cost : "(queries)",
-                 opt->synthetic ? "\nlabelled synthetic" : "");
-    }
+    if ((st = open_inputs(opt, &dctx, &page, &space, &store, &csv, data_key, sizeof data_key,
+                          err)))
+        goto done;
     page.have_data = store || csv;
     res->synthetic = page.synthetic;
     dctx.data_name = page.data_path;
@@ -517,17 +577,7 @@ cs_status cs_report_build(const cs_report_options *opt, cs_report_result *res, c
         st = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
         goto done;
     }
-    for (size_t i = 0; i < nfigs; i++) {
-        if (figs[i].needs_data && !page.have_data) {
-            res->figures_skipped++;
-        } else if (!opt->force && figure_current(opt->outdir, scripts, &figs[i])) {
-            rendered[i] = true;
-            res->figures_reused++;
-        } else {
-            todo[i] = true;
-            res->figures_rendered++;
-        }
-    }
+    plan_figures(opt, scripts, figs, nfigs, page.have_data, todo, rendered, res);
     if ((st = cs_report_render(opt->gnuplot ? opt->gnuplot : CS_GNUPLOT, scripts, opt->outdir,
                                figs, nfigs, todo, rendered, cs_threads(opt->threads),
                                opt->cancelled, opt->cancel_user, opt->progress,
