@@ -301,57 +301,29 @@ out:
  * The fraction of the space within edit distance d of a top cell is exact:
  * a multi-source search from every encoding of every top cell. */
 
-cs_status cs_analysis_peaks(const cs_analysis_ctx *ctx, const char *outdir, cs_error *err)
-{
-    fitness fit;
-    cs_rawspace rs;
-    cs_status st = landscape_begin(ctx, "peaks", &fit, &rs, err);
-    if (st)
-        return st;
-    /* what ranks the cells: the paper's mean test accuracy, or the caller's fitness */
-    const double *key = fit.caller ? fit.validation : fit.test;
-    const double *kse = fit.caller ? fit.se : fit.test_se;
+/* The peaks analysis: the top cells (within two standard errors of the
+ * best by key) and the edit distances from their encodings. */
+typedef struct peaks {
+    const fitness *fit;
+    const cs_rawspace *rs;
+    const double *key, *kse; /* what ranks the cells, its standard error */
     char key_what[256];
-    if (fit.caller)
-        snprintf(key_what, sizeof key_what, "%s", fit.name);
-    else
-        snprintf(key_what, sizeof key_what, "mean test accuracy at %d epochs", fit.budget);
-    int64_t best = cs_landscape_best(key, fit.nclasses);
-    if (best < 0) { /* fitness_init saw a class with data */
-        cs_rawspace_destroy(&rs);
-        fitness_destroy(&fit);
-        return cs_error_set(err, CS_ERR_ARG, "peaks: no class with data");
-    }
-    double threshold = key[best] - 2.0 * kse[best];
-    uint8_t *top = calloc(fit.nclasses + 1, 1);
-    uint64_t *enc = calloc(fit.nclasses + 1, sizeof *enc);
-    cs_ranked *tops = malloc((fit.with_data + 1) * sizeof *tops);
-    cs_raw_bfs_result *all = malloc(sizeof *all), *valid = malloc(sizeof *valid);
-    if (!top || !enc || !tops || !all || !valid) {
-        st = cs_error_set(err, CS_ERR_NOMEM, "out of memory (peaks)");
-        goto out;
-    }
-    size_t ntop = 0;
-    for (size_t c = 0; c < fit.nclasses; c++)
-        if (!isnan(key[c]) && key[c] >= threshold) {
-            top[c] = 1;
-            tops[ntop++] = (cs_ranked){key[c], (int64_t)c};
-        }
-    qsort(tops, ntop, sizeof *tops, cs_ranked_cmp);
-    for (uint32_t tab = 0; tab < rs.ntables; tab++)
-        for (uint32_t t = 0; t < rs.labellings; t++) {
-            int32_t c = rs.tables[(size_t)tab * rs.labellings + t];
-            if (c >= 0)
-                enc[c] += rs.table_count[tab];
-        }
-    cs_landscape_report(ctx, "peaks: edit distances, all encodings", 0.0);
-    if ((st = cs_raw_bfs(&rs, top, false, ctx->threads, all, NULL, ctx, err)))
-        goto out;
-    cs_landscape_report(ctx, "peaks: edit distances, valid encodings only", 0.0);
-    if ((st = cs_raw_bfs(&rs, top, true, ctx->threads, valid, NULL, ctx, err)))
-        goto out;
+    int64_t best;
+    double threshold;
+    cs_ranked *tops; /* the top cells, best first */
+    size_t ntop;
+    uint64_t *enc;   /* raw encodings per class */
+    cs_raw_bfs_result *all, *valid; /* through any encoding; valid ones only */
+    uint64_t raw;    /* raw encodings in all */
+    double frac6, frac6v, frac6p; /* within distance 6 (or the largest) */
+} peaks;
 
-    uint64_t raw = rs.matrices * rs.labellings;
+/* peaks_distance.tsv; sets the fractions within distance 6. */
+static cs_status peaks_distance_tsv(const cs_analysis_ctx *ctx, const char *outdir, peaks *pk,
+                                    cs_error *err)
+{
+    const cs_rawspace *rs = pk->rs;
+    const cs_raw_bfs_result *all = pk->all, *valid = pk->valid;
     cs_outfile out;
     char what[1024];
     snprintf(what, sizeof what,
@@ -359,27 +331,30 @@ cs_status cs_analysis_peaks(const cs_analysis_ctx *ctx, const char *outdir, cs_e
              "2 standard errors of the best %s); within: "
              "distances through any encoding, as a fraction of all %llu raw encodings, and "
              "valid ones of the %llu valid; valid_paths: paths through valid encodings only",
-             ntop, key_what, (unsigned long long)raw, (unsigned long long)rs.valid_encodings);
-    if ((st = cs_analysis_tsv_open(ctx, outdir, "peaks_distance.tsv", what,
-                                   "distance\tencodings\twithin\tfraction_within\t"
-                                   "valid_within\tfraction_valid_within\t"
-                                   "valid_paths_within\tfraction_valid_paths_within",
-                                   &out, err)))
-        goto out;
+             pk->ntop, pk->key_what, (unsigned long long)pk->raw,
+             (unsigned long long)rs->valid_encodings);
+    cs_status st = cs_analysis_tsv_open(ctx, outdir, "peaks_distance.tsv", what,
+                                        "distance\tencodings\twithin\tfraction_within\t"
+                                        "valid_within\tfraction_valid_within\t"
+                                        "valid_paths_within\tfraction_valid_paths_within",
+                                        &out, err);
+    if (st)
+        return st;
     int maxd = all->max_distance > valid->max_distance ? all->max_distance
                                                         : valid->max_distance;
     uint64_t cum = 0, cumv = 0, cump = 0;
-    double frac6 = NAN, frac6v = NAN, frac6p = NAN;
+    pk->frac6 = pk->frac6v = pk->frac6p = NAN;
     for (int d = 0; d <= maxd; d++) {
         cum += all->reached[d];
         cumv += all->reached_valid[d];
         cump += valid->reached[d];
-        double f = (double)cum / (double)raw, fv = (double)cumv / (double)rs.valid_encodings,
-               fp = (double)cump / (double)rs.valid_encodings;
+        double f = (double)cum / (double)pk->raw,
+               fv = (double)cumv / (double)rs->valid_encodings,
+               fp = (double)cump / (double)rs->valid_encodings;
         if (d == 6 || (d == maxd && d < 6)) {
-            frac6 = f;
-            frac6v = fv;
-            frac6p = fp;
+            pk->frac6 = f;
+            pk->frac6v = fv;
+            pk->frac6p = fp;
         }
         fprintf(out.f, "%d\t%llu\t%llu\t", d, (unsigned long long)all->reached[d],
                 (unsigned long long)cum);
@@ -390,38 +365,54 @@ cs_status cs_analysis_peaks(const cs_analysis_ctx *ctx, const char *outdir, cs_e
         cs_landscape_put_num(out.f, fp);
         fputc('\n', out.f);
     }
-    if ((st = cs_analysis_close(&out, err)))
-        goto out;
+    return cs_analysis_close(&out, err);
+}
+
+/* peaks_top.tsv: the top cells, best first. */
+static cs_status peaks_top_tsv(const cs_analysis_ctx *ctx, const char *outdir, const peaks *pk,
+                               cs_error *err)
+{
+    cs_outfile out;
+    char what[1024];
     snprintf(what, sizeof what, "top cells: %s within 2 standard errors of the best",
-             key_what);
-    if ((st = cs_analysis_tsv_open(ctx, outdir, "peaks_top.tsv", what,
-                                   fit.caller ? "class\tcell\tfitness\tfitness_standard_error"
-                                                "\tencodings"
-                                              : "class\tcell\tmean_test\ttest_standard_error"
-                                                "\tencodings",
-                                   &out, err)))
-        goto out;
-    for (size_t i = 0; i < ntop; i++) {
+             pk->key_what);
+    cs_status st = cs_analysis_tsv_open(ctx, outdir, "peaks_top.tsv", what,
+                                        pk->fit->caller
+                                            ? "class\tcell\tfitness\tfitness_standard_error"
+                                              "\tencodings"
+                                            : "class\tcell\tmean_test\ttest_standard_error"
+                                              "\tencodings",
+                                        &out, err);
+    if (st)
+        return st;
+    for (size_t i = 0; i < pk->ntop; i++) {
+        int64_t c = pk->tops[i].c;
         char cell[128];
-        class_compact(ctx->space, tops[i].c, cell, sizeof cell);
-        fprintf(out.f, "%lld\t%s\t", (long long)tops[i].c, cell);
-        cs_landscape_put_num(out.f, key[tops[i].c]);
+        class_compact(ctx->space, c, cell, sizeof cell);
+        fprintf(out.f, "%lld\t%s\t", (long long)c, cell);
+        cs_landscape_put_num(out.f, pk->key[c]);
         fputc('\t', out.f);
-        cs_landscape_put_num(out.f, kse[tops[i].c]);
-        fprintf(out.f, "\t%llu\n", (unsigned long long)enc[tops[i].c]);
+        cs_landscape_put_num(out.f, pk->kse[c]);
+        fprintf(out.f, "\t%llu\n", (unsigned long long)pk->enc[c]);
     }
-    if ((st = cs_analysis_close(&out, err)))
-        goto out;
+    return cs_analysis_close(&out, err);
+}
+
+/* peaks.json: the best cell, the threshold, the counts and fractions. */
+static cs_status peaks_json(const cs_analysis_ctx *ctx, const char *outdir, const peaks *pk,
+                            cs_error *err)
+{
+    const fitness *fit = pk->fit;
     char cell[128], n1[40], n2[40], n3[40], n4[40], n5[40], n6[40], body[3072], head[384],
         name_json[320], budget[16];
-    class_compact(ctx->space, best, cell, sizeof cell);
-    if (fit.caller)
+    class_compact(ctx->space, pk->best, cell, sizeof cell);
+    if (fit->caller)
         snprintf(head, sizeof head, "\"fitness\": \"%s\", \"budget\"",
-                 cs_json_escape(fit.name, name_json, sizeof name_json));
+                 cs_json_escape(fit->name, name_json, sizeof name_json));
     else
         snprintf(head, sizeof head, "\"budget\"");
-    const char *kname = fit.caller ? "fitness" : "mean_test";
-    const char *sename = fit.caller ? "fitness" : "test";
+    const char *kname = fit->caller ? "fitness" : "mean_test";
+    const char *sename = fit->caller ? "fitness" : "test";
     snprintf(body, sizeof body,
              "%s: %s, \"best_class\": %lld, \"best_cell\": \"%s\", "
              "\"best_%s\": %s, \"best_%s_standard_error\": %s, \"threshold\": %s, "
@@ -432,21 +423,79 @@ cs_status cs_analysis_peaks(const cs_analysis_ctx *ctx, const char *outdir, cs_e
              "\"fraction_within_6\": %s, \"fraction_valid_within_6\": %s, "
              "\"fraction_valid_paths_within_6\": %s, \"max_distance\": %d, "
              "\"max_distance_valid_paths\": %d",
-             head, budget_json(&fit, budget, sizeof budget), (long long)best, cell, kname,
-             cs_landscape_json_num(n1, sizeof n1, key[best]), sename,
-             cs_landscape_json_num(n2, sizeof n2, kse[best]),
-             cs_landscape_json_num(n3, sizeof n3, threshold),
-             ntop, (unsigned long long)all->reached[0], (unsigned long long)raw,
-             (unsigned long long)rs.valid_encodings, cs_landscape_json_num(n4, sizeof n4, frac6),
-             cs_landscape_json_num(n5, sizeof n5, frac6v), cs_landscape_json_num(n6, sizeof n6, frac6p),
-             all->max_distance, valid->max_distance);
-    st = cs_analysis_json_write(ctx, outdir, "peaks.json", "peaks", body, err);
+             head, budget_json(fit, budget, sizeof budget), (long long)pk->best, cell, kname,
+             cs_landscape_json_num(n1, sizeof n1, pk->key[pk->best]), sename,
+             cs_landscape_json_num(n2, sizeof n2, pk->kse[pk->best]),
+             cs_landscape_json_num(n3, sizeof n3, pk->threshold),
+             pk->ntop, (unsigned long long)pk->all->reached[0], (unsigned long long)pk->raw,
+             (unsigned long long)pk->rs->valid_encodings,
+             cs_landscape_json_num(n4, sizeof n4, pk->frac6),
+             cs_landscape_json_num(n5, sizeof n5, pk->frac6v),
+             cs_landscape_json_num(n6, sizeof n6, pk->frac6p), pk->all->max_distance,
+             pk->valid->max_distance);
+    return cs_analysis_json_write(ctx, outdir, "peaks.json", "peaks", body, err);
+}
+
+cs_status cs_analysis_peaks(const cs_analysis_ctx *ctx, const char *outdir, cs_error *err)
+{
+    fitness fit;
+    cs_rawspace rs;
+    cs_status st = landscape_begin(ctx, "peaks", &fit, &rs, err);
+    if (st)
+        return st;
+    peaks pk = {.fit = &fit, .rs = &rs};
+    /* what ranks the cells: the paper's mean test accuracy, or the caller's fitness */
+    pk.key = fit.caller ? fit.validation : fit.test;
+    pk.kse = fit.caller ? fit.se : fit.test_se;
+    if (fit.caller)
+        snprintf(pk.key_what, sizeof pk.key_what, "%s", fit.name);
+    else
+        snprintf(pk.key_what, sizeof pk.key_what, "mean test accuracy at %d epochs",
+                 fit.budget);
+    pk.best = cs_landscape_best(pk.key, fit.nclasses);
+    if (pk.best < 0) { /* fitness_init saw a class with data */
+        cs_rawspace_destroy(&rs);
+        fitness_destroy(&fit);
+        return cs_error_set(err, CS_ERR_ARG, "peaks: no class with data");
+    }
+    pk.threshold = pk.key[pk.best] - 2.0 * pk.kse[pk.best];
+    uint8_t *top = calloc(fit.nclasses + 1, 1);
+    pk.enc = calloc(fit.nclasses + 1, sizeof *pk.enc);
+    pk.tops = malloc((fit.with_data + 1) * sizeof *pk.tops);
+    pk.all = malloc(sizeof *pk.all);
+    pk.valid = malloc(sizeof *pk.valid);
+    if (!top || !pk.enc || !pk.tops || !pk.all || !pk.valid) {
+        st = cs_error_set(err, CS_ERR_NOMEM, "out of memory (peaks)");
+        goto out;
+    }
+    for (size_t c = 0; c < fit.nclasses; c++)
+        if (!isnan(pk.key[c]) && pk.key[c] >= pk.threshold) {
+            top[c] = 1;
+            pk.tops[pk.ntop++] = (cs_ranked){pk.key[c], (int64_t)c};
+        }
+    qsort(pk.tops, pk.ntop, sizeof *pk.tops, cs_ranked_cmp);
+    for (uint32_t tab = 0; tab < rs.ntables; tab++)
+        for (uint32_t t = 0; t < rs.labellings; t++) {
+            int32_t c = rs.tables[(size_t)tab * rs.labellings + t];
+            if (c >= 0)
+                pk.enc[c] += rs.table_count[tab];
+        }
+    cs_landscape_report(ctx, "peaks: edit distances, all encodings", 0.0);
+    if ((st = cs_raw_bfs(&rs, top, false, ctx->threads, pk.all, NULL, ctx, err)))
+        goto out;
+    cs_landscape_report(ctx, "peaks: edit distances, valid encodings only", 0.0);
+    if ((st = cs_raw_bfs(&rs, top, true, ctx->threads, pk.valid, NULL, ctx, err)))
+        goto out;
+    pk.raw = rs.matrices * rs.labellings;
+    if (!(st = peaks_distance_tsv(ctx, outdir, &pk, err)) &&
+        !(st = peaks_top_tsv(ctx, outdir, &pk, err)))
+        st = peaks_json(ctx, outdir, &pk, err);
 out:
     free(top);
-    free(enc);
-    free(tops);
-    free(all);
-    free(valid);
+    free(pk.enc);
+    free(pk.tops);
+    free(pk.all);
+    free(pk.valid);
     cs_rawspace_destroy(&rs);
     fitness_destroy(&fit);
     return st;
