@@ -59,6 +59,84 @@ static int cmp_ranked(const void *a, const void *b)
 
 /* --- accuracy ------------------------------------------------------------------- */
 
+/* Cells of one API class are one architecture trained more than once: the
+ * spread of their scores is training noise plus what the API's key misses.
+ * Pooled over classes with two or more cells with data; and the cells whose
+ * output is zero. */
+typedef struct class_noise {
+    double ss_within, zero_sum;
+    size_t dof, dup_classes, zero_n;
+} class_noise;
+
+static cs_status class_noise_of(const cs_nb201_values *v, const cs_nb201_census *cen,
+                                class_noise *cn, cs_error *err)
+{
+    memset(cn, 0, sizeof *cn);
+    /* per class: count, mean, M2 (Welford) over its cells with data */
+    double *mean = malloc(CS_NB201_CELLS * sizeof *mean);
+    double *m2 = malloc(CS_NB201_CELLS * sizeof *m2);
+    uint32_t *cnt = calloc(CS_NB201_CELLS, sizeof *cnt);
+    if (!mean || !m2 || !cnt) {
+        free(mean);
+        free(m2);
+        free(cnt);
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory (accuracy)");
+    }
+    for (uint32_t i = 0; i < CS_NB201_CELLS; i++) {
+        if (isnan(v->score[i]))
+            continue;
+        cs_nb201_cell cell;
+        cs_nb201_from_index(i, &cell);
+        uint32_t code = cs_nb201_code(&cell), k = cen->api_class[code];
+        cs_nb201_graph g;
+        cs_nb201_graph_of(&cell, &g);
+        if (g.zero) {
+            cn->zero_sum += v->score[i];
+            cn->zero_n++;
+        }
+        if (!cnt[k])
+            mean[k] = m2[k] = 0;
+        cnt[k]++;
+        double d = v->score[i] - mean[k];
+        mean[k] += d / cnt[k];
+        m2[k] += d * (v->score[i] - mean[k]);
+    }
+    for (size_t k = 0; k < CS_NB201_CELLS; k++)
+        if (cnt[k] >= 2) {
+            cn->ss_within += m2[k];
+            cn->dof += cnt[k] - 1;
+            cn->dup_classes++;
+        }
+    free(mean);
+    free(m2);
+    free(cnt);
+    return CS_OK;
+}
+
+/* accuracy_best.tsv: the BEST_ROWS cells of best fitness. */
+static cs_status accuracy_best_tsv(const cs_analysis_ctx *ctx, const char *outdir,
+                                   const cs_nb201_values *v, const char *desc,
+                                   const ranked *order, size_t n, cs_error *err)
+{
+    char what[512];
+    cs_outfile o;
+    snprintf(what, sizeof what, "NAS-Bench-201, dataset %s: the %d cells of best %s", v->dataset_name,
+             BEST_ROWS, desc);
+    cs_status st = cs_analysis_tsv_open(ctx, outdir, "accuracy_best.tsv", what,
+                                        "rank\tindex\tarch\tfitness\tscore", &o, err);
+    if (st)
+        return st;
+    for (size_t r = 0; r < n && r < BEST_ROWS; r++) {
+        char arch[128];
+        cs_nb201_name_index(NULL, order[r].i, arch, sizeof arch);
+        fprintf(o.f, "%zu\t%u\t%s", r + 1, order[r].i, arch);
+        cs_analysis_tsv_num(o.f, v->fitness[order[r].i], false);
+        cs_analysis_tsv_num(o.f, v->score[order[r].i], false);
+        fputc('\n', o.f);
+    }
+    return cs_analysis_close(&o, err);
+}
+
 cs_status cs_analysis_nb201_accuracy(const cs_analysis_ctx *ctx, const char *outdir,
                                      cs_error *err)
 {
@@ -71,9 +149,8 @@ cs_status cs_analysis_nb201_accuracy(const cs_analysis_ctx *ctx, const char *out
     double *sf = sorted_values(v.fitness, &nf), *ss = sorted_values(v.score, &ns);
     ranked *order = malloc(CS_NB201_CELLS * sizeof *order);
     cs_nb201_census *cen = malloc(sizeof *cen);
-    double *within = malloc(CS_NB201_CELLS * sizeof *within);
     cs_jb j = {0};
-    if (!sf || !ss || !order || !cen || !within) {
+    if (!sf || !ss || !order || !cen) {
         st = cs_error_set(err, CS_ERR_NOMEM, "out of memory (accuracy)");
         goto out;
     }
@@ -99,68 +176,12 @@ cs_status cs_analysis_nb201_accuracy(const cs_analysis_ctx *ctx, const char *out
         if (!isnan(v.fitness[i]))
             order[n++] = (ranked){v.fitness[i], i};
     qsort(order, n, sizeof *order, cmp_ranked);
-    cs_outfile o;
-    snprintf(what, sizeof what, "NAS-Bench-201, dataset %s: the %d cells of best %s", v.dataset_name,
-             BEST_ROWS, desc);
-    if ((st = cs_analysis_tsv_open(ctx, outdir, "accuracy_best.tsv", what,
-                                   "rank\tindex\tarch\tfitness\tscore", &o, err)))
-        goto out;
-    for (size_t r = 0; r < n && r < BEST_ROWS; r++) {
-        char arch[128];
-        cs_nb201_name_index(NULL, order[r].i, arch, sizeof arch);
-        fprintf(o.f, "%zu\t%u\t%s", r + 1, order[r].i, arch);
-        cs_analysis_tsv_num(o.f, v.fitness[order[r].i], false);
-        cs_analysis_tsv_num(o.f, v.score[order[r].i], false);
-        fputc('\n', o.f);
-    }
-    if ((st = cs_analysis_close(&o, err)))
+    if ((st = accuracy_best_tsv(ctx, outdir, &v, desc, order, n, err)))
         goto out;
 
-    /* Cells of one API class are one architecture trained more than once:
-     * the spread of their scores is training noise plus what the API's key
-     * misses.  Pooled over classes with two or more cells with data. */
-    double ss_within = 0;
-    size_t dof = 0, dup_classes = 0, zero_n = 0;
-    double zero_sum = 0;
-    {
-        /* per class: count, mean, M2 (Welford) over its cells with data */
-        double *mean = within; /* reused: per class id (a cell code) */
-        double *m2 = malloc(CS_NB201_CELLS * sizeof *m2);
-        uint32_t *cnt = calloc(CS_NB201_CELLS, sizeof *cnt);
-        if (!m2 || !cnt) {
-            free(m2);
-            free(cnt);
-            st = cs_error_set(err, CS_ERR_NOMEM, "out of memory (accuracy)");
-            goto out;
-        }
-        for (uint32_t i = 0; i < CS_NB201_CELLS; i++) {
-            if (isnan(v.score[i]))
-                continue;
-            cs_nb201_cell cell;
-            cs_nb201_from_index(i, &cell);
-            uint32_t code = cs_nb201_code(&cell), k = cen->api_class[code];
-            cs_nb201_graph g;
-            cs_nb201_graph_of(&cell, &g);
-            if (g.zero) {
-                zero_sum += v.score[i];
-                zero_n++;
-            }
-            if (!cnt[k])
-                mean[k] = m2[k] = 0;
-            cnt[k]++;
-            double d = v.score[i] - mean[k];
-            mean[k] += d / cnt[k];
-            m2[k] += d * (v.score[i] - mean[k]);
-        }
-        for (size_t k = 0; k < CS_NB201_CELLS; k++)
-            if (cnt[k] >= 2) {
-                ss_within += m2[k];
-                dof += cnt[k] - 1;
-                dup_classes++;
-            }
-        free(m2);
-        free(cnt);
-    }
+    class_noise cn;
+    if ((st = class_noise_of(&v, cen, &cn, err)))
+        goto out;
 
     if ((st = cs_jb_init(&j, err)))
         goto out;
@@ -192,11 +213,11 @@ cs_status cs_analysis_nb201_accuracy(const cs_analysis_ctx *ctx, const char *out
         cs_jb_ks(&j, "best_score_arch", arch);
         cs_jb_kn(&j, "best_score", v.score[bs]);
     }
-    cs_jb_ki(&j, "zero_cells_with_data", (long long)zero_n);
-    cs_jb_kn(&j, "zero_cells_mean_score", zero_n ? zero_sum / (double)zero_n : NAN);
+    cs_jb_ki(&j, "zero_cells_with_data", (long long)cn.zero_n);
+    cs_jb_kn(&j, "zero_cells_mean_score", cn.zero_n ? cn.zero_sum / (double)cn.zero_n : NAN);
     cs_jb_ks(&j, "zero_cells_are", "cells whose output is 0 (nothing reaches the output)");
-    cs_jb_ki(&j, "api_classes_with_duplicates", (long long)dup_classes);
-    cs_jb_kn(&j, "api_class_pooled_score_sd", dof ? sqrt(ss_within / (double)dof) : NAN);
+    cs_jb_ki(&j, "api_classes_with_duplicates", (long long)cn.dup_classes);
+    cs_jb_kn(&j, "api_class_pooled_score_sd", cn.dof ? sqrt(cn.ss_within / (double)cn.dof) : NAN);
     cs_jb_ks(&j, "api_class_pooled_score_sd_is",
              "pooled sample standard deviation of the score among the cells of one API class "
              "(isomorphic cells, trained separately), over classes with 2 or more cells with "
@@ -209,7 +230,6 @@ out:
     free(ss);
     free(order);
     free(cen);
-    free(within);
     cs_nb201_values_destroy(&v);
     return st;
 }
