@@ -202,7 +202,16 @@ static int enum_nb201(bool verify, bool json, const char *output, bool quiet)
     return code;
 }
 
-int cs_cmd_enum(int argc, char **argv)
+typedef struct enum_args {
+    cs_enum_options opt;
+    out_format fmt;
+    const char *output;
+    bool json, quiet, nb201;
+} enum_args;
+
+/* The command line into a: -1 to go on, else the exit code (--help, or a
+ * usage error already reported). */
+static int parse_enum_args(int argc, char **argv, enum_args *a)
 {
     enum { O_MAXV = 256, O_MAXE, O_OPS, O_VERIFY, O_EXH, O_FMT, O_JSON, O_THR, O_SPACE };
     static const struct option longopts[] = {
@@ -219,54 +228,52 @@ int cs_cmd_enum(int argc, char **argv)
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    cs_enum_options opt;
-    cs_enum_options_init(&opt);
-    out_format fmt = FMT_NONE;
-    const char *output = NULL;
-    bool json = false, quiet = false, nb201 = false;
+    memset(a, 0, sizeof *a);
+    cs_enum_options_init(&a->opt);
+    a->fmt = FMT_NONE;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
         switch (c) {
         case O_MAXV:
             if (!cs_cli_int("enum", "--max-vertices", optarg, 2, CS_ENUM_MAXV,
-                            &opt.limits.max_vertices))
+                            &a->opt.limits.max_vertices))
                 return CS_EXIT_USAGE;
             break;
         case O_MAXE:
-            if (!cs_cli_int("enum", "--max-edges", optarg, 1, 64, &opt.limits.max_edges))
+            if (!cs_cli_int("enum", "--max-edges", optarg, 1, 64, &a->opt.limits.max_edges))
                 return CS_EXIT_USAGE;
             break;
         case O_OPS:
-            if (!cs_cli_int("enum", "--num-ops", optarg, 1, CS_NUM_OPS, &opt.limits.num_ops))
+            if (!cs_cli_int("enum", "--num-ops", optarg, 1, CS_NUM_OPS, &a->opt.limits.num_ops))
                 return CS_EXIT_USAGE;
             break;
-        case O_VERIFY: opt.verify = true; break;
-        case O_EXH: opt.exhaustive = true; break;
+        case O_VERIFY: a->opt.verify = true; break;
+        case O_EXH: a->opt.exhaustive = true; break;
         case O_FMT:
-            if (!strcmp(optarg, "tsv")) fmt = FMT_TSV;
-            else if (!strcmp(optarg, "jsonl")) fmt = FMT_JSONL;
-            else if (!strcmp(optarg, "nasbench-json")) fmt = FMT_NASBENCH;
+            if (!strcmp(optarg, "tsv")) a->fmt = FMT_TSV;
+            else if (!strcmp(optarg, "jsonl")) a->fmt = FMT_JSONL;
+            else if (!strcmp(optarg, "nasbench-json")) a->fmt = FMT_NASBENCH;
             else {
                 cs_cli_error("enum", "--format takes tsv, jsonl or nasbench-json, not '%s'", optarg);
                 return CS_EXIT_USAGE;
             }
             break;
-        case 'o': output = optarg; break;
-        case O_JSON: json = true; break;
+        case 'o': a->output = optarg; break;
+        case O_JSON: a->json = true; break;
         case O_SPACE:
             if (!strcmp(optarg, "nb201"))
-                nb201 = true;
+                a->nb201 = true;
             else if (strcmp(optarg, "nb101") != 0) {
                 cs_cli_error("enum", "--space takes nb101 or nb201, not '%s'", optarg);
                 return CS_EXIT_USAGE;
             }
             break;
         case O_THR:
-            if (!cs_cli_int("enum", "--threads", optarg, 1, 64, &opt.threads))
+            if (!cs_cli_int("enum", "--threads", optarg, 1, 64, &a->opt.threads))
                 return CS_EXIT_USAGE;
             break;
-        case 'q': quiet = true; break;
+        case 'q': a->quiet = true; break;
         case 'h': fputs(help, stdout); return CS_EXIT_OK;
         default: fputs("Try 'cellscape enum --help'.\n", stderr); return CS_EXIT_USAGE;
         }
@@ -275,7 +282,37 @@ int cs_cmd_enum(int argc, char **argv)
         cs_cli_error("enum", "unexpected argument '%s'", argv[optind]);
         return CS_EXIT_USAGE;
     }
-    if (nb201) {
+    return -1;
+}
+
+/* The listing of res into out, committed; out removed on failure or if an
+ * interrupt came while writing. */
+static cs_status write_listing(out_format fmt, cs_outfile *out, const cs_enum_result *res,
+                               cs_error *err)
+{
+    cs_status st = fmt == FMT_TSV     ? cs_enum_write_tsv(out->f, res, err)
+                   : fmt == FMT_JSONL ? cs_enum_write_jsonl(out->f, res, err)
+                                      : cs_enum_write_nasbench_json(out->f, res, err);
+    if (st == CS_OK && cs_interrupted(NULL))
+        st = cs_error_set(err, CS_ERR_IO, "interrupted; nothing written");
+    if (st == CS_OK)
+        st = cs_outfile_commit(out, err);
+    else
+        cs_outfile_abort(out);
+    return st;
+}
+
+int cs_cmd_enum(int argc, char **argv)
+{
+    enum_args args;
+    int parsed = parse_enum_args(argc, argv, &args);
+    if (parsed >= 0)
+        return parsed;
+    cs_enum_options opt = args.opt;
+    out_format fmt = args.fmt;
+    const char *output = args.output;
+    bool json = args.json, quiet = args.quiet;
+    if (args.nb201) {
         if (fmt != FMT_NONE && fmt != FMT_TSV) {
             cs_cli_error("enum", "--space nb201 writes its cells as tsv only");
             return CS_EXIT_USAGE;
@@ -326,16 +363,7 @@ int cs_cmd_enum(int argc, char **argv)
         return cs_cli_exit_for(st);
     }
     if (fmt != FMT_NONE) {
-        st = fmt == FMT_TSV     ? cs_enum_write_tsv(out.f, &res, &err)
-             : fmt == FMT_JSONL ? cs_enum_write_jsonl(out.f, &res, &err)
-                                : cs_enum_write_nasbench_json(out.f, &res, &err);
-        if (st == CS_OK && cs_interrupted(NULL))
-            st = cs_error_set(&err, CS_ERR_IO, "interrupted; nothing written");
-        if (st == CS_OK)
-            st = cs_outfile_commit(&out, &err);
-        else
-            cs_outfile_abort(&out);
-        if (st) {
+        if ((st = write_listing(fmt, &out, &res, &err))) {
             int sig = cs_interrupts_release(&ints);
             cs_cli_error("enum", "%s", err.msg);
             cs_enum_result_destroy(&res);
