@@ -97,6 +97,70 @@ static int parse_methods(PyObject *seq, unsigned *methods)
  * momentum=0.9, sampler='auto', threads=0) -> dict.  A class can be queried
  * for its leading repeats with a finite fitness and a positive finite cost,
  * when its score is finite. */
+static int parse_sampler(const char *name, cs_opt_sampler *out)
+{
+    if (strcmp(name, "auto") == 0)
+        *out = CS_OPT_SAMPLER_AUTO;
+    else if (strcmp(name, "reject") == 0)
+        *out = CS_OPT_SAMPLER_REJECT;
+    else if (strcmp(name, "table") == 0)
+        *out = CS_OPT_SAMPLER_TABLE;
+    else {
+        PyErr_Format(PyExc_ValueError, "sampler must be 'auto', 'reject' or 'table', got '%s'",
+                     name);
+        return -1;
+    }
+    return 0;
+}
+
+/* The library's per-repeat arrays from the caller's n x R fitness and cost:
+ * a class's repeats are its leading ones with finite fitness and finite
+ * positive cost; none where the score is not finite. */
+static void repeats_of(const double *f, const double *c, const double *s, size_t n, int R,
+                       uint8_t *nrep, double *val, double *cst)
+{
+    for (size_t i = 0; i < n; i++) {
+        int k = 0;
+        while (k < R && isfinite(f[i * (size_t)R + (size_t)k]) &&
+               isfinite(c[i * (size_t)R + (size_t)k]) && c[i * (size_t)R + (size_t)k] > 0) {
+            val[i * CS_STORE_REPEATS + (size_t)k] = f[i * (size_t)R + (size_t)k];
+            cst[i * CS_STORE_REPEATS + (size_t)k] = c[i * (size_t)R + (size_t)k];
+            k++;
+        }
+        nrep[i] = isfinite(s[i]) ? (uint8_t)k : 0;
+    }
+}
+
+/* {grid, methods: {name: per-method results}, best_score, ...}, or NULL. */
+static PyObject *results_dict(const cs_opt_results *r)
+{
+    PyObject *res = NULL;
+    npy_intp g = r->grid_points;
+    PyObject *grid = PyArray_EMPTY(1, &g, NPY_FLOAT64, 0);
+    PyObject *methods = PyDict_New();
+    if (grid && methods) {
+        memcpy(PyArray_DATA((PyArrayObject *)grid), r->grid, (size_t)g * sizeof(double));
+        int ok = 1;
+        for (int m = 0; ok && m < CS_OPT_NUM_METHODS; m++) {
+            if (!r->regret[m])
+                continue;
+            PyObject *d = method_results(r, m);
+            ok = d && PyDict_SetItemString(methods, cs_opt_method_name(m), d) == 0;
+            Py_XDECREF(d);
+        }
+        const char *sampler_name = r->sampler == CS_OPT_SAMPLER_TABLE ? "table" : "reject";
+        if (ok)
+            res = Py_BuildValue("{sOsOsdsLsnsssd}", "grid", grid, "methods", methods,
+                                "best_score", r->best_test, "best_class",
+                                (long long)r->best_class, "classes_with_data",
+                                (Py_ssize_t)r->classes_with_data, "sampler", sampler_name,
+                                "seconds", r->seconds);
+    }
+    Py_XDECREF(grid);
+    Py_XDECREF(methods);
+    return res;
+}
+
 PyObject *cs_py_optimizers(PyObject *self, PyObject *args, PyObject *kw)
 {
     (void)self;
@@ -124,17 +188,8 @@ PyObject *cs_py_optimizers(PyObject *self, PyObject *args, PyObject *kw)
     }
     if (parse_methods(methods_obj, &o.methods) < 0)
         return NULL;
-    if (strcmp(sampler, "auto") == 0)
-        o.sampler = CS_OPT_SAMPLER_AUTO;
-    else if (strcmp(sampler, "reject") == 0)
-        o.sampler = CS_OPT_SAMPLER_REJECT;
-    else if (strcmp(sampler, "table") == 0)
-        o.sampler = CS_OPT_SAMPLER_TABLE;
-    else {
-        PyErr_Format(PyExc_ValueError, "sampler must be 'auto', 'reject' or 'table', got '%s'",
-                     sampler);
+    if (parse_sampler(sampler, &o.sampler) < 0)
         return NULL;
-    }
     size_t n = cs_space_num_classes(space->sp);
     PyArrayObject *fit = per_repeat(fit_obj, n, "fitness");
     PyArrayObject *cost = fit ? per_repeat(cost_obj, n, "cost") : NULL;
@@ -156,17 +211,8 @@ PyObject *cs_py_optimizers(PyObject *self, PyObject *args, PyObject *kw)
         PyErr_NoMemory();
         goto out;
     }
-    const double *f = PyArray_DATA(fit), *c = PyArray_DATA(cost), *s = PyArray_DATA(score);
-    for (size_t i = 0; i < n; i++) {
-        int k = 0;
-        while (k < R && isfinite(f[i * (size_t)R + (size_t)k]) &&
-               isfinite(c[i * (size_t)R + (size_t)k]) && c[i * (size_t)R + (size_t)k] > 0) {
-            val[i * CS_STORE_REPEATS + (size_t)k] = f[i * (size_t)R + (size_t)k];
-            cst[i * CS_STORE_REPEATS + (size_t)k] = c[i * (size_t)R + (size_t)k];
-            k++;
-        }
-        nrep[i] = isfinite(s[i]) ? (uint8_t)k : 0;
-    }
+    const double *s = PyArray_DATA(score);
+    repeats_of(PyArray_DATA(fit), PyArray_DATA(cost), s, n, R, nrep, val, cst);
     cs_opt_problem p;
     cs_opt_nb101_problem(&p, space->sp);
     p.nrep = nrep;
@@ -192,29 +238,7 @@ PyObject *cs_py_optimizers(PyObject *self, PyObject *args, PyObject *kw)
         cs_py_raise_or_pending(&err);
         goto out;
     }
-    npy_intp g = r.grid_points;
-    PyObject *grid = PyArray_EMPTY(1, &g, NPY_FLOAT64, 0);
-    PyObject *methods = PyDict_New();
-    if (grid && methods) {
-        memcpy(PyArray_DATA((PyArrayObject *)grid), r.grid, (size_t)g * sizeof(double));
-        int ok = 1;
-        for (int m = 0; ok && m < CS_OPT_NUM_METHODS; m++) {
-            if (!r.regret[m])
-                continue;
-            PyObject *d = method_results(&r, m);
-            ok = d && PyDict_SetItemString(methods, cs_opt_method_name(m), d) == 0;
-            Py_XDECREF(d);
-        }
-        const char *sampler_name = r.sampler == CS_OPT_SAMPLER_TABLE ? "table" : "reject";
-        if (ok)
-            res = Py_BuildValue("{sOsOsdsLsnsssd}", "grid", grid, "methods", methods,
-                                "best_score", r.best_test, "best_class",
-                                (long long)r.best_class, "classes_with_data",
-                                (Py_ssize_t)r.classes_with_data, "sampler", sampler_name,
-                                "seconds", r.seconds);
-    }
-    Py_XDECREF(grid);
-    Py_XDECREF(methods);
+    res = results_dict(&r);
     cs_opt_results_destroy(&r);
 out:
     free(nrep);
