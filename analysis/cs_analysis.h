@@ -62,13 +62,9 @@ typedef struct cs_analysis_ctx {
     /* The budget (epochs) the default fitness and the scores beside it
      * read; 0: 108, or the store's largest if it lacks 108. */
     int budget;
-    void (*progress)(void *user, const char *phase, double done);
-    void *progress_user;
-    /* Polled from the calling thread by the computations that take long
-     * (the optimisers, between runs); when it returns true they stop with
-     * CS_ERR_CANCELLED ("cancelled") and return nothing.  May be NULL. */
-    bool (*cancelled)(void *user);
-    void *cancel_user;
+    /* cancel polled by the computations that take long (the optimisers,
+     * between runs) */
+    cs_monitor monitor;
 } cs_analysis_ctx;
 
 /* store may be NULL.  Fails if a store entry is not a class of the space. */

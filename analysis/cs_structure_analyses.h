@@ -29,14 +29,11 @@ typedef struct cs_multiplicity {
 } cs_multiplicity;
 
 /* Walk every raw encoding of the space's max_vertices (at most 8: beyond,
- * CS_ERR_LIMIT) on `threads` threads (0: one per core).  progress may be
- * NULL; it is called from the calling thread.  On success *out is filled
- * (cs_multiplicity_destroy frees it). */
-cs_status cs_multiplicity_compute(const cs_space *sp, int threads,
-                                  void (*progress)(void *user, const char *phase,
-                                                   double done),
-                                  void *progress_user, cs_multiplicity *out,
-                                  cs_error *err);
+ * CS_ERR_LIMIT) on `threads` threads (0: one per core), reporting progress
+ * to monitor (may be NULL; from the calling thread).  On success *out is
+ * filled (cs_multiplicity_destroy frees it). */
+cs_status cs_multiplicity_compute(const cs_space *sp, int threads, const cs_monitor *monitor,
+                                  cs_multiplicity *out, cs_error *err);
 void cs_multiplicity_destroy(cs_multiplicity *m);
 
 /* The analyses (cs_analysis_fn); neither needs a store. */

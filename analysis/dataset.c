@@ -34,8 +34,7 @@ static const char ACCURACY_DEF[] =
 
 static void progress(const cs_analysis_ctx *ctx, const char *phase, double done)
 {
-    if (ctx->progress)
-        ctx->progress(ctx->progress_user, phase, done);
+    cs_monitor_progress(&ctx->monitor, phase, done);
 }
 
 static cs_status need_store(const cs_analysis_ctx *ctx, const char *name, cs_error *err)

@@ -12,8 +12,8 @@
 static inline void cs_landscape_report(const cs_analysis_ctx *ctx, const char *phase,
                                        double done)
 {
-    if (ctx && ctx->progress)
-        ctx->progress(ctx->progress_user, phase, done);
+    if (ctx)
+        cs_monitor_progress(&ctx->monitor, phase, done);
 }
 
 /* A TSV number: round-trip precision, "nan" for NaN. */

@@ -25,8 +25,7 @@ static const char *const op_short[CS_NB201_NUM_OPS] = {"none", "skip", "conv1x1"
 
 static void progress(const cs_analysis_ctx *ctx, const char *phase, double done)
 {
-    if (ctx->progress)
-        ctx->progress(ctx->progress_user, phase, done);
+    cs_monitor_progress(&ctx->monitor, phase, done);
 }
 
 /* The values of x at cells with data, ascending (malloc'd). */

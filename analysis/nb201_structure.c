@@ -68,8 +68,7 @@ cs_status cs_analysis_nb201_structure(const cs_analysis_ctx *ctx, const char *ou
         st = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
         goto out;
     }
-    if (ctx->progress)
-        ctx->progress(ctx->progress_user, "structure: census of the 15,625 cells", 0.0);
+    cs_monitor_progress(&ctx->monitor, "structure: census of the 15,625 cells", 0.0);
     if ((st = cs_nb201_census_run(cen, err)))
         goto out;
     uint64_t *h_api = hist, *h_graph = hist + CS_NB201_CELLS + 1,
@@ -209,8 +208,7 @@ cs_status cs_analysis_nb201_neighbours(const cs_analysis_ctx *ctx, const char *o
     cs_nb201_census *cen = malloc(sizeof *cen);
     if (!cen)
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-    if (ctx->progress)
-        ctx->progress(ctx->progress_user, "neighbours: census of the 15,625 cells", 0.0);
+    cs_monitor_progress(&ctx->monitor, "neighbours: census of the 15,625 cells", 0.0);
     cs_nbgraph g, cells;
     size_t nclasses = 0;
     cs_status st = cs_nb201_census_run(cen, err);

@@ -604,8 +604,7 @@ out:
 
 static void report(const cs_analysis_ctx *ctx, const char *phase, double done)
 {
-    if (ctx->progress)
-        ctx->progress(ctx->progress_user, phase, done);
+    cs_monitor_progress(&ctx->monitor, phase, done);
 }
 
 static cs_status igraph_failed(igraph_error_t e, const char *what, cs_error *err)

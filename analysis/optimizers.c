@@ -599,9 +599,8 @@ static void *scan_worker(void *arg)
 
 /* Build the table; *fits is false (and nothing is kept) when it would pass
  * OPT_TABLE_CAP. */
-static cs_status build_table(cs_opt_bench *b, int nthreads,
-                             void (*progress)(void *, const char *, double),
-                             void *progress_user, bool *fits, cs_error *err)
+static cs_status build_table(cs_opt_bench *b, int nthreads, const cs_monitor *monitor,
+                             bool *fits, cs_error *err)
 {
     *fits = false;
     uint64_t nbits = b->bits_mask + 1;
@@ -615,8 +614,7 @@ static cs_status build_table(cs_opt_bench *b, int nthreads,
     sh.chunks = calloc(sh.nchunks, sizeof *sh.chunks);
     if (!sh.chunks)
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory (encoding scan)");
-    if (progress)
-        progress(progress_user, "optimizers: scanning the raw encodings", -1.0);
+    cs_monitor_progress(monitor, "optimizers: scanning the raw encodings", -1.0);
     /* every thread takes chunks from the shared counter, the caller's too */
     cs_parallel_group g;
     cs_parallel_start(&g, nthreads - 1, scan_worker, &sh, 0);
@@ -770,9 +768,8 @@ cs_status cs_opt_problem_check(const cs_opt_problem *p, cs_error *err)
 /* Everything after the data: the problem is checked, b->p, b->nb101 and
  * the own_* arrays are set; b is destroyed on error. */
 static cs_status bench_setup(cs_opt_bench **out, cs_opt_bench *b, const cs_opt_options *o,
-                             uint64_t seed, int nthreads,
-                             void (*progress)(void *, const char *, double),
-                             void *progress_user, cs_error *err)
+                             uint64_t seed, int nthreads, const cs_monitor *monitor,
+                             cs_error *err)
 {
     const cs_opt_problem *p = &b->p;
     b->opt = *o;
@@ -825,7 +822,7 @@ static cs_status bench_setup(cs_opt_bench **out, cs_opt_bench *b, const cs_opt_o
     }
     if (want_table && table_ok) {
         bool fits;
-        cs_status st = build_table(b, nthreads, progress, progress_user, &fits, err);
+        cs_status st = build_table(b, nthreads, monitor, &fits, err);
         if (st) {
             cs_opt_bench_destroy(b);
             return st;
@@ -948,14 +945,12 @@ cs_status cs_opt_bench_init(cs_opt_bench **out, const cs_analysis_ctx *ctx,
                             ctx->fitness ? " and a fitness" : "", ctx->data_name);
     }
     /* What the store gave is checked above, with the cells' hashes. */
-    return bench_setup(out, b, o, ctx->seed, resolve_threads(ctx, o), ctx->progress,
-                       ctx->progress_user, err);
+    return bench_setup(out, b, o, ctx->seed, resolve_threads(ctx, o), &ctx->monitor, err);
 }
 
 static cs_status bench_init_problem(cs_opt_bench **out, const cs_opt_problem *p,
                                     const cs_opt_options *o, uint64_t seed, int nthreads,
-                                    void (*progress)(void *, const char *, double),
-                                    void *progress_user, cs_error *err)
+                                    const cs_monitor *monitor, cs_error *err)
 {
     *out = NULL;
     cs_status st = check_options(o, err);
@@ -965,13 +960,13 @@ static cs_status bench_init_problem(cs_opt_bench **out, const cs_opt_problem *p,
     if (!b)
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     b->p = *p;
-    return bench_setup(out, b, o, seed, nthreads, progress, progress_user, err);
+    return bench_setup(out, b, o, seed, nthreads, monitor, err);
 }
 
 cs_status cs_opt_bench_init_problem(cs_opt_bench **out, const cs_opt_problem *p,
                                     const cs_opt_options *o, uint64_t seed, cs_error *err)
 {
-    return bench_init_problem(out, p, o, seed, clamp_threads(o->threads), NULL, NULL, err);
+    return bench_init_problem(out, p, o, seed, clamp_threads(o->threads), NULL, err);
 }
 
 double cs_opt_bench_best_test(const cs_opt_bench *b) { return b->best_test; }
@@ -1548,10 +1543,7 @@ cs_status cs_opt_run(const cs_opt_bench *b, cs_opt_method m, uint64_t run,
 /* --- all runs on threads ---------------------------------------------------- */
 
 typedef struct run_shared {
-    void (*progress)(void *user, const char *phase, double done);
-    void *progress_user;
-    bool (*cancelled)(void *user);
-    void *cancel_user;
+    cs_monitor monitor; /* the caller's, polled from the calling thread only */
     const cs_opt_bench *b;
     cs_opt_results *r;
     int methods[CS_OPT_NUM_METHODS], nmethods;
@@ -1597,10 +1589,10 @@ static void *run_worker(void *arg)
             break;
         }
         size_t done = atomic_fetch_add(&sh->done, 1) + 1;
-        if (ra->main && sh->progress)
-            sh->progress(sh->progress_user, "optimizers: runs",
+        if (ra->main)
+            cs_monitor_progress(&sh->monitor, "optimizers: runs",
                               (double)done / (double)sh->total);
-        if (ra->main && sh->cancelled && sh->cancelled(sh->cancel_user)) {
+        if (ra->main && cs_monitor_cancelled(&sh->monitor)) {
             pthread_mutex_lock(&sh->lock);
             if (!sh->st) {
                 sh->st = cs_error_set(&sh->err, CS_ERR_CANCELLED, "cancelled");
@@ -1661,10 +1653,8 @@ static cs_status compute(cs_opt_bench *b, const cs_analysis_ctx *ctx, int nthrea
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory (results of %d runs)", o->runs);
     }
     memcpy(r->grid, b->grid, (size_t)o->grid_points * sizeof *r->grid);
-    sh.progress = ctx ? ctx->progress : NULL;
-    sh.progress_user = ctx ? ctx->progress_user : NULL;
-    sh.cancelled = ctx ? ctx->cancelled : NULL;
-    sh.cancel_user = ctx ? ctx->cancel_user : NULL;
+    if (ctx)
+        sh.monitor = ctx->monitor;
     sh.b = b;
     sh.r = r;
     sh.total = (size_t)sh.nmethods * (size_t)o->runs;
@@ -1709,8 +1699,7 @@ cs_status cs_opt_compute_problem(const cs_analysis_ctx *ctx, const cs_opt_proble
     double t0 = now_seconds();
     int nthreads = resolve_threads(ctx, o);
     cs_opt_bench *b;
-    cs_status st = bench_init_problem(&b, p, o, ctx->seed, nthreads, ctx->progress,
-                                      ctx->progress_user, err);
+    cs_status st = bench_init_problem(&b, p, o, ctx->seed, nthreads, &ctx->monitor, err);
     if (st)
         return st;
     return compute(b, ctx, nthreads, o, t0, r, err);

@@ -150,9 +150,7 @@ typedef struct cs_mult_worker {
     uint64_t disconnected, too_many_edges;
     cs_status st;
     cs_error err;
-    /* worker 0, on the calling thread, only */
-    void (*progress)(void *, const char *, double);
-    void *progress_user;
+    const cs_monitor *monitor; /* worker 0, on the calling thread, only */
 } cs_mult_worker;
 
 /* Validity of a raw encoding depends on its matrix only (every label is a
@@ -226,8 +224,7 @@ static void *cs_mult_run(void *arg)
             break;
         }
         uint64_t done = atomic_fetch_add(&sh->done, hi - lo) + (hi - lo);
-        if (w->progress)
-            w->progress(w->progress_user, "multiplicity", (double)done / (double)sh->matrices);
+        cs_monitor_progress(w->monitor, "multiplicity", (double)done / (double)sh->matrices);
     }
     free(cls);
     return NULL;
@@ -239,11 +236,8 @@ void cs_multiplicity_destroy(cs_multiplicity *m)
     memset(m, 0, sizeof *m);
 }
 
-cs_status cs_multiplicity_compute(const cs_space *sp, int threads,
-                                  void (*progress)(void *user, const char *phase,
-                                                   double done),
-                                  void *progress_user, cs_multiplicity *out,
-                                  cs_error *err)
+cs_status cs_multiplicity_compute(const cs_space *sp, int threads, const cs_monitor *monitor,
+                                  cs_multiplicity *out, cs_error *err)
 {
     memset(out, 0, sizeof *out);
     const cs_limits *lim = cs_space_limits(sp);
@@ -279,8 +273,7 @@ cs_status cs_multiplicity_compute(const cs_space *sp, int threads,
         if (i > 0 && !(wk[i].counts = calloc(nc ? nc : 1, sizeof *wk[i].counts)))
             st = cs_error_set(err, CS_ERR_NOMEM, "out of memory (per-thread counts)");
     }
-    wk[0].progress = progress;
-    wk[0].progress_user = progress_user;
+    wk[0].monitor = monitor;
     if (!st) {
         cs_parallel_run(nt, cs_mult_run, wk, sizeof *wk);
         for (int i = 0; i < nt && !st; i++)
@@ -398,8 +391,7 @@ static cs_analysis_ctx cs_without_data(const cs_analysis_ctx *ctx)
 
 static void cs_progress(const cs_analysis_ctx *ctx, const char *phase, double done)
 {
-    if (ctx->progress)
-        ctx->progress(ctx->progress_user, phase, done);
+    cs_monitor_progress(&ctx->monitor, phase, done);
 }
 
 /* A sorted copy in new memory (the caller frees it). */
@@ -1001,8 +993,7 @@ cs_status cs_analysis_multiplicity(const cs_analysis_ctx *given, const char *out
     if (res->nclasses == 0)
         return cs_error_set(err, CS_ERR_ARG, "the space has no classes");
     cs_multiplicity m;
-    cs_status st = cs_multiplicity_compute(ctx->space, ctx->threads, ctx->progress,
-                                           ctx->progress_user, &m, err);
+    cs_status st = cs_multiplicity_compute(ctx->space, ctx->threads, &ctx->monitor, &m, err);
     if (st)
         return st;
     size_t nc = m.nclasses;

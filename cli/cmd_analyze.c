@@ -462,8 +462,8 @@ int cs_cmd_analyze(int argc, char **argv)
         cs_enum_options eo;
         cs_enum_options_init(&eo);
         eo.threads = o.threads;
-        eo.progress = cs_progress_report;
-        eo.progress_user = &prog;
+        eo.monitor.progress = cs_progress_report;
+        eo.monitor.progress_user = &prog;
         if ((st = cs_space_build(&space, &eo, &err))) {
             cs_store_close(store);
             cs_cli_error("analyze", "%s", err.msg);
@@ -483,8 +483,8 @@ int cs_cmd_analyze(int argc, char **argv)
     ctx.nb201_score = o.score;
     ctx.nb201_cost = o.cost;
     ctx.budget = o.budget;
-    ctx.progress = cs_progress_report;
-    ctx.progress_user = &prog;
+    ctx.monitor.progress = cs_progress_report;
+    ctx.monitor.progress_user = &prog;
     int sig = 0;
     char *made = NULL;
     own_fitness fit = {0};

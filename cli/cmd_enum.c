@@ -338,8 +338,8 @@ int cs_cmd_enum(int argc, char **argv)
     }
     cs_progress prog;
     cs_progress_init(&prog, "enum", quiet);
-    opt.progress = cs_progress_report;
-    opt.progress_user = &prog;
+    opt.monitor.progress = cs_progress_report;
+    opt.monitor.progress_user = &prog;
     /* An interrupt is acted on once the walk is done (a few seconds): the
      * listing is then not written, or its temporary file removed. */
     cs_interrupts ints;

@@ -139,8 +139,8 @@ int cs_cmd_export(int argc, char **argv)
     cs_progress_init(&prog, "export", quiet);
     cs_import_options iopt;
     cs_import_options_init(&iopt);
-    iopt.progress = on_import_progress;
-    iopt.progress_user = &prog;
+    iopt.monitor.progress = on_import_progress;
+    iopt.monitor.progress_user = &prog;
     cs_store *s;
     cs_error err;
     cs_status st = cs_store_open_any(&s, path, &iopt, &err);
@@ -158,9 +158,9 @@ int cs_cmd_export(int argc, char **argv)
 
     cs_export_options opt;
     cs_export_options_init(&opt);
-    opt.progress = cs_progress_report;
-    opt.progress_user = &prog;
-    opt.cancelled = cs_interrupted;
+    opt.monitor.progress = cs_progress_report;
+    opt.monitor.progress_user = &prog;
+    opt.monitor.cancelled = cs_interrupted;
     cs_export_mode mode = mean ? CS_EXPORT_MEAN : CS_EXPORT_RUNS;
     if (format == O_SQLITE) {
         st = cs_export_sqlite(s, output, &opt, &err);

@@ -73,14 +73,14 @@ int cs_cmd_import(int argc, char **argv)
     const char *input = argv[optind];
     cs_progress prog;
     cs_progress_init(&prog, "import", quiet);
-    opt.progress = on_progress;
-    opt.progress_user = &prog;
+    opt.monitor.progress = on_progress;
+    opt.monitor.progress_user = &prog;
     /* An interrupt stops the import between batches or while the store
      * is written; the temporary file is removed and the signal then ends
      * the process as it would have. */
     cs_interrupts ints;
     cs_interrupts_catch(&ints);
-    opt.cancelled = cs_interrupted;
+    opt.monitor.cancelled = cs_interrupted;
     cs_import_stats stats;
     cs_error err;
     cs_status st = cs_store_import(input, output, &opt, &stats, &err);

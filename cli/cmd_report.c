@@ -173,11 +173,11 @@ int cs_cmd_report(int argc, char **argv)
     prog.quiet = quiet;
     clock_gettime(CLOCK_MONOTONIC, &prog.t0);
     cs_progress_init(&prog.tty, "report", quiet);
-    opt.progress = report_step;
-    opt.progress_user = &prog;
+    opt.monitor.progress = report_step;
+    opt.monitor.progress_user = &prog;
     cs_interrupts ints;
     cs_interrupts_catch(&ints);
-    opt.cancelled = cs_interrupted;
+    opt.monitor.cancelled = cs_interrupted;
 
     cs_report_result res;
     cs_error err;

@@ -123,7 +123,7 @@ int cs_cmd_synth(int argc, char **argv)
      * removed and the signal then ends the process as it would have. */
     cs_interrupts ints;
     cs_interrupts_catch(&ints);
-    opt.cancelled = cs_interrupted;
+    opt.monitor.cancelled = cs_interrupted;
 
     cs_outfile out;
     cs_error err;
@@ -139,8 +139,8 @@ int cs_cmd_synth(int argc, char **argv)
     }
     cs_progress prog;
     cs_progress_init(&prog, "synth", quiet);
-    opt.progress = cs_progress_report;
-    opt.progress_user = &prog;
+    opt.monitor.progress = cs_progress_report;
+    opt.monitor.progress_user = &prog;
     double t0 = now();
     uint64_t records = 0;
     if (as_store) {

@@ -84,13 +84,7 @@ typedef enum cs_export_mode {
 } cs_export_mode;
 
 typedef struct cs_export_options {
-    /* Called now and then with the fraction done (0..1); may be NULL. */
-    void (*progress)(void *user, const char *phase, double done);
-    void *progress_user;
-    /* Polled between cells; when it returns true the export stops with
-     * CS_ERR_CANCELLED ("cancelled").  May be NULL. */
-    bool (*cancelled)(void *user);
-    void *cancel_user;
+    cs_monitor monitor; /* cancel polled between cells */
 } cs_export_options;
 
 /* The metrics of a run, in the order of the columns. */

@@ -73,13 +73,9 @@ typedef struct cs_import_options {
     bool synthetic;      /* flag the store synthetic even if its records do
                             not carry cellscape's marker (data made elsewhere) */
     int threads;         /* 0: one per core */
-    void (*progress)(void *user, const char *phase, double done);
-    void *progress_user;
-    /* Polled from the calling thread between batches of records and while
-     * the store is written; when it returns true the import stops with
-     * CS_ERR_CANCELLED ("cancelled") and leaves nothing behind.  May be NULL. */
-    bool (*cancelled)(void *user);
-    void *cancel_user;
+    /* cancel polled between batches of records and while the store is
+     * written */
+    cs_monitor monitor;
 } cs_import_options;
 
 typedef struct cs_import_stats {

@@ -50,14 +50,7 @@ typedef struct cs_synth_options {
     /* 0: every cell; else only the first max_cells cells in enumeration
      * order (for tests: the full space is 1.27 or 5.08 million records). */
     size_t max_cells;
-    /* Called now and then from the calling thread; may be NULL. */
-    void (*progress)(void *user, const char *phase, double done);
-    void *progress_user;
-    /* Polled from the calling thread between blocks of cells; when it
-     * returns true, cs_synth_write stops and returns CS_ERR_CANCELLED
-     * ("cancelled"). May be NULL. */
-    bool (*cancelled)(void *user);
-    void *cancel_user;
+    cs_monitor monitor; /* cancel polled between blocks of cells */
 } cs_synth_options;
 
 /* seed 0, all four budgets, one thread per core, every cell, no callbacks. */

@@ -413,10 +413,10 @@ static cs_status tick(const cs_export_options *opt, size_t i, size_t n, const ch
 {
     if ((i & 255) != 0)
         return CS_OK;
-    if (opt->cancelled && opt->cancelled(opt->cancel_user))
+    if (cs_monitor_cancelled(&opt->monitor))
         return cs_error_set(err, CS_ERR_CANCELLED, "cancelled");
-    if ((i & 1023) == 0 && opt->progress)
-        opt->progress(opt->progress_user, phase, n ? (double)i / (double)n : 1.0);
+    if ((i & 1023) == 0)
+        cs_monitor_progress(&opt->monitor, phase, n ? (double)i / (double)n : 1.0);
     return CS_OK;
 }
 
@@ -590,8 +590,8 @@ static cs_status export_text(const cs_store *s, FILE *f, cs_export_mode mode, te
         st = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     if (st == CS_OK && (fflush(f) != 0 || ferror(f)))
         st = cs_error_set(err, CS_ERR_IO, "write failed: %s", strerror(errno));
-    if (st == CS_OK && opt->progress)
-        opt->progress(opt->progress_user, "export", 1.0);
+    if (st == CS_OK)
+        cs_monitor_progress(&opt->monitor, "export", 1.0);
     free(pre.p);
     free(line.p);
     free(t);
@@ -1031,12 +1031,11 @@ static cs_status sql_build(sql_export *x, const cs_store *s, const cs_export_opt
         return st;
     if ((st = sql_meta_rows(x, s, err)) || (st = sql_rows(x, s, opt, err)))
         return st;
-    if (opt->progress)
-        opt->progress(opt->progress_user, "index", 1.0);
+    cs_monitor_progress(&opt->monitor, "index", 1.0);
     if ((st = sql_exec(x, index_sql, "create indexes", err)) ||
         (st = sql_exec(x, view_sql, "create views", err)))
         return st;
-    if (opt->cancelled && opt->cancelled(opt->cancel_user))
+    if (cs_monitor_cancelled(&opt->monitor))
         return cs_error_set(err, CS_ERR_CANCELLED, "cancelled");
     return sql_exec(x, "COMMIT", "commit", err);
 }
@@ -1124,8 +1123,8 @@ cs_status cs_export_sqlite(const cs_store *s, const char *path, const cs_export_
             unlink(side);
             free(side);
         }
-    } else if (opt->progress) {
-        opt->progress(opt->progress_user, "export", 1.0);
+    } else {
+        cs_monitor_progress(&opt->monitor, "export", 1.0);
     }
     free(tmp);
     return st;

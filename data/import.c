@@ -284,8 +284,7 @@ cs_status cs_store_import(const char *tfrecord, const char *store_path,
     cs_store_builder b;
     memset(&b, 0, sizeof b);
     b.path = tfrecord;
-    b.cancelled = opt->cancelled;
-    b.cancel_user = opt->cancel_user;
+    b.monitor = opt->monitor;
     int nthreads = cs_threads(opt->threads);
 
     pipeline p;
@@ -348,9 +347,8 @@ cs_status cs_store_import(const char *tfrecord, const char *store_path,
                                 cs_tfrecord_reader_record_offset(rd), err)))
                 goto done;
         }
-        if (opt->progress)
-            opt->progress(opt->progress_user, "import", -1.0);
-        if (opt->cancelled && opt->cancelled(opt->cancel_user)) {
+        cs_monitor_progress(&opt->monitor, "import", -1.0);
+        if (cs_monitor_cancelled(&opt->monitor)) {
             st = cs_error_set(err, CS_ERR_CANCELLED, "cancelled");
             goto done;
         }
@@ -374,8 +372,7 @@ cs_status cs_store_import(const char *tfrecord, const char *store_path,
         }
         goto done;
     }
-    if (opt->progress)
-        opt->progress(opt->progress_user, "check module hashes", -1.0);
+    cs_monitor_progress(&opt->monitor, "check module hashes", -1.0);
     if ((st = queue_check(&p, &b, true, err)) || (st = finish_checks(&p, &b, err)))
         goto done;
     unsigned digest_len = 0;

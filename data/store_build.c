@@ -279,7 +279,7 @@ void cs_store_builder_destroy(cs_store_builder *b)
 }
 static bool builder_cancelled(const cs_store_builder *b)
 {
-    return b->cancelled && b->cancelled(b->cancel_user);
+    return cs_monitor_cancelled(&b->monitor);
 }
 
 static int cmp_budget(const void *a, const void *b)

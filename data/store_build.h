@@ -32,10 +32,8 @@ typedef struct cs_store_builder {
     int nbudgets;
     int budgets[CS_STORE_MAX_BUDGETS];
     const char *path;
-    /* Polled while the store is written (may be NULL): see
-     * cs_import_options. */
-    bool (*cancelled)(void *user);
-    void *cancel_user;
+    /* cancel polled while the store is written: see cs_import_options */
+    cs_monitor monitor;
 } cs_store_builder;
 
 /* One training run as a source record gives it. */

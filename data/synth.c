@@ -592,7 +592,7 @@ static cs_status write_blocks(FILE *f, synth_job *job, int nthreads, uint64_t *r
                 st = cs_error_set(err, CS_ERR_IO, "cannot write records: %s", strerror(errno));
             total += s->records;
         }
-        if (st == CS_OK && opt->cancelled && opt->cancelled(opt->cancel_user))
+        if (st == CS_OK && cs_monitor_cancelled(&opt->monitor))
             st = cs_error_set(err, CS_ERR_CANCELLED, "cancelled");
         pthread_mutex_lock(&job->lock);
         s->ready = false;
@@ -601,8 +601,8 @@ static cs_status write_blocks(FILE *f, synth_job *job, int nthreads, uint64_t *r
             job->stop = true;
         pthread_cond_broadcast(&job->space_left);
         pthread_mutex_unlock(&job->lock);
-        if (st == CS_OK && opt->progress)
-            opt->progress(opt->progress_user, "synthesise records",
+        if (st == CS_OK)
+            cs_monitor_progress(&opt->monitor, "synthesise records",
                           (double)(i + 1) / (double)job->nblocks);
     }
     cs_parallel_join(&group);
@@ -616,7 +616,7 @@ static cs_status synth_options_check(const cs_synth_options *opt, cs_error *err)
     if (opt->threads < 0 || opt->threads > 64)
         return cs_error_set(err, CS_ERR_ARG, "threads is %d, expected 0 (all cores) to 64",
                             opt->threads);
-    if (opt->cancelled && opt->cancelled(opt->cancel_user))
+    if (cs_monitor_cancelled(&opt->monitor))
         return cs_error_set(err, CS_ERR_CANCELLED, "cancelled");
     return CS_OK;
 }
@@ -631,8 +631,7 @@ static cs_status synth_space(const cs_synth_options *opt, cs_enum_result *own,
         cs_enum_options eo;
         cs_enum_options_init(&eo);
         eo.threads = opt->threads;
-        eo.progress = opt->progress;
-        eo.progress_user = opt->progress_user;
+        eo.monitor = opt->monitor;
         cs_status st = cs_enum_run(&eo, own, err);
         if (st)
             return st;
@@ -788,10 +787,10 @@ cs_status cs_synth_store(const char *store_path, const cs_synth_options *opt,
             for (size_t k = 0; k < (w[t].hi - w[t].lo) * per_cell && !st; k++, record++)
                 st = cs_store_builder_add(&b, &w[t].out[k], record, 0, err);
         }
-        if (!st && opt->cancelled && opt->cancelled(opt->cancel_user))
+        if (!st && cs_monitor_cancelled(&opt->monitor))
             st = cs_error_set(err, CS_ERR_CANCELLED, "cancelled");
-        if (!st && opt->progress)
-            opt->progress(opt->progress_user, "synthesise the store",
+        if (!st)
+            cs_monitor_progress(&opt->monitor, "synthesise the store",
                           (double)at / (double)ncells);
     }
     free(recs);

@@ -28,9 +28,7 @@ typedef struct cs_enum_options {
     int threads;       /* 0: one per online core */
     bool verify;       /* certify; see cs_enum_verdict */
     bool exhaustive;   /* also hash every labelled graph met (slow) */
-    /* Called now and then from the calling thread; may be NULL. */
-    void (*progress)(void *user, const char *phase, double done);
-    void *progress_user;
+    cs_monitor monitor; /* progress only: the walk is not cancelled */
 } cs_enum_options;
 
 void cs_enum_options_init(cs_enum_options *opt); /* NAS-Bench-101 defaults */

@@ -26,8 +26,7 @@ static double now(void)
 
 static void progress(const cs_enum_options *opt, const char *phase, double done)
 {
-    if (opt->progress)
-        opt->progress(opt->progress_user, phase, done);
+    cs_monitor_progress(&opt->monitor, phase, done);
 }
 
 typedef struct member {

@@ -7,6 +7,7 @@
 #define CS_ERROR_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -28,6 +29,30 @@ typedef enum cs_status {
     CS_ERR_CANCELLED /* the caller's cancel callback asked to stop: nothing was
                         written (a command's interrupt, a script's timeout) */
 } cs_status;
+
+/* What a long call reports to its caller and asks of it, for every long
+ * call alike (enumeration, import, export, synth, analyses, report): its
+ * progress now and then (phase, fraction done 0..1), and whether to stop,
+ * polled between steps; a call told to stop returns CS_ERR_CANCELLED
+ * ("cancelled") and leaves nothing behind.  Both are called from the
+ * calling thread; each may be NULL (a zeroed monitor watches nothing). */
+typedef struct cs_monitor {
+    void (*progress)(void *user, const char *phase, double done);
+    void *progress_user;
+    bool (*cancelled)(void *user);
+    void *cancel_user;
+} cs_monitor;
+
+static inline void cs_monitor_progress(const cs_monitor *m, const char *phase, double done)
+{
+    if (m && m->progress)
+        m->progress(m->progress_user, phase, done);
+}
+
+static inline bool cs_monitor_cancelled(const cs_monitor *m)
+{
+    return m && m->cancelled && m->cancelled(m->cancel_user);
+}
 
 #define CS_ERROR_MSG_MAX 512
 

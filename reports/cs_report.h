@@ -51,11 +51,7 @@ typedef struct cs_report_options {
     int optimizer_runs;      /* runs per NAS optimiser; 0: the paper's 500 */
     bool synthetic;          /* label the data synthetic even if its file is not marked */
     bool force;              /* redo every analysis and figure */
-    void (*progress)(void *user, const char *phase, double done);
-    void *progress_user;
-    /* Polled between steps; true stops the build with CS_ERR_IO. */
-    bool (*cancelled)(void *user);
-    void *cancel_user;
+    cs_monitor monitor; /* cancel polled between analyses and figures */
 } cs_report_options;
 
 void cs_report_options_init(cs_report_options *opt);
@@ -72,7 +68,7 @@ typedef struct cs_report_result {
 
 /* Build the report.  Errors: CS_ERR_ARG (options), CS_ERR_IO (files,
  * gnuplot failing: the message names the figure and quotes gnuplot),
- * CS_ERR_CANCELLED when opt->cancelled said so, CS_ERR_FORMAT and others
+ * CS_ERR_CANCELLED when opt->monitor said so, CS_ERR_FORMAT and others
  * from the data.  A build that fails leaves nothing new behind: the
  * directories it made are removed with their contents, and a directory
  * that was there keeps its files, each whole (old or new). */

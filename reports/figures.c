@@ -262,9 +262,7 @@ static cs_status job_done(const job *j, int status, const char *workdir,
 
 cs_status cs_report_render(const char *gnuplot, const char *scripts_dir, const char *outdir,
                            const cs_report_figure *figs, size_t n, const bool *todo,
-                           bool *rendered, int jobs, bool (*cancelled)(void *), void *cancel_user,
-                           void (*progress)(void *, const char *, double), void *progress_user,
-                           cs_error *err)
+                           bool *rendered, int jobs, const cs_monitor *monitor, cs_error *err)
 {
     char workdir[4200], datadir[4200], figdir[4200];
     snprintf(datadir, sizeof datadir, "%s/data", outdir);
@@ -297,7 +295,7 @@ cs_status cs_report_render(const char *gnuplot, const char *scripts_dir, const c
                 next++;
                 continue;
             }
-            if (cancelled && cancelled(cancel_user)) {
+            if (cs_monitor_cancelled(monitor)) {
                 st = cs_error_set(err, CS_ERR_CANCELLED, "cancelled");
                 break;
             }
@@ -345,8 +343,7 @@ cs_status cs_report_render(const char *gnuplot, const char *scripts_dir, const c
             rendered[j.fig] = st == CS_OK;
         }
         done++;
-        if (progress)
-            progress(progress_user, "render figures", total ? (double)done / (double)total : 1.0);
+        cs_monitor_progress(monitor, "render figures", total ? (double)done / (double)total : 1.0);
     }
     /* On failure, stop what still runs; either way leave no work files. */
     for (int k = 0; k < active; k++) {

@@ -141,8 +141,7 @@ static cs_status open_data(const cs_report_options *opt, const cs_enum_result *s
             cs_import_options io;
             cs_import_options_init(&io);
             io.threads = opt->threads;
-            io.progress = opt->progress;
-            io.progress_user = opt->progress_user;
+            io.monitor = opt->monitor;
             cs_import_stats stats;
             if ((st = cs_store_import(opt->data, path, &io, &stats, err)) ||
                 (st = stamp_write(opt->outdir, "imported", key, err)))
@@ -166,10 +165,7 @@ static cs_status open_data(const cs_report_options *opt, const cs_enum_result *s
     so.seed = CS_REPORT_SYNTH_SEED;
     so.threads = opt->threads;
     so.space = space;
-    so.progress = opt->progress;
-    so.progress_user = opt->progress_user;
-    so.cancelled = opt->cancelled;
-    so.cancel_user = opt->cancel_user;
+    so.monitor = opt->monitor;
     cs_import_stats stats;
     if ((st = cs_synth_store(path, &so, &stats, err)) ||
         (st = stamp_write(opt->outdir, "synthetic", key, err)))
@@ -279,7 +275,7 @@ static cs_status run_analyses(const cs_report_options *opt, const cs_analysis_in
         const cs_analysis_info *a = &list[i];
         if (a->needs_data && !dctx)
             continue;
-        if (opt->cancelled && opt->cancelled(opt->cancel_user)) {
+        if (cs_monitor_cancelled(&opt->monitor)) {
             st = cs_error_set(err, CS_ERR_CANCELLED, "cancelled");
             break;
         }
@@ -296,8 +292,7 @@ static cs_status run_analyses(const cs_report_options *opt, const cs_analysis_in
             continue;
         }
         stamp_remove(opt->outdir, a->name);
-        if (opt->progress)
-            opt->progress(opt->progress_user, a->name, -1.0);
+        cs_monitor_progress(&opt->monitor, a->name, -1.0);
         if ((st = a->run(a->needs_data ? dctx : sctx, datadir, err))) {
             cs_error_prefix(err, "analysis %s: ", a->name);
             break;
@@ -485,8 +480,7 @@ static cs_status open_inputs(const cs_report_options *opt, cs_analysis_ctx *dctx
         cs_enum_options eo;
         cs_enum_options_init(&eo);
         eo.threads = opt->threads;
-        eo.progress = opt->progress;
-        eo.progress_user = opt->progress_user;
+        eo.monitor = opt->monitor;
         if ((st = cs_space_build(space, &eo, err)) ||
             (st = open_data(opt, cs_space_result(*space), page, store, err)))
             return st;
@@ -534,8 +528,7 @@ cs_status cs_report_build(const cs_report_options *opt, cs_report_result *res, c
     sctx.seed = opt->seed;
     sctx.threads = opt->threads;
     sctx.optimizer_runs = opt->optimizer_runs;
-    sctx.progress = opt->progress;
-    sctx.progress_user = opt->progress_user;
+    sctx.monitor = opt->monitor;
     dctx = sctx;
     dctx.synthetic = opt->synthetic;
     dctx.nb201_dataset = opt->dataset;
@@ -580,8 +573,7 @@ cs_status cs_report_build(const cs_report_options *opt, cs_report_result *res, c
     plan_figures(opt, scripts, figs, nfigs, page.have_data, todo, rendered, res);
     if ((st = cs_report_render(opt->gnuplot ? opt->gnuplot : CS_GNUPLOT, scripts, opt->outdir,
                                figs, nfigs, todo, rendered, cs_threads(opt->threads),
-                               opt->cancelled, opt->cancel_user, opt->progress,
-                               opt->progress_user, err)))
+                               &opt->monitor, err)))
         goto done;
     page.figures = figs;
     page.nfigures = nfigs;

@@ -51,8 +51,6 @@ cs_status cs_report_write_page(const cs_report_page *p, cs_error *err);
  * work directory and renamed into outdir/figures when both succeeded. */
 cs_status cs_report_render(const char *gnuplot, const char *scripts_dir, const char *outdir,
                            const cs_report_figure *figs, size_t n, const bool *todo,
-                           bool *rendered, int jobs, bool (*cancelled)(void *), void *cancel_user,
-                           void (*progress)(void *, const char *, double), void *progress_user,
-                           cs_error *err);
+                           bool *rendered, int jobs, const cs_monitor *monitor, cs_error *err);
 
 #endif

@@ -1153,7 +1153,7 @@ static bool cancel_on_third(void *user)
     return ++*calls >= 3;
 }
 
-/* ctx->cancelled is polled between runs from the calling thread: the runs
+/* ctx->monitor.cancelled is polled between runs from the calling thread: the runs
  * stop with CS_ERR_CANCELLED, and no results are left to free. */
 START_TEST(test_problem_cancelled)
 {
@@ -1164,8 +1164,8 @@ START_TEST(test_problem_cancelled)
     o.threads = -1;
     int calls = 0;
     cs_analysis_ctx c = t201_ctx(11, 2);
-    c.cancelled = cancel_on_third;
-    c.cancel_user = &calls;
+    c.monitor.cancelled = cancel_on_third;
+    c.monitor.cancel_user = &calls;
     cs_opt_results r;
     cs_error err;
     ck_assert_int_eq(cs_opt_compute_problem(&c, &t->p, &o, &r, &err), CS_ERR_CANCELLED);

@@ -302,7 +302,7 @@ START_TEST(test_multiplicity_brute_force)
     size_t nc = cs_space_num_classes(sp);
     cs_multiplicity m;
     cs_error err;
-    ck_assert_msg(cs_multiplicity_compute(sp, 2, NULL, NULL, &m, &err) == CS_OK, "%s",
+    ck_assert_msg(cs_multiplicity_compute(sp, 2, NULL, &m, &err) == CS_OK, "%s",
                   err.msg);
     ck_assert_uint_eq(m.nclasses, nc);
 
@@ -365,7 +365,7 @@ START_TEST(test_multiplicity_full_size_classes)
     const cs_enum_result *res = cs_space_result(sp);
     cs_multiplicity m;
     cs_error err;
-    ck_assert_msg(cs_multiplicity_compute(sp, 2, NULL, NULL, &m, &err) == CS_OK, "%s",
+    ck_assert_msg(cs_multiplicity_compute(sp, 2, NULL, &m, &err) == CS_OK, "%s",
                   err.msg);
     ck_assert_uint_eq(m.encodings, UINT64_C(32768) * 81);
     ck_assert_uint_eq(m.valid + m.invalid, m.encodings);
@@ -509,8 +509,8 @@ START_TEST(test_analyses_three_vertices)
     cs_error err;
     ck_assert(cs_analysis_ctx_init(&ctx, sp, NULL, &err) == CS_OK);
     st_progress prog = {0, -1};
-    ctx.progress = st_on_progress;
-    ctx.progress_user = &prog;
+    ctx.monitor.progress = st_on_progress;
+    ctx.monitor.progress_user = &prog;
     char dir[] = "/tmp/cs_structure_XXXXXX";
     ck_assert_ptr_nonnull(mkdtemp(dir));
     ck_assert_msg(cs_analysis_structure(&ctx, dir, &err) == CS_OK, "%s", err.msg);

@@ -953,8 +953,8 @@ START_TEST(test_failed_exports_leave_nothing)
         int left = when;
         cs_export_options opt;
         cs_export_options_init(&opt);
-        opt.cancelled = cancel_at;
-        opt.cancel_user = &left;
+        opt.monitor.cancelled = cancel_at;
+        opt.monitor.cancel_user = &left;
         ck_assert_int_eq(cs_export_sqlite(s, path, &opt, &err), CS_ERR_CANCELLED);
         ck_assert_str_eq(err.msg, "cancelled");
         ck_assert_int_eq(dir_entries(dir), 1);
@@ -974,8 +974,8 @@ START_TEST(test_failed_exports_leave_nothing)
     snprintf(path, sizeof path, "%s/out.csv", dir);
     for (int f2 = 0; f2 < 2; f2++) {
         int left = 0;
-        opt.cancelled = cancel_at;
-        opt.cancel_user = &left;
+        opt.monitor.cancelled = cancel_at;
+        opt.monitor.cancel_user = &left;
         ck_assert_int_eq(cs_outfile_open(&out, path, &err), CS_OK);
         cs_status st = f2 ? cs_export_jsonl(s, out.f, CS_EXPORT_RUNS, &opt, &err)
                           : cs_export_csv(s, out.f, CS_EXPORT_RUNS, &opt, &err);

@@ -859,7 +859,7 @@ START_TEST(test_synth_errors)
 
     /* Cancellation: before any work, and after a few blocks. */
     uint64_t records = 1;
-    opt.cancelled = cancel_cb;
+    opt.monitor.cancelled = cancel_cb;
     cancel_after = 0;
     ck_assert_int_eq(cs_synth_write(devnull, &opt, &records, &err), CS_ERR_CANCELLED);
     ck_assert_str_eq(err.msg, "cancelled");
@@ -868,7 +868,7 @@ START_TEST(test_synth_errors)
     ck_assert_int_eq(cs_synth_write(devnull, &opt, &records, &err), CS_ERR_CANCELLED);
     ck_assert_str_eq(err.msg, "cancelled");
     fclose(devnull);
-    opt.cancelled = NULL;
+    opt.monitor.cancelled = NULL;
 
     /* A full disk: only while /dev/full is the device (a stray rename by
      * another program can leave a plain file there, which accepts writes). */

@@ -226,7 +226,7 @@ PyObject *cs_py_optimizers(PyObject *self, PyObject *args, PyObject *kw)
     ctx.seed = seed;
     ctx.threads = o.threads;
     ctx.data_name = "python";
-    ctx.cancelled = cs_py_interrupted;
+    ctx.monitor.cancelled = cs_py_interrupted;
     cs_opt_results r;
     memset(&r, 0, sizeof r);
     cs_error err;

@@ -40,7 +40,7 @@ static int store_init(cs_py_store *s, PyObject *args, PyObject *kw)
     }
     cs_import_options opt;
     cs_import_options_init(&opt);
-    opt.cancelled = cs_py_interrupted; /* Ctrl-C during a .tfrecord's import */
+    opt.monitor.cancelled = cs_py_interrupted; /* Ctrl-C during a .tfrecord's import */
     cs_error err;
     cs_status st;
     cs_cache_result *res = PyMem_Calloc(1, sizeof *res);
