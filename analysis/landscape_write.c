@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cs_export.h"
 #include "cs_stats.h"
 
 void cs_landscape_put_num(FILE *f, double d)
@@ -21,10 +22,11 @@ void cs_landscape_put_num(FILE *f, double d)
 
 const char *cs_landscape_json_num(char *buf, size_t size, double d)
 {
+    /* the one formatter of every file: shortest round-trip digits */
     if (!isfinite(d))
         snprintf(buf, size, "null");
     else
-        snprintf(buf, size, "%.17g", d);
+        cs_export_format_double(buf, size, d);
     return buf;
 }
 

@@ -837,8 +837,9 @@ static cs_status write_neighbour_files(const cs_analysis_ctx *ctx, const char *o
     char body[4096];
     int diam = bs->max_dist > bs->sweep_ecc ? bs->max_dist : bs->sweep_ecc;
     char mean_deg[40], mean_dist[40];
-    snprintf(mean_deg, sizeof mean_deg, "%.17g", nv ? 2.0 * (double)g->nedges / (double)nv : 0.0);
-    snprintf(mean_dist, sizeof mean_dist, "%.17g", reach ? sumd / (double)reach : 0.0);
+    cs_landscape_json_num(mean_deg, sizeof mean_deg,
+                          nv ? 2.0 * (double)g->nedges / (double)nv : 0.0);
+    cs_landscape_json_num(mean_dist, sizeof mean_dist, reach ? sumd / (double)reach : 0.0);
     snprintf(body, sizeof body,
              "\"vertices\": %zu, \"edges\": %zu, \"mean_degree\": %s, "
              "\"min_degree\": %lld, \"max_degree\": %lld, \"components\": %lld, "
