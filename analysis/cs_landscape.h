@@ -116,7 +116,8 @@ int cs_nbgraph_bfs(const cs_nbgraph *g, uint32_t src, int32_t *dist, uint32_t *q
  * only) first reached at distance d, for d <= res->max_distance.
  * class_dist (may be NULL) gets, per class, the distance of its nearest
  * encoding (CS_RAW_BFS_UNREACHED if none).  progress (may be NULL): the
- * context whose progress callback hears of each level.  Memory: three
+ * context whose monitor hears of each level and is asked after each whether
+ * to stop (CS_ERR_CANCELLED, res then incomplete).  Memory: three
  * bitsets of 256 bits per matrix (192 MB for NAS-Bench-101); up to 256
  * labellings per matrix (every space enum/ supports), distances up to
  * CS_RAW_BFS_LEVELS - 1. */

@@ -244,6 +244,10 @@ cs_status cs_raw_bfs(const cs_rawspace *rs, const uint8_t *source_class, bool va
                    (double)done / (double)(valid_only ? rs->valid_encodings
                                                       : rs->matrices * rs->labellings));
         }
+        if (progress && cs_monitor_cancelled(&progress->monitor)) {
+            st = cs_error_set(err, CS_ERR_CANCELLED, "cancelled");
+            goto out;
+        }
         uint64_t *t = sh.front;
         sh.front = sh.next;
         sh.next = t;

@@ -684,6 +684,43 @@ START_TEST(raw_bfs_equals_brute_force)
 }
 END_TEST
 
+static bool cancel_after(void *user)
+{
+    int *left = user;
+    return --*left < 0;
+}
+
+/* The search asks its context's monitor after each level whether to stop:
+ * told to after the second, it returns CS_ERR_CANCELLED and has asked
+ * exactly three times; never told, it asks once per level and finishes. */
+START_TEST(raw_bfs_is_cancelled_between_levels)
+{
+    const cs_space *sp = space(5);
+    size_t nc = cs_space_num_classes(sp);
+    uint8_t *flag = calloc(nc, 1);
+    flag[0] = 1;
+    cs_rawspace rs;
+    cs_error err;
+    ck_assert(cs_rawspace_init(&rs, sp, 2, &err) == CS_OK);
+    cs_analysis_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    int left = 2;
+    ctx.monitor.cancelled = cancel_after;
+    ctx.monitor.cancel_user = &left;
+    cs_raw_bfs_result res;
+    ck_assert_int_eq(cs_raw_bfs(&rs, flag, false, 2, &res, NULL, &ctx, &err), CS_ERR_CANCELLED);
+    ck_assert_str_eq(err.msg, "cancelled");
+    ck_assert_int_eq(left, -1);
+    left = 1000;
+    ck_assert_int_eq(cs_raw_bfs(&rs, flag, false, 2, &res, NULL, &ctx, &err), CS_OK);
+    ck_assert_int_ge(res.max_distance, 3);
+    /* one question per level searched: max_distance levels, and the empty last one */
+    ck_assert_int_eq(1000 - left, res.max_distance + 1);
+    cs_rawspace_destroy(&rs);
+    free(flag);
+}
+END_TEST
+
 /* --- the data analyses --------------------------------------------------------- */
 
 START_TEST(optima_three_vertices_by_hand)
@@ -1392,6 +1429,7 @@ TCase *cs_landscape_tcase(void)
     tcase_add_test(tc, nbgraph_bfs_matches_igraph);
     tcase_add_test(tc, neighbours_analysis_three_vertices);
     tcase_add_test(tc, raw_bfs_equals_brute_force);
+    tcase_add_test(tc, raw_bfs_is_cancelled_between_levels);
     tcase_add_test(tc, optima_three_vertices_by_hand);
     tcase_add_test(tc, locality_walk_autocorrelation_by_hand);
     tcase_add_test(tc, locality_fdc_single_peak);

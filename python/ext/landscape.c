@@ -84,6 +84,14 @@ out:
     return res;
 }
 
+/* A context whose only job is Ctrl-C: the breadth-first searches poll it
+ * between levels (cs_py_interrupted takes the GIL to ask). */
+static void interruptible(cs_analysis_ctx *ctx)
+{
+    memset(ctx, 0, sizeof *ctx);
+    ctx->monitor.cancelled = cs_py_interrupted;
+}
+
 PyObject *cs_py_optima(PyObject *self, PyObject *args)
 {
     (void)self;
@@ -116,11 +124,13 @@ PyObject *cs_py_fdc(PyObject *self, PyObject *args)
     cs_status st;
     const double *f = PyArray_DATA(fit);
     Py_BEGIN_ALLOW_THREADS
-    st = cs_landscape_fdc(&r, rs, f, 0, NULL, NULL, &err);
+    cs_analysis_ctx ctx;
+    interruptible(&ctx);
+    st = cs_landscape_fdc(&r, rs, f, 0, NULL, &ctx, &err);
     Py_END_ALLOW_THREADS
     Py_DECREF(fit);
     if (st)
-        return cs_py_raise(&err);
+        return cs_py_raise_or_pending(&err);
     return Py_BuildValue("(ddndL)", r.pearson, r.spearman, (Py_ssize_t)r.n, r.max_distance,
                          (long long)r.best);
 }
@@ -259,13 +269,15 @@ PyObject *cs_py_distance_to(PyObject *self, PyObject *args, PyObject *kw)
     cs_status st;
     uint8_t *d = PyArray_DATA((PyArrayObject *)dist);
     Py_BEGIN_ALLOW_THREADS
-    st = cs_raw_bfs(rs, src, valid_only, 0, res, d, NULL, &err);
+    cs_analysis_ctx ctx;
+    interruptible(&ctx);
+    st = cs_raw_bfs(rs, src, valid_only, 0, res, d, &ctx, &err);
     Py_END_ALLOW_THREADS
     free(src);
     if (st) {
         free(res);
         Py_DECREF(dist);
-        return cs_py_raise(&err);
+        return cs_py_raise_or_pending(&err);
     }
     npy_intp levels = res->max_distance + 1;
     PyObject *out = Py_BuildValue("(NNN)", dist,
