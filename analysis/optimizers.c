@@ -1707,18 +1707,6 @@ cs_status cs_opt_compute_problem(const cs_analysis_ctx *ctx, const cs_opt_proble
 
 /* --- output --------------------------------------------------------------------- */
 
-/* JSON numbers: integers as integers (30, not the shortest round trip
- * 3e+01), other values with round-trip precision. */
-static void put_json_double(FILE *f, double d)
-{
-    if (!isfinite(d))
-        fputs("null", f);
-    else if (d == floor(d) && fabs(d) < 1e15)
-        fprintf(f, "%.0f", d);
-    else
-        cs_analysis_put_double(f, d);
-}
-
 /* How the files name the data.  NAS-Bench-101 (store set) is labelled as
  * every analysis of a store is, by common.c; a problem has no store, so its
  * labels come from the problem (in the same layout). */
@@ -1895,31 +1883,32 @@ static cs_status write_summary(const opt_labels *lb, const cs_opt_options *o,
                                const char *outdir, cs_error *err)
 {
     int R = r->runs;
-    char *body = NULL;
-    size_t body_len = 0;
-    FILE *bf = open_memstream(&body, &body_len);
-    if (!bf)
-        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-    if (lb->json_fields && *lb->json_fields)
-        fprintf(bf, "%s, ", lb->json_fields);
+    cs_jb j;
+    cs_status st = cs_jb_init(&j, err);
+    if (st)
+        return st;
+    if (lb->json_fields)
+        cs_jb_fields(&j, lb->json_fields);
     if (lb->epochs > 0)
-        fprintf(bf, "\"epochs\": %d, ", lb->epochs);
-    fprintf(bf, "\"budget_%s\": ", lb->cost_unit);
-    put_json_double(bf, o->budget);
-    fprintf(bf, ", \"runs\": %d, \"best_mean_test_accuracy\": ", R);
-    put_json_double(bf, r->best_test);
-    fprintf(bf, ", \"best_class\": %lld, \"classes_with_data\": %zu, \"sampler\": \"%s\", ",
-            (long long)r->best_class, r->classes_with_data,
-            r->sampler == CS_OPT_SAMPLER_TABLE ? "table" : "rejection");
-    fprintf(bf, "\"settings\": {\"population\": %d, \"tournament\": %d, \"mutation_rate\": ",
-            o->population, o->tournament);
-    put_json_double(bf, o->mutation_rate);
-    fputs(", \"learning_rate\": ", bf);
-    put_json_double(bf, o->learning_rate);
-    fputs(", \"baseline_momentum\": ", bf);
-    put_json_double(bf, o->momentum);
-    fputs("}, \"methods\": {", bf);
-    bool first = true;
+        cs_jb_ki(&j, "epochs", lb->epochs);
+    char key[64];
+    snprintf(key, sizeof key, "budget_%s", lb->cost_unit);
+    cs_jb_kn(&j, key, o->budget);
+    cs_jb_ki(&j, "runs", R);
+    cs_jb_kn(&j, "best_mean_test_accuracy", r->best_test);
+    cs_jb_ki(&j, "best_class", (long long)r->best_class);
+    cs_jb_ki(&j, "classes_with_data", (long long)r->classes_with_data);
+    cs_jb_ks(&j, "sampler", r->sampler == CS_OPT_SAMPLER_TABLE ? "table" : "rejection");
+    cs_jb_key(&j, "settings");
+    cs_jb_open(&j, '{');
+    cs_jb_ki(&j, "population", o->population);
+    cs_jb_ki(&j, "tournament", o->tournament);
+    cs_jb_kn(&j, "mutation_rate", o->mutation_rate);
+    cs_jb_kn(&j, "learning_rate", o->learning_rate);
+    cs_jb_kn(&j, "baseline_momentum", o->momentum);
+    cs_jb_close(&j, '}');
+    cs_jb_key(&j, "methods");
+    cs_jb_open(&j, '{');
     for (int m = 0; m < CS_OPT_NUM_METHODS; m++) {
         if (!r->final[m])
             continue;
@@ -1928,26 +1917,21 @@ static cs_status write_summary(const opt_labels *lb, const cs_opt_options *o,
             q += (double)r->final[m][i].queries;
             found += r->final[m][i].final_regret == 0;
         }
-        fprintf(bf, "%s\"%s\": {\"runs\": %d, \"median_final_regret\": ", first ? "" : ", ",
-                method_names[m], R);
-        put_json_double(bf, cs_quantile(sorted[m], (size_t)R, 0.5));
-        fputs(", \"mean_final_regret\": ", bf);
-        put_json_double(bf, cs_mean(sorted[m], (size_t)R));
-        fputs(", \"q25_final_regret\": ", bf);
-        put_json_double(bf, cs_quantile(sorted[m], (size_t)R, 0.25));
-        fputs(", \"q75_final_regret\": ", bf);
-        put_json_double(bf, cs_quantile(sorted[m], (size_t)R, 0.75));
-        fputs(", \"mean_queries\": ", bf);
-        put_json_double(bf, q / R);
-        fputs(", \"fraction_zero_regret\": ", bf);
-        put_json_double(bf, found / R);
-        fputc('}', bf);
-        first = false;
+        cs_jb_key(&j, method_names[m]);
+        cs_jb_open(&j, '{');
+        cs_jb_ki(&j, "runs", R);
+        cs_jb_kn(&j, "median_final_regret", cs_quantile(sorted[m], (size_t)R, 0.5));
+        cs_jb_kn(&j, "mean_final_regret", cs_mean(sorted[m], (size_t)R));
+        cs_jb_kn(&j, "q25_final_regret", cs_quantile(sorted[m], (size_t)R, 0.25));
+        cs_jb_kn(&j, "q75_final_regret", cs_quantile(sorted[m], (size_t)R, 0.75));
+        cs_jb_kn(&j, "mean_queries", q / R);
+        cs_jb_kn(&j, "fraction_zero_regret", found / R);
+        cs_jb_close(&j, '}');
     }
-    fputc('}', bf);
-    fclose(bf);
-    cs_status st = labels_json_write(lb, outdir, body, err);
-    free(body);
+    cs_jb_close(&j, '}');
+    if (!(st = cs_jb_finish(&j, err)))
+        st = labels_json_write(lb, outdir, j.buf, err);
+    cs_jb_free(&j);
     return st;
 }
 
