@@ -38,6 +38,8 @@ void cs_jb_strval(cs_jb *b, const char *s);
 /* Pre-formatted "key": value pairs at the current level. */
 void cs_jb_fields(cs_jb *b, const char *fields);
 void cs_jb_key(cs_jb *b, const char *k);
+/* A key made printf-style (at most 255 bytes): "%s_with_data" and the like. */
+void cs_jb_keyf(cs_jb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cs_jb_num(cs_jb *b, double d);
 void cs_jb_int(cs_jb *b, long long v);
 void cs_jb_str(cs_jb *b, const char *s);

@@ -81,29 +81,41 @@ cs_status cs_landscape_locality_write(const cs_analysis_ctx *ctx, const char *ou
     }
     if ((st = cs_analysis_close(&out, err)))
         return st;
-    char cell[128], n1[40], n2[40], n3[40], n4[40], n5[40], n6[40], n7[40];
+    char cell[128];
     lf->name(lf->name_user, r->best, cell, sizeof cell);
     const char *fs = lf->fitness_short, *ss = lf->score_short;
-    char body[4096], what_json[1024];
-    snprintf(body, sizeof body,
-             "%s%s\"fitness\": \"%s\", \"%s_with_data\": %zu, \"walks\": %d, "
-             "\"steps_per_walk\": %d, \"restarts\": %llu, \"%s_visited\": %zu, "
-             "\"rwa_%s_shift1\": %s, \"rwa_%s_shift2\": %s, \"rwa_%s_shift5\": %s, "
-             "\"rwa_%s_shift1\": %s, \"best_%s\": %lld, \"best_%s\": \"%s\", "
-             "\"best_%s\": %s, \"fdc_distance\": \"%s\", \"fdc_pearson\": %s, "
-             "\"fdc_spearman\": %s, \"max_distance\": %d",
-             extra_json ? extra_json : "", extra_json && *extra_json ? ", " : "",
-             cs_json_escape(lf->fitness_what, what_json, sizeof what_json), lf->vertex_plural,
-             r->nf, r->walks, r->steps,
-             (unsigned long long)r->restarts, lf->vertex_plural, r->visited, fs,
-             cs_landscape_json_num(n1, sizeof n1, r->rwa_fitness[1]), fs,
-             cs_landscape_json_num(n2, sizeof n2, r->rwa_fitness[2]), fs,
-             cs_landscape_json_num(n3, sizeof n3, r->rwa_fitness[5]), ss,
-             cs_landscape_json_num(n4, sizeof n4, r->rwa_score[1]), lf->vertex_what, (long long)r->best,
-             lf->name_what, cell, fs, cs_landscape_json_num(n5, sizeof n5, lf->fitness[r->best]),
-             r->fdc_distance, cs_landscape_json_num(n6, sizeof n6, fdc.pearson), cs_landscape_json_num(n7, sizeof n7, fdc.spearman),
-             maxd);
-    return cs_analysis_json_write(ctx, outdir, "locality.json", "locality", body, err);
+    cs_jb j;
+    if ((st = cs_jb_init(&j, err)))
+        return st;
+    if (extra_json)
+        cs_jb_fields(&j, extra_json);
+    cs_jb_ks(&j, "fitness", lf->fitness_what);
+    cs_jb_keyf(&j, "%s_with_data", lf->vertex_plural);
+    cs_jb_int(&j, (long long)r->nf);
+    cs_jb_ki(&j, "walks", r->walks);
+    cs_jb_ki(&j, "steps_per_walk", r->steps);
+    cs_jb_ki(&j, "restarts", (long long)r->restarts);
+    cs_jb_keyf(&j, "%s_visited", lf->vertex_plural);
+    cs_jb_int(&j, (long long)r->visited);
+    cs_jb_keyf(&j, "rwa_%s_shift1", fs);
+    cs_jb_num(&j, r->rwa_fitness[1]);
+    cs_jb_keyf(&j, "rwa_%s_shift2", fs);
+    cs_jb_num(&j, r->rwa_fitness[2]);
+    cs_jb_keyf(&j, "rwa_%s_shift5", fs);
+    cs_jb_num(&j, r->rwa_fitness[5]);
+    cs_jb_keyf(&j, "rwa_%s_shift1", ss);
+    cs_jb_num(&j, r->rwa_score[1]);
+    cs_jb_keyf(&j, "best_%s", lf->vertex_what);
+    cs_jb_int(&j, (long long)r->best);
+    cs_jb_keyf(&j, "best_%s", lf->name_what);
+    cs_jb_str(&j, cell);
+    cs_jb_keyf(&j, "best_%s", fs);
+    cs_jb_num(&j, lf->fitness[r->best]);
+    cs_jb_ks(&j, "fdc_distance", r->fdc_distance);
+    cs_jb_kn(&j, "fdc_pearson", fdc.pearson);
+    cs_jb_kn(&j, "fdc_spearman", fdc.spearman);
+    cs_jb_ki(&j, "max_distance", maxd);
+    return cs_jb_commit(ctx, outdir, "locality.json", "locality", &j, err);
 }
 
 
@@ -190,7 +202,7 @@ cs_status cs_landscape_optima_write(const cs_analysis_ctx *ctx, const char *outd
     }
     if ((st = optima_tsv(ctx, outdir, &o, lf, err)) || (st = basins_tsv(ctx, outdir, &o, err)))
         goto out;
-    char cell[128], tcell[128], n[8][40], body[4096], what_json[1024];
+    char cell[128], tcell[128];
     lf->name(lf->name_user, best, cell, sizeof cell);
     if (o.noptima)
         lf->name(lf->name_user, o.optima[0], tcell, sizeof tcell);
@@ -198,37 +210,42 @@ cs_status cs_landscape_optima_write(const cs_analysis_ctx *ctx, const char *outd
         snprintf(tcell, sizeof tcell, "none");
     double gbasin = o.degree[best] ? (double)o.basin[best] : 0.0;
     size_t nascent = o.nascent, noptima = o.noptima;
-    snprintf(body, sizeof body,
-             "%s%s\"fitness\": \"%s\", "
-             "\"%s_with_data\": %zu, \"isolated_%s\": %zu, \"local_optima\": %zu, "
-             "\"strict_local_optima\": %zu, \"plateau_optima\": %zu, "
-             "\"global_best_%s\": %lld, \"global_best_%s\": \"%s\", "
-             "\"global_best_%s\": %s, \"global_best_isolated\": %s, "
-             "\"global_best_basin\": %.0f, \"global_best_basin_fraction\": %s, "
-             "\"best_optimum_%s\": \"%s\", \"largest_basin\": %llu, "
-             "\"mean_basin\": %s, \"mean_ascent_steps\": %s, \"max_ascent_steps\": %u, "
-             "\"optima_%s_mean\": %s, \"optima_%s_median\": %s, "
-             "\"optima_%s_min\": %s",
-             extra_json ? extra_json : "", extra_json && *extra_json ? ", " : "",
-             cs_json_escape(lf->fitness_what, what_json, sizeof what_json), lf->vertex_plural,
-             o.with_data, lf->vertex_plural, o.isolated,
-             noptima, o.nstrict, noptima - o.nstrict, lf->vertex_what, (long long)best,
-             lf->name_what, cell, lf->fitness_short, cs_landscape_json_num(n[0], sizeof n[0], f[best]),
-             o.degree[best] ? "false" : "true", gbasin,
-             cs_landscape_json_num(n[1], sizeof n[1], nascent ? gbasin / (double)nascent : NAN),
-             lf->name_what, tcell, (unsigned long long)largest_basin,
-             cs_landscape_json_num(n[2], sizeof n[2],
-                                   noptima ? (double)nascent / (double)noptima : NAN),
-             cs_landscape_json_num(n[3], sizeof n[3],
-                                   nascent ? (double)o.sum_steps / (double)nascent : NAN),
-             o.max_steps, lf->fitness_short,
-             cs_landscape_json_num(n[4], sizeof n[4], cs_mean(ofit, noptima)), lf->fitness_short,
-             cs_landscape_json_num(n[5], sizeof n[5],
-                                   noptima ? cs_quantile(ofit, noptima, 0.5) : NAN),
-             lf->fitness_short,
-             cs_landscape_json_num(n[6], sizeof n[6],
-                                   noptima ? cs_quantile(ofit, noptima, 0.0) : NAN));
-    st = cs_analysis_json_write(ctx, outdir, "optima.json", "optima", body, err);
+    cs_jb j;
+    if ((st = cs_jb_init(&j, err)))
+        goto out;
+    if (extra_json)
+        cs_jb_fields(&j, extra_json);
+    cs_jb_ks(&j, "fitness", lf->fitness_what);
+    cs_jb_keyf(&j, "%s_with_data", lf->vertex_plural);
+    cs_jb_int(&j, (long long)o.with_data);
+    cs_jb_keyf(&j, "isolated_%s", lf->vertex_plural);
+    cs_jb_int(&j, (long long)o.isolated);
+    cs_jb_ki(&j, "local_optima", (long long)noptima);
+    cs_jb_ki(&j, "strict_local_optima", (long long)o.nstrict);
+    cs_jb_ki(&j, "plateau_optima", (long long)(noptima - o.nstrict));
+    cs_jb_keyf(&j, "global_best_%s", lf->vertex_what);
+    cs_jb_int(&j, (long long)best);
+    cs_jb_keyf(&j, "global_best_%s", lf->name_what);
+    cs_jb_str(&j, cell);
+    cs_jb_keyf(&j, "global_best_%s", lf->fitness_short);
+    cs_jb_num(&j, f[best]);
+    cs_jb_key(&j, "global_best_isolated");
+    cs_jb_bool(&j, !o.degree[best]);
+    cs_jb_ki(&j, "global_best_basin", (long long)gbasin);
+    cs_jb_kn(&j, "global_best_basin_fraction", nascent ? gbasin / (double)nascent : NAN);
+    cs_jb_keyf(&j, "best_optimum_%s", lf->name_what);
+    cs_jb_str(&j, tcell);
+    cs_jb_ki(&j, "largest_basin", (long long)largest_basin);
+    cs_jb_kn(&j, "mean_basin", noptima ? (double)nascent / (double)noptima : NAN);
+    cs_jb_kn(&j, "mean_ascent_steps", nascent ? (double)o.sum_steps / (double)nascent : NAN);
+    cs_jb_ki(&j, "max_ascent_steps", (long long)o.max_steps);
+    cs_jb_keyf(&j, "optima_%s_mean", lf->fitness_short);
+    cs_jb_num(&j, cs_mean(ofit, noptima));
+    cs_jb_keyf(&j, "optima_%s_median", lf->fitness_short);
+    cs_jb_num(&j, noptima ? cs_quantile(ofit, noptima, 0.5) : NAN);
+    cs_jb_keyf(&j, "optima_%s_min", lf->fitness_short);
+    cs_jb_num(&j, noptima ? cs_quantile(ofit, noptima, 0.0) : NAN);
+    st = cs_jb_commit(ctx, outdir, "optima.json", "optima", &j, err);
 out:
     free(ofit);
     cs_optima_destroy(&o);

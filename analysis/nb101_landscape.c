@@ -403,37 +403,42 @@ static cs_status peaks_json(const cs_analysis_ctx *ctx, const char *outdir, cons
                             cs_error *err)
 {
     const fitness *fit = pk->fit;
-    char cell[128], n1[40], n2[40], n3[40], n4[40], n5[40], n6[40], body[3072], head[384],
-        name_json[320], budget[16];
+    char cell[128];
     class_compact(ctx->space, pk->best, cell, sizeof cell);
-    if (fit->caller)
-        snprintf(head, sizeof head, "\"fitness\": \"%s\", \"budget\"",
-                 cs_json_escape(fit->name, name_json, sizeof name_json));
-    else
-        snprintf(head, sizeof head, "\"budget\"");
     const char *kname = fit->caller ? "fitness" : "mean_test";
     const char *sename = fit->caller ? "fitness" : "test";
-    snprintf(body, sizeof body,
-             "%s: %s, \"best_class\": %lld, \"best_cell\": \"%s\", "
-             "\"best_%s\": %s, \"best_%s_standard_error\": %s, \"threshold\": %s, "
-             "\"top_cells\": %zu, \"top_encodings\": %llu, \"raw_encodings\": %llu, "
-             "\"valid_encodings\": %llu, \"space_reading\": \"fraction_within: all raw "
-             "encodings, valid or not, distances through any encoding (Hamming distance of "
-             "encodings); valid_paths: valid encodings, paths through valid encodings only\", "
-             "\"fraction_within_6\": %s, \"fraction_valid_within_6\": %s, "
-             "\"fraction_valid_paths_within_6\": %s, \"max_distance\": %d, "
-             "\"max_distance_valid_paths\": %d",
-             head, budget_json(fit, budget, sizeof budget), (long long)pk->best, cell, kname,
-             cs_landscape_json_num(n1, sizeof n1, pk->key[pk->best]), sename,
-             cs_landscape_json_num(n2, sizeof n2, pk->kse[pk->best]),
-             cs_landscape_json_num(n3, sizeof n3, pk->threshold),
-             pk->ntop, (unsigned long long)pk->all->reached[0], (unsigned long long)pk->raw,
-             (unsigned long long)pk->rs->valid_encodings,
-             cs_landscape_json_num(n4, sizeof n4, pk->frac6),
-             cs_landscape_json_num(n5, sizeof n5, pk->frac6v),
-             cs_landscape_json_num(n6, sizeof n6, pk->frac6p), pk->all->max_distance,
-             pk->valid->max_distance);
-    return cs_analysis_json_write(ctx, outdir, "peaks.json", "peaks", body, err);
+    cs_jb j;
+    cs_status st = cs_jb_init(&j, err);
+    if (st)
+        return st;
+    if (fit->caller)
+        cs_jb_ks(&j, "fitness", fit->name);
+    cs_jb_key(&j, "budget");
+    if (fit->budget > 0)
+        cs_jb_int(&j, fit->budget);
+    else
+        cs_jb_num(&j, NAN); /* null: a fitness file alone has no epochs */
+    cs_jb_ki(&j, "best_class", (long long)pk->best);
+    cs_jb_ks(&j, "best_cell", cell);
+    cs_jb_keyf(&j, "best_%s", kname);
+    cs_jb_num(&j, pk->key[pk->best]);
+    cs_jb_keyf(&j, "best_%s_standard_error", sename);
+    cs_jb_num(&j, pk->kse[pk->best]);
+    cs_jb_kn(&j, "threshold", pk->threshold);
+    cs_jb_ki(&j, "top_cells", (long long)pk->ntop);
+    cs_jb_ki(&j, "top_encodings", (long long)pk->all->reached[0]);
+    cs_jb_ki(&j, "raw_encodings", (long long)pk->raw);
+    cs_jb_ki(&j, "valid_encodings", (long long)pk->rs->valid_encodings);
+    cs_jb_ks(&j, "space_reading",
+             "fraction_within: all raw encodings, valid or not, distances through any "
+             "encoding (Hamming distance of encodings); valid_paths: valid encodings, paths "
+             "through valid encodings only");
+    cs_jb_kn(&j, "fraction_within_6", pk->frac6);
+    cs_jb_kn(&j, "fraction_valid_within_6", pk->frac6v);
+    cs_jb_kn(&j, "fraction_valid_paths_within_6", pk->frac6p);
+    cs_jb_ki(&j, "max_distance", pk->all->max_distance);
+    cs_jb_ki(&j, "max_distance_valid_paths", pk->valid->max_distance);
+    return cs_jb_commit(ctx, outdir, "peaks.json", "peaks", &j, err);
 }
 
 cs_status cs_analysis_peaks(const cs_analysis_ctx *ctx, const char *outdir, cs_error *err)

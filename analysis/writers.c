@@ -7,6 +7,7 @@
 #include "analysis_writers.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +105,16 @@ void cs_jb_key(cs_jb *b, const char *k)
     cs_jb_strval(b, k);
     fputs(": ", b->f);
     b->after_key = true;
+}
+
+void cs_jb_keyf(cs_jb *b, const char *fmt, ...)
+{
+    char k[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(k, sizeof k, fmt, ap);
+    va_end(ap);
+    cs_jb_key(b, k);
 }
 
 void cs_jb_num(cs_jb *b, double d)
