@@ -18,8 +18,6 @@ static inline void cs_landscape_report(const cs_analysis_ctx *ctx, const char *p
 
 /* A TSV number: round-trip precision, "nan" for NaN. */
 void cs_landscape_put_num(FILE *f, double d);
-/* A JSON number into buf (JSON has no NaN: null). */
-const char *cs_landscape_json_num(char *buf, size_t size, double d);
 
 /* w emptied, then its arrays for nwalks walks of up to `steps` steps
  * (each path holds 2 * steps + 2 entries: a restart adds a separator);

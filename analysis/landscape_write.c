@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cs_export.h"
 #include "cs_stats.h"
 
 void cs_landscape_put_num(FILE *f, double d)
@@ -18,16 +17,6 @@ void cs_landscape_put_num(FILE *f, double d)
         fputs("nan", f);
     else
         cs_analysis_put_double(f, d);
-}
-
-const char *cs_landscape_json_num(char *buf, size_t size, double d)
-{
-    /* the one formatter of every file: shortest round-trip digits */
-    if (!isfinite(d))
-        snprintf(buf, size, "null");
-    else
-        cs_export_format_double(buf, size, d);
-    return buf;
 }
 
 /* The files of a locality analysis (cs_landscape.h). */

@@ -2,6 +2,7 @@
  * neighbour graphs (cs_nb201_analysis.h). */
 #include "cs_nb201_analysis.h"
 #include "nb201_internal.h"
+#include "analysis_writers.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,16 +151,21 @@ cs_status cs_analysis_nb201_structure(const cs_analysis_ctx *ctx, const char *ou
     }
     if ((st = cs_analysis_close(&out, err)))
         goto out;
-    char body[1024];
-    snprintf(body, sizeof body,
-             "\"space\": \"NAS-Bench-201\", \"cells\": %zu, \"api_classes\": %zu, "
-             "\"graph_classes\": %zu, \"expression_classes\": %zu, \"zero_cells\": %zu, "
-             "\"certified\": %s, \"largest_class\": %zu, \"max_depth\": %d, "
-             "\"cells_depth_0\": %llu",
-             cen->cells, cen->api_classes, cen->graph_classes, cen->expression_classes,
-             cen->zero_cells, cs_nb201_census_certified(cen) ? "true" : "false", largest,
-             maxdepth, (unsigned long long)by_depth[0]);
-    st = cs_analysis_json_write(ctx, outdir, "structure.json", "structure", body, err);
+    cs_jb j;
+    if ((st = cs_jb_init(&j, err)))
+        goto out;
+    cs_jb_ks(&j, "space", "NAS-Bench-201");
+    cs_jb_ki(&j, "cells", (long long)cen->cells);
+    cs_jb_ki(&j, "api_classes", (long long)cen->api_classes);
+    cs_jb_ki(&j, "graph_classes", (long long)cen->graph_classes);
+    cs_jb_ki(&j, "expression_classes", (long long)cen->expression_classes);
+    cs_jb_ki(&j, "zero_cells", (long long)cen->zero_cells);
+    cs_jb_key(&j, "certified");
+    cs_jb_bool(&j, cs_nb201_census_certified(cen));
+    cs_jb_ki(&j, "largest_class", (long long)largest);
+    cs_jb_ki(&j, "max_depth", maxdepth);
+    cs_jb_ki(&j, "cells_depth_0", (long long)by_depth[0]);
+    st = cs_jb_commit(ctx, outdir, "structure.json", "structure", &j, err);
 out:
     free(cen);
     free(count);

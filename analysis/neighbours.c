@@ -17,6 +17,7 @@
  * by brute force on small spaces. */
 #include "cs_landscape.h"
 #include "landscape_internal.h"
+#include "analysis_writers.h"
 #include "cs_parallel.h"
 #include "cs_rng.h"
 
@@ -834,25 +835,29 @@ static cs_status write_neighbour_files(const cs_analysis_ctx *ctx, const char *o
     if ((st = cs_analysis_close(&out, err)))
         goto out;
     /* headline numbers */
-    char body[4096];
     int diam = bs->max_dist > bs->sweep_ecc ? bs->max_dist : bs->sweep_ecc;
-    char mean_deg[40], mean_dist[40];
-    cs_landscape_json_num(mean_deg, sizeof mean_deg,
-                          nv ? 2.0 * (double)g->nedges / (double)nv : 0.0);
-    cs_landscape_json_num(mean_dist, sizeof mean_dist, reach ? sumd / (double)reach : 0.0);
-    snprintf(body, sizeof body,
-             "\"vertices\": %zu, \"edges\": %zu, \"mean_degree\": %s, "
-             "\"min_degree\": %lld, \"max_degree\": %lld, \"components\": %lld, "
-             "\"largest_component\": %lld, \"isolated_vertices\": %lld, %s%s"
-             "\"bfs_sources\": %zu, \"sampled_pairs_reachable\": %llu, "
-             "\"sampled_pairs_unreachable\": %llu, \"mean_distance_sampled\": %s, "
-             "\"diameter_estimate\": %d, \"diameter_estimate_is\": \"lower bound: the "
-             "largest eccentricity of the sampled sources and of a double-sweep vertex\"",
-             g->nvertices, g->nedges, mean_deg, (long long)mindeg, (long long)maxdeg,
-             (long long)ncomp, (long long)largest, (long long)isolated,
-             extra_json ? extra_json : "", extra_json && *extra_json ? ", " : "", bs->sources,
-             (unsigned long long)reach, (unsigned long long)bs->unreachable, mean_dist, diam);
-    st = cs_analysis_json_write(ctx, outdir, "neighbours.json", "neighbours", body, err);
+    cs_jb j;
+    if ((st = cs_jb_init(&j, err)))
+        goto out;
+    cs_jb_ki(&j, "vertices", (long long)g->nvertices);
+    cs_jb_ki(&j, "edges", (long long)g->nedges);
+    cs_jb_kn(&j, "mean_degree", nv ? 2.0 * (double)g->nedges / (double)nv : 0.0);
+    cs_jb_ki(&j, "min_degree", (long long)mindeg);
+    cs_jb_ki(&j, "max_degree", (long long)maxdeg);
+    cs_jb_ki(&j, "components", (long long)ncomp);
+    cs_jb_ki(&j, "largest_component", (long long)largest);
+    cs_jb_ki(&j, "isolated_vertices", (long long)isolated);
+    if (extra_json)
+        cs_jb_fields(&j, extra_json);
+    cs_jb_ki(&j, "bfs_sources", (long long)bs->sources);
+    cs_jb_ki(&j, "sampled_pairs_reachable", (long long)reach);
+    cs_jb_ki(&j, "sampled_pairs_unreachable", (long long)bs->unreachable);
+    cs_jb_kn(&j, "mean_distance_sampled", reach ? sumd / (double)reach : 0.0);
+    cs_jb_ki(&j, "diameter_estimate", diam);
+    cs_jb_ks(&j, "diameter_estimate_is",
+             "lower bound: the largest eccentricity of the sampled sources and of a "
+             "double-sweep vertex");
+    st = cs_jb_commit(ctx, outdir, "neighbours.json", "neighbours", &j, err);
 out:
     free(hist);
     return st;
