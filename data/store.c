@@ -1,5 +1,5 @@
-#define _DEFAULT_SOURCE /* madvise */
 /* Opening a store (a memory map, checked) and finding cells in it. */
+#define _DEFAULT_SOURCE /* madvise */
 #include "cs_store.h"
 #include "cs_tfrecord.h"
 #include "store_format.h"

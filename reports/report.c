@@ -514,6 +514,9 @@ cs_status cs_report_build(const cs_report_options *opt, cs_report_result *res, c
     /* A report that fails or is interrupted leaves nothing new behind: the
      * directories this call makes are removed again with all they got (a
      * report directory that was there keeps what it had, each file whole). */
+    /* A report that fails or is interrupted leaves nothing new behind: the
+     * directories this call makes are removed again with all they got (a
+     * report directory that was there keeps what it had, each file whole). */
     char *made[3] = {NULL, NULL, NULL};
     if ((st = make_dirs(opt->outdir, made, res, err))) {
         free(figs);

@@ -54,8 +54,8 @@ PyMODINIT_FUNC PyInit__native(void);
 PyMODINIT_FUNC PyInit__native(void)
 {
     import_array();
-    if (cs_py_op_names_init() < 0 || cs_py_draw_init() < 0 || cs_py_store_keys_init() < 0 || PyType_Ready(&cs_py_space_type) < 0 ||
-        PyType_Ready(&cs_py_store_type) < 0)
+    if (cs_py_op_names_init() < 0 || cs_py_draw_init() < 0 || cs_py_store_keys_init() < 0 ||
+        PyType_Ready(&cs_py_space_type) < 0 || PyType_Ready(&cs_py_store_type) < 0)
         return NULL;
     PyObject *m = PyModule_Create(&native_module);
     if (!m)

@@ -91,12 +91,6 @@ static int parse_methods(PyObject *seq, unsigned *methods)
     return 0;
 }
 
-/* optimizers(space, fitness (N x R), cost (N x R), score (N,), methods,
- * runs=500, budget=1e7, seed=0, grid_points=200, grid_min=100,
- * population=100, tournament=10, mutation_rate=1.0, learning_rate=0.1,
- * momentum=0.9, sampler='auto', threads=0) -> dict.  A class can be queried
- * for its leading repeats with a finite fitness and a positive finite cost,
- * when its score is finite. */
 static int parse_sampler(const char *name, cs_opt_sampler *out)
 {
     if (strcmp(name, "auto") == 0)
@@ -161,6 +155,12 @@ static PyObject *results_dict(const cs_opt_results *r)
     return res;
 }
 
+/* optimizers(space, fitness (N x R), cost (N x R), score (N,), methods,
+ * runs=500, budget=1e7, seed=0, grid_points=200, grid_min=100,
+ * population=100, tournament=10, mutation_rate=1.0, learning_rate=0.1,
+ * momentum=0.9, sampler='auto', threads=0) -> dict.  A class can be queried
+ * for its leading repeats with a finite fitness and a positive finite cost,
+ * when its score is finite. */
 PyObject *cs_py_optimizers(PyObject *self, PyObject *args, PyObject *kw)
 {
     (void)self;
