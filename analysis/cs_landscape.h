@@ -64,7 +64,12 @@ typedef struct cs_rawspace {
     uint64_t valid_encodings;
 } cs_rawspace;
 
-cs_status cs_rawspace_init(cs_rawspace *rs, const cs_space *sp, int threads, cs_error *err);
+/* The raw encoding space of sp (2 to 7 vertices).  monitor (may be NULL) is
+ * asked between the build's phases whether to stop.  Time O(matrices x
+ * labellings); memory 4 bytes per matrix plus a table per pruned form.
+ * Errors: CS_ERR_LIMIT (vertices), CS_ERR_NOMEM, CS_ERR_CANCELLED. */
+cs_status cs_rawspace_init(cs_rawspace *rs, const cs_space *sp, int threads,
+                           const cs_monitor *monitor, cs_error *err);
 void cs_rawspace_destroy(cs_rawspace *rs);
 
 /* The class of encoding (matrix bits m, labelling t), or -1 if invalid. */
@@ -88,8 +93,11 @@ typedef struct cs_nbgraph {
 /* Built from the structure of the raw space, not by trying every encoding:
  * an operation change keeps the matrix, so it is enough to try it once per
  * unlabelled shape; an edge flip pairs two pruned forms' tables label by
- * label, once per distinct pair of pruned forms. */
-cs_status cs_nbgraph_build(cs_nbgraph *g, const cs_rawspace *rs, int threads, cs_error *err);
+ * label, once per distinct pair of pruned forms.  monitor (may be NULL) is
+ * asked between phases whether to stop.  Errors: CS_ERR_NOMEM,
+ * CS_ERR_CANCELLED. */
+cs_status cs_nbgraph_build(cs_nbgraph *g, const cs_rawspace *rs, int threads,
+                           const cs_monitor *monitor, cs_error *err);
 void cs_nbgraph_destroy(cs_nbgraph *g);
 /* The graph of nvertices vertices whose edges are the pairs keys[i] =
  * a << cbits | b (a < b < 2^cbits, nvertices <= 2^cbits), duplicates
@@ -166,7 +174,8 @@ cs_status cs_analysis_optima(const cs_analysis_ctx *ctx, const char *outdir, cs_
  * Time O(raw encodings / 2^bits of shared structure) in practice: about a
  * second for NAS-Bench-101; memory ~50 MB.  Errors: CS_ERR_LIMIT past
  * CS_LANDSCAPE_MAX_EDGE_BITS, CS_ERR_NOMEM. */
-cs_status cs_nbgraph_of_space(cs_nbgraph *g, const cs_space *sp, int threads, cs_error *err);
+cs_status cs_nbgraph_of_space(cs_nbgraph *g, const cs_space *sp, int threads,
+                              const cs_monitor *monitor, cs_error *err);
 
 /* The neighbour graph of sp's classes (cs_nbgraph_of_space) as two TSV
  * files networkx, igraph or pandas load: edges_path gets a header row
@@ -243,8 +252,9 @@ cs_status cs_landscape_fdc(cs_fdc *res, const cs_rawspace *rs, const double *fit
  * starts (path gets -1 between segments).  Walk w draws from its own
  * stream of seed, so the result does not depend on threads.  Time
  * O(nwalks x steps x edits per step) after O(raw matrices) set-up; memory
- * 8 x nwalks x steps bytes plus 8 per matrix.  Errors: CS_ERR_ARG (no
- * class with fitness, nwalks or steps < 1), CS_ERR_NOMEM. */
+ * 8 x nwalks x steps bytes plus 8 per matrix.  monitor (may be NULL) is
+ * asked every few thousand steps whether to stop.  Errors: CS_ERR_ARG (no
+ * class with fitness, nwalks or steps < 1), CS_ERR_NOMEM, CS_ERR_CANCELLED. */
 typedef struct cs_walks {
     int nwalks, steps;
     int32_t **path;     /* per walk: the classes visited, -1 between segments */
@@ -253,7 +263,8 @@ typedef struct cs_walks {
 } cs_walks;
 
 cs_status cs_walks_run(cs_walks *w, const cs_rawspace *rs, const double *fitness, int nwalks,
-                       int steps, uint64_t seed, int threads, cs_error *err);
+                       int steps, uint64_t seed, int threads, const cs_monitor *monitor,
+                       cs_error *err);
 void cs_walks_destroy(cs_walks *w);
 /* Classes the walks visited. */
 size_t cs_walks_visited(const cs_walks *w, size_t nclasses);
@@ -273,7 +284,7 @@ cs_status cs_landscape_walk_autocorrelation(int32_t *const *path, const size_t *
  * locality analysis's RWA for any fitness, walks, steps and seed. */
 cs_status cs_landscape_rwa(const cs_rawspace *rs, const double *fitness, int nwalks, int steps,
                            uint64_t seed, int max_shift, int threads, double *rwa,
-                           uint64_t *npairs, cs_error *err);
+                           uint64_t *npairs, const cs_monitor *monitor, cs_error *err);
 
 /* Distance from a set of target classes over the raw encodings (the peaks
  * analysis) is cs_raw_bfs above with source_class flagging the targets. */

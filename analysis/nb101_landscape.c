@@ -140,7 +140,7 @@ static cs_status landscape_begin(const cs_analysis_ctx *ctx, const char *analysi
     char phase[64];
     snprintf(phase, sizeof phase, "%s: raw encodings", analysis);
     cs_landscape_report(ctx, phase, 0.0);
-    if ((st = cs_rawspace_init(rs, ctx->space, ctx->threads, err)))
+    if ((st = cs_rawspace_init(rs, ctx->space, ctx->threads, &ctx->monitor, err)))
         fitness_destroy(fit);
     return st;
 }
@@ -203,7 +203,7 @@ cs_status cs_analysis_locality(const cs_analysis_ctx *ctx, const char *outdir, c
     }
     cs_landscape_report(ctx, "locality: random walks", 0.0);
     if ((st = cs_walks_run(&walks, &rs, fit.validation, CS_LOCALITY_WALKS, CS_LOCALITY_STEPS,
-                           ctx->seed, ctx->threads, err)))
+                           ctx->seed, ctx->threads, &ctx->monitor, err)))
         goto out;
     double rwa_v[CS_LOCALITY_MAX_SHIFT + 1], rwa_t[CS_LOCALITY_MAX_SHIFT + 1];
     uint64_t npairs[CS_LOCALITY_MAX_SHIFT + 1], npairs_t[CS_LOCALITY_MAX_SHIFT + 1];
@@ -516,7 +516,7 @@ cs_status cs_analysis_optima(const cs_analysis_ctx *ctx, const char *outdir, cs_
     if (st)
         return st;
     cs_landscape_report(ctx, "optima: neighbour graph", 0.0);
-    if (!(st = cs_nbgraph_build(&g, &rs, ctx->threads, err))) {
+    if (!(st = cs_nbgraph_build(&g, &rs, ctx->threads, &ctx->monitor, err))) {
         char what[256], extra[64];
         if (fit.caller)
             snprintf(what, sizeof what, "%s", fit.name);

@@ -160,7 +160,8 @@ void cs_rawspace_destroy(cs_rawspace *rs)
     memset(rs, 0, sizeof *rs);
 }
 
-cs_status cs_rawspace_init(cs_rawspace *rs, const cs_space *sp, int threads, cs_error *err)
+cs_status cs_rawspace_init(cs_rawspace *rs, const cs_space *sp, int threads,
+                           const cs_monitor *monitor, cs_error *err)
 {
     memset(rs, 0, sizeof *rs);
     const cs_limits *lim = cs_space_limits(sp);
@@ -189,6 +190,7 @@ cs_status cs_rawspace_init(cs_rawspace *rs, const cs_space *sp, int threads, cs_
     int32_t *pruned = malloc(rs->matrices * sizeof *pruned);
     uint32_t *slot = calloc(rs->matrices, sizeof *slot);
     uint32_t *forms = NULL;
+    cs_status st;
     if (!pruned || !slot)
         goto nomem;
     prune_job pj[MAX_THREADS];
@@ -196,6 +198,8 @@ cs_status cs_rawspace_init(cs_rawspace *rs, const cs_space *sp, int threads, cs_
         pj[i] = (prune_job){rs, within, rs->matrices * (uint64_t)i / (uint64_t)nt,
                             rs->matrices * (uint64_t)(i + 1) / (uint64_t)nt, pruned};
     cs_parallel_run(nt, prune_worker, pj, sizeof pj[0]);
+    if ((st = cs_monitor_check(monitor, err)))
+        goto fail;
 
     /* The distinct pruned forms, each a table to compute once.  A form with
      * more than max_edges edges is outside the space whatever its labels
@@ -229,6 +233,8 @@ cs_status cs_rawspace_init(cs_rawspace *rs, const cs_space *sp, int threads, cs_
         tj[i] = (table_job){sp, rs, forms, (uint32_t)((uint64_t)nforms * i / nt),
                             (uint32_t)((uint64_t)nforms * (i + 1) / nt)};
     cs_parallel_run(nt, table_worker, tj, sizeof tj[0]);
+    if ((st = cs_monitor_check(monitor, err)))
+        goto fail;
 
     /* Keep the forms with a valid labelling (too many edges, say, have none);
      * slot[p] becomes the table index + 1, or 0. */
@@ -284,11 +290,13 @@ cs_status cs_rawspace_init(cs_rawspace *rs, const cs_space *sp, int threads, cs_
     return CS_OK;
 
 nomem:
+    st = cs_error_set(err, CS_ERR_NOMEM, "out of memory (raw encoding space)");
+fail:
     free(pruned);
     free(slot);
     free(forms);
     cs_rawspace_destroy(rs);
-    return cs_error_set(err, CS_ERR_NOMEM, "out of memory (raw encoding space)");
+    return st;
 }
 
 /* --- the neighbour graph ------------------------------------------------------ */
@@ -507,7 +515,8 @@ nomem:
     return cs_error_set(err, CS_ERR_NOMEM, "out of memory (neighbour graph)");
 }
 
-cs_status cs_nbgraph_build(cs_nbgraph *g, const cs_rawspace *rs, int threads, cs_error *err)
+cs_status cs_nbgraph_build(cs_nbgraph *g, const cs_rawspace *rs, int threads,
+                           const cs_monitor *monitor, cs_error *err)
 {
     memset(g, 0, sizeof *g);
     g->nvertices = rs->nclasses;
@@ -531,7 +540,7 @@ cs_status cs_nbgraph_build(cs_nbgraph *g, const cs_rawspace *rs, int threads, cs
                              .mlo = rs->matrices * (uint64_t)i / (uint64_t)nt,
                              .mhi = rs->matrices * (uint64_t)(i + 1) / (uint64_t)nt};
     cs_parallel_run(nt, table_pair_worker, jobs, sizeof *jobs);
-    if ((st = gather_keys(jobs, nt, &tpairs, &ntp, err)))
+    if ((st = gather_keys(jobs, nt, &tpairs, &ntp, err)) || (st = cs_monitor_check(monitor, err)))
         goto out;
     if (!(tmp = malloc((ntp ? ntp : 1) * sizeof *tmp)))
         goto nomem;
@@ -560,7 +569,7 @@ cs_status cs_nbgraph_build(cs_nbgraph *g, const cs_rawspace *rs, int threads, cs
                              .phi = ntp * (size_t)(i + 1) / (size_t)nt};
     }
     cs_parallel_run(nt, edge_flip_worker, jobs, sizeof *jobs);
-    if ((st = gather_keys(jobs, nt, &keys, &nk, err)))
+    if ((st = gather_keys(jobs, nt, &keys, &nk, err)) || (st = cs_monitor_check(monitor, err)))
         goto out;
     for (int i = 0; i < nt; i++) {
         jobs[i] = (edge_job){.rs = rs, .sl = &sl, .cbits = cbits, .shapes = shapes,
@@ -568,7 +577,7 @@ cs_status cs_nbgraph_build(cs_nbgraph *g, const cs_rawspace *rs, int threads, cs
                              .shi = nshapes * (size_t)(i + 1) / (size_t)nt};
     }
     cs_parallel_run(nt, op_change_worker, jobs, sizeof *jobs);
-    if ((st = gather_keys(jobs, nt, &keys2, &nk2, err)))
+    if ((st = gather_keys(jobs, nt, &keys2, &nk2, err)) || (st = cs_monitor_check(monitor, err)))
         goto out;
     uint64_t *all = realloc(keys, (nk + nk2 + 1) * sizeof *all);
     if (!all)
@@ -863,13 +872,14 @@ out:
     return st;
 }
 
-cs_status cs_nbgraph_of_space(cs_nbgraph *g, const cs_space *sp, int threads, cs_error *err)
+cs_status cs_nbgraph_of_space(cs_nbgraph *g, const cs_space *sp, int threads,
+                              const cs_monitor *monitor, cs_error *err)
 {
     cs_rawspace rs;
-    cs_status st = cs_rawspace_init(&rs, sp, threads, err);
+    cs_status st = cs_rawspace_init(&rs, sp, threads, monitor, err);
     if (st)
         return st;
-    st = cs_nbgraph_build(g, &rs, threads, err);
+    st = cs_nbgraph_build(g, &rs, threads, monitor, err);
     cs_rawspace_destroy(&rs);
     return st;
 }
@@ -880,11 +890,11 @@ cs_status cs_analysis_neighbours(const cs_analysis_ctx *ctx, const char *outdir,
     cs_rawspace rs;
     cs_nbgraph g;
     report(ctx, "neighbours: raw encodings", 0.0);
-    cs_status st = cs_rawspace_init(&rs, ctx->space, ctx->threads, err);
+    cs_status st = cs_rawspace_init(&rs, ctx->space, ctx->threads, &ctx->monitor, err);
     if (st)
         return st;
     report(ctx, "neighbours: edges", 0.0);
-    if ((st = cs_nbgraph_build(&g, &rs, ctx->threads, err))) {
+    if ((st = cs_nbgraph_build(&g, &rs, ctx->threads, &ctx->monitor, err))) {
         cs_rawspace_destroy(&rs);
         return st;
     }

@@ -6,6 +6,7 @@
 #include "cs_rng.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,11 +35,17 @@ typedef struct walk_shared {
     uint64_t seed;
     int steps;
     uint32_t weight[CS_CELL_MAXV];
+    const cs_monitor *monitor; /* polled by the calling thread's worker */
+    atomic_bool *stop;         /* set when it says stop; every worker checks */
 } walk_shared;
+
+/* Steps between looks at the monitor: a few milliseconds of walking. */
+#define WALK_POLL_STEPS 4096
 
 typedef struct walk_job {
     const walk_shared *sh;
     int first, count;        /* walks */
+    bool main;               /* runs on the calling thread: polls the monitor */
     int32_t **path;          /* per walk: classes, -1 between segments */
     size_t *len;
     uint64_t *restarts;
@@ -87,6 +94,12 @@ static void *walk_worker(void *arg)
         walk_start(sh, &rng, &m, &t);
         path[len++] = cs_rawspace_class(rs, m, t);
         for (int step = 0; step < sh->steps; step++) {
+            if (step % WALK_POLL_STEPS == 0) {
+                if (j->main && cs_monitor_cancelled(sh->monitor))
+                    atomic_store(sh->stop, true);
+                if (atomic_load_explicit(sh->stop, memory_order_relaxed))
+                    return NULL;
+            }
             uint64_t cm[64];
             uint32_t ct[64];
             int nc = 0;
@@ -348,14 +361,16 @@ static cs_status walk_starts(walk_shared *sh, uint64_t **cum_out, uint64_t **mas
 }
 
 cs_status cs_walks_run(cs_walks *w, const cs_rawspace *rs, const double *fitness, int nwalks,
-                       int steps, uint64_t seed, int threads, cs_error *err)
+                       int steps, uint64_t seed, int threads, const cs_monitor *monitor,
+                       cs_error *err)
 {
     memset(w, 0, sizeof *w);
     if (nwalks < 1 || steps < 1)
         return cs_error_set(err, CS_ERR_ARG, "random walks: %d walks of %d steps (need >= 1)",
                             nwalks, steps);
+    atomic_bool stop = false;
     walk_shared sh = {.rs = rs, .fit = fitness, .W = (int)((rs->labellings + 63) / 64),
-                      .seed = seed, .steps = steps};
+                      .seed = seed, .steps = steps, .monitor = monitor, .stop = &stop};
     for (int v = rs->n - 2, wt = 1; v >= 1; v--, wt *= rs->num_ops)
         sh.weight[v] = (uint32_t)wt;
     uint64_t *cum = NULL, *tab_mask = NULL;
@@ -377,9 +392,11 @@ cs_status cs_walks_run(cs_walks *w, const cs_rawspace *rs, const double *fitness
     }
     for (int i = 0; i < nt; i++) {
         int lo = nwalks * i / nt, hi = nwalks * (i + 1) / nt;
-        jobs[i] = (walk_job){&sh, lo, hi - lo, w->path, w->len, w->restarts};
+        jobs[i] = (walk_job){&sh, lo, hi - lo, i == 0, w->path, w->len, w->restarts};
     }
     cs_parallel_run(nt, walk_worker, jobs, sizeof *jobs);
+    if (atomic_load(&stop))
+        st = cs_error_set(err, CS_ERR_CANCELLED, "cancelled");
 out:
     if (st)
         cs_walks_destroy(w);
@@ -391,10 +408,10 @@ out:
 
 cs_status cs_landscape_rwa(const cs_rawspace *rs, const double *fitness, int nwalks, int steps,
                            uint64_t seed, int max_shift, int threads, double *rwa,
-                           uint64_t *npairs, cs_error *err)
+                           uint64_t *npairs, const cs_monitor *monitor, cs_error *err)
 {
     cs_walks w;
-    cs_status st = cs_walks_run(&w, rs, fitness, nwalks, steps, seed, threads, err);
+    cs_status st = cs_walks_run(&w, rs, fitness, nwalks, steps, seed, threads, monitor, err);
     if (st)
         return st;
     st = cs_landscape_walk_autocorrelation(w.path, w.len, w.nwalks, fitness, max_shift, threads,

@@ -372,7 +372,7 @@ static int write_graph_files(const analyze_options *o, const cs_space *space, bo
     }
     cs_progress_report(prog, "neighbours: edge list", 0.0);
     cs_status st = o->nb201 ? cs_nb201_cell_graph(&g, &err)
-                            : cs_nbgraph_of_space(&g, space, o->threads, &err);
+                            : cs_nbgraph_of_space(&g, space, o->threads, NULL, &err);
     if (!st) {
         st = o->nb201 ? cs_nb201_graph_write_tsv(&g, o->edges, nodes_path, &err)
                       : cs_nbgraph_write_tsv(&g, space, o->edges, nodes_path, &err);

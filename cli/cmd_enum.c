@@ -331,8 +331,15 @@ int cs_cmd_enum(int argc, char **argv)
     cs_outfile out = {0};
     cs_error err;
     cs_status st;
+    /* The walk stops within milliseconds of an interrupt (or, once it is
+     * done, the listing is not written): its temporary file is removed.
+     * Caught before the file is made, so that none is left behind. */
+    opt.monitor.cancelled = cs_interrupted;
+    cs_interrupts ints;
+    cs_interrupts_catch(&ints);
     /* Open first: a bad path fails before the work, not after it. */
     if (fmt != FMT_NONE && (st = cs_outfile_open(&out, output, &err))) {
+        cs_interrupts_release(&ints);
         cs_cli_error("enum", "%s", err.msg);
         return cs_cli_exit_for(st);
     }
@@ -340,19 +347,18 @@ int cs_cmd_enum(int argc, char **argv)
     cs_progress_init(&prog, "enum", quiet);
     opt.monitor.progress = cs_progress_report;
     opt.monitor.progress_user = &prog;
-    /* An interrupt is acted on once the walk is done (a few seconds): the
-     * listing is then not written, or its temporary file removed. */
-    cs_interrupts ints;
-    cs_interrupts_catch(&ints);
     cs_enum_result res;
     st = cs_enum_run(&opt, &res, &err);
     cs_progress_done(&prog);
-    if (st == CS_OK && cs_interrupted(NULL)) {
+    if ((st == CS_OK || st == CS_ERR_CANCELLED) && cs_interrupted(NULL)) {
+        if (fmt != FMT_NONE && out.path)
+            cs_cli_error("enum", "interrupted; nothing written to %s", out.path);
+        else
+            cs_cli_error("enum", "interrupted%s", fmt != FMT_NONE ? "; nothing written" : "");
         if (fmt != FMT_NONE)
             cs_outfile_abort(&out);
         cs_enum_result_destroy(&res);
         int sig = cs_interrupts_release(&ints);
-        cs_cli_error("enum", "interrupted%s", fmt != FMT_NONE ? "; nothing written" : "");
         raise(sig);
         return CS_EXIT_IO;
     }

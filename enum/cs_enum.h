@@ -28,7 +28,7 @@ typedef struct cs_enum_options {
     int threads;       /* 0: one per online core */
     bool verify;       /* certify; see cs_enum_verdict */
     bool exhaustive;   /* also hash every labelled graph met (slow) */
-    cs_monitor monitor; /* progress only: the walk is not cancelled */
+    cs_monitor monitor; /* progress; asked every few milliseconds whether to stop */
 } cs_enum_options;
 
 void cs_enum_options_init(cs_enum_options *opt); /* NAS-Bench-101 defaults */
@@ -71,6 +71,9 @@ typedef struct cs_enum_result {
     double seconds;
 } cs_enum_result;
 
+/* Walk the space of opt->limits and fill res with its classes.  Errors:
+ * CS_ERR_ARG (limits), CS_ERR_NOMEM, CS_ERR_CANCELLED (opt->monitor said
+ * stop; res is then empty). */
 cs_status cs_enum_run(const cs_enum_options *opt, cs_enum_result *res,
                       cs_error *err);
 void cs_enum_result_destroy(cs_enum_result *res);

@@ -5,6 +5,7 @@
 #include "walk.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,7 @@ typedef struct run_state {
     size_t cap;
     matrix_rec *matrices;  /* every matrix walked (exhaustive only) */
     size_t nmatrices, matrices_cap;
+    atomic_bool stop;      /* the monitor said stop: the workers leave */
 } run_state;
 
 static cs_status push_class(run_state *rs, uint64_t bits, uint32_t t, int n,
@@ -100,8 +102,13 @@ static cs_status walk_vertices(run_state *rs, int n, uint32_t *codes, cs_error *
     uint64_t tick = 0;
 
     for (uint64_t bits = 0; bits < end;) {
-        if ((++tick & 0xFFFFF) == 0)
-            progress(rs->opt, phase, (double)bits / (double)end);
+        if ((++tick & 0xFFFF) == 0) {
+            if ((tick & 0xFFFFF) == 0)
+                progress(rs->opt, phase, (double)bits / (double)end);
+            cs_status st = cs_monitor_check(&rs->opt->monitor, err);
+            if (st)
+                return st;
+        }
         int edges = __builtin_popcountll(bits);
         if (edges > lim->max_edges) {
             /* Every number up to the next multiple of the lowest set bit
@@ -173,9 +180,18 @@ typedef struct worker {
     run_state *rs;
     size_t lo, hi;        /* classes, or matrices in the exhaustive pass */
     uint64_t canon_splits, hash_splits, members_hashed;
+    bool main;            /* on the calling thread: polls the monitor */
     cs_status st;
     cs_error err;
 } worker;
+
+/* Whether to leave now: worker 0 asks the monitor for everyone. */
+static bool should_stop(worker *wk)
+{
+    if (wk->main && cs_monitor_cancelled(&wk->rs->opt->monitor))
+        atomic_store(&wk->rs->stop, true);
+    return atomic_load_explicit(&wk->rs->stop, memory_order_relaxed);
+}
 
 static void *class_worker(void *arg)
 {
@@ -190,7 +206,7 @@ static void *class_worker(void *arg)
     if ((wk->st = cs_hasher_init(&hasher, &wk->err)))
         return NULL;
 
-    for (size_t at = wk->lo; at < wk->hi && !wk->st; at += BATCH) {
+    for (size_t at = wk->lo; at < wk->hi && !wk->st && !should_stop(wk); at += BATCH) {
         size_t cnt = wk->hi - at < BATCH ? wk->hi - at : BATCH;
         /* cells[cnt + j] is the last member of class second[j]; a class of
          * one member has nothing more to compare. */
@@ -248,6 +264,8 @@ static void *exhaustive_worker(void *arg)
 
     size_t fill = 0;
     for (size_t mi = wk->lo; mi < wk->hi; mi++) {
+        if ((mi - wk->lo) % BATCH == 0 && should_stop(wk))
+            break;
         const matrix_rec *m = &rs->matrices[mi];
         uint32_t L = 1;
         for (int i = 0; i < m->n - 2; i++)
@@ -299,8 +317,11 @@ static cs_status run_workers(run_state *rs, size_t total, int nthreads,
         wk[i].rs = rs;
         wk[i].lo = total * (size_t)i / (size_t)nthreads;
         wk[i].hi = total * (size_t)(i + 1) / (size_t)nthreads;
+        wk[i].main = i == 0;
     }
     cs_parallel_run(nthreads, fn, wk, sizeof *wk);
+    if (atomic_load(&rs->stop))
+        return cs_error_set(err, CS_ERR_CANCELLED, "cancelled");
     for (int i = 0; i < nthreads; i++)
         if (wk[i].st) {
             *err = wk[i].err;
@@ -368,6 +389,7 @@ cs_status cs_enum_run_keep(const cs_enum_options *opt, cs_enum_result *res, cs_w
     double t0 = now();
     run_state rs;
     memset(&rs, 0, sizeof rs);
+    atomic_init(&rs.stop, false);
     rs.opt = opt;
     rs.res = res;
     rs.walk.limits = *lim;
@@ -384,7 +406,8 @@ cs_status cs_enum_run_keep(const cs_enum_options *opt, cs_enum_result *res, cs_w
     }
     for (int n = 2; n <= lim->max_vertices; n++) {
         size_t before = res->nclasses;
-        if ((st = walk_vertices(&rs, n, codes, err)))
+        if ((st = walk_vertices(&rs, n, codes, err)) ||
+            (st = cs_monitor_check(&opt->monitor, err)))
             goto fail;
         res->per_vertices[n].classes = res->nclasses - before;
     }
@@ -406,6 +429,8 @@ cs_status cs_enum_run_keep(const cs_enum_options *opt, cs_enum_result *res, cs_w
             v->members_hashed += wk[i].members_hashed;
         }
         progress(opt, "certify", 0.0);
+        if ((st = cs_monitor_check(&opt->monitor, err)))
+            goto fail;
         if ((st = count_duplicates(res, cmp_canon, &v->canon_duplicates, err)) ||
             (st = count_duplicates(res, cmp_hash, &v->hash_collisions, err)))
             goto fail;

@@ -77,6 +77,13 @@ cs_status cs_error_prefix(cs_error *err, const char *fmt, ...)
 
 void cs_error_clear(cs_error *err);
 
+/* CS_ERR_CANCELLED ("cancelled") in err when m says stop, else CS_OK: how a
+ * long call polls its monitor between steps. */
+static inline cs_status cs_monitor_check(const cs_monitor *m, cs_error *err)
+{
+    return cs_monitor_cancelled(m) ? cs_error_set(err, CS_ERR_CANCELLED, "cancelled") : CS_OK;
+}
+
 #ifdef __cplusplus
 }
 #endif

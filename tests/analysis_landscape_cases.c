@@ -406,7 +406,7 @@ START_TEST(rawspace_matches_raw_classes)
         const cs_space *sp = space(n);
         cs_rawspace rs;
         cs_error err;
-        ck_assert_msg(cs_rawspace_init(&rs, sp, 2, &err) == CS_OK, "%s", err.msg);
+        ck_assert_msg(cs_rawspace_init(&rs, sp, 2, NULL, &err) == CS_OK, "%s", err.msg);
         uint32_t L = cs_space_raw_labellings(sp);
         int32_t *T = malloc(L * sizeof *T);
         uint64_t valid = 0, with_table = 0, counted = 0, wrong = 0;
@@ -473,8 +473,8 @@ START_TEST(nbgraph_three_vertices_by_hand)
     cs_rawspace rs;
     cs_nbgraph g;
     cs_error err;
-    ck_assert(cs_rawspace_init(&rs, space(3), 1, &err) == CS_OK);
-    ck_assert(cs_nbgraph_build(&g, &rs, 1, &err) == CS_OK);
+    ck_assert(cs_rawspace_init(&rs, space(3), 1, NULL, &err) == CS_OK);
+    ck_assert(cs_nbgraph_build(&g, &rs, 1, NULL, &err) == CS_OK);
     ck_assert_uint_eq(g.nvertices, 7);
     ck_assert_uint_eq(g.nedges, 12);
     for (int e = 0; e < 12; e++)
@@ -498,8 +498,8 @@ START_TEST(nbgraph_equals_definition)
             cs_rawspace rs;
             cs_nbgraph g;
             cs_error err;
-            ck_assert(cs_rawspace_init(&rs, space(n), threads, &err) == CS_OK);
-            ck_assert(cs_nbgraph_build(&g, &rs, threads, &err) == CS_OK);
+            ck_assert(cs_rawspace_init(&rs, space(n), threads, NULL, &err) == CS_OK);
+            ck_assert(cs_nbgraph_build(&g, &rs, threads, NULL, &err) == CS_OK);
             ck_assert_msg(g.nedges == nw, "n=%d: %zu edges, the definition gives %zu", n,
                           g.nedges, nw);
             size_t differ = 0;
@@ -522,8 +522,8 @@ START_TEST(nbgraph_bfs_matches_igraph)
     cs_rawspace rs;
     cs_nbgraph g;
     cs_error err;
-    ck_assert(cs_rawspace_init(&rs, space(5), 2, &err) == CS_OK);
-    ck_assert(cs_nbgraph_build(&g, &rs, 2, &err) == CS_OK);
+    ck_assert(cs_rawspace_init(&rs, space(5), 2, NULL, &err) == CS_OK);
+    ck_assert(cs_nbgraph_build(&g, &rs, 2, NULL, &err) == CS_OK);
     igraph_vector_int_t ev;
     igraph_t ig;
     ck_assert(igraph_vector_int_init(&ev, (igraph_integer_t)(2 * g.nedges)) == IGRAPH_SUCCESS);
@@ -638,7 +638,7 @@ START_TEST(raw_bfs_equals_brute_force)
         uint8_t *cdist = malloc(nc);
         cs_rawspace rs;
         cs_error err;
-        ck_assert(cs_rawspace_init(&rs, sp, 2, &err) == CS_OK);
+        ck_assert(cs_rawspace_init(&rs, sp, 2, NULL, &err) == CS_OK);
         for (int valid_only = 0; valid_only <= 1; valid_only++) {
             oracle_distances(&o, flag, valid_only, dist);
             uint64_t want[CS_RAW_BFS_LEVELS] = {0}, want_valid[CS_RAW_BFS_LEVELS] = {0};
@@ -701,7 +701,7 @@ START_TEST(raw_bfs_is_cancelled_between_levels)
     flag[0] = 1;
     cs_rawspace rs;
     cs_error err;
-    ck_assert(cs_rawspace_init(&rs, sp, 2, &err) == CS_OK);
+    ck_assert(cs_rawspace_init(&rs, sp, 2, NULL, &err) == CS_OK);
     cs_analysis_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
     int left = 2;
@@ -718,6 +718,76 @@ START_TEST(raw_bfs_is_cancelled_between_levels)
     ck_assert_int_eq(1000 - left, res.max_distance + 1);
     cs_rawspace_destroy(&rs);
     free(flag);
+}
+END_TEST
+
+/* The raw space asks its monitor after each of its 2 phases, the neighbour
+ * graph after each of its 3: told to stop at any of those questions, each
+ * returns CS_ERR_CANCELLED and leaves its struct empty. */
+START_TEST(raw_space_and_graph_are_cancelled_between_phases)
+{
+    const cs_space *sp = space(5);
+    cs_rawspace rs;
+    cs_nbgraph g;
+    cs_error err;
+    cs_monitor m = {.cancelled = cancel_after};
+    int left;
+    m.cancel_user = &left;
+    for (int k = 0; k < 2; k++) {
+        left = k;
+        ck_assert_int_eq(cs_rawspace_init(&rs, sp, 2, &m, &err), CS_ERR_CANCELLED);
+        ck_assert_str_eq(err.msg, "cancelled");
+        ck_assert(rs.tables == NULL && rs.table_of == NULL);
+    }
+    left = 2;
+    ck_assert_int_eq(cs_rawspace_init(&rs, sp, 2, &m, &err), CS_OK);
+    ck_assert_int_eq(left, 0);
+    for (int k = 0; k < 3; k++) {
+        left = k;
+        ck_assert_int_eq(cs_nbgraph_build(&g, &rs, 2, &m, &err), CS_ERR_CANCELLED);
+        ck_assert(g.adj == NULL && g.nedges == 0);
+    }
+    left = 3;
+    ck_assert_int_eq(cs_nbgraph_build(&g, &rs, 2, &m, &err), CS_OK);
+    ck_assert_int_eq(left, 0);
+    ck_assert_uint_gt(g.nedges, 0);
+    cs_nbgraph_destroy(&g);
+    cs_rawspace_destroy(&rs);
+}
+END_TEST
+
+/* The walks ask every few thousand steps (the calling thread's worker, for
+ * all): stopped at the first question, or at a later one, the run returns
+ * CS_ERR_CANCELLED with no walks; never stopped, it asks about once per
+ * 4,096 steps of its own walks. */
+START_TEST(walks_are_cancelled_between_steps)
+{
+    const cs_space *sp = space(5);
+    cs_rawspace rs;
+    cs_error err;
+    ck_assert(cs_rawspace_init(&rs, sp, 2, NULL, &err) == CS_OK);
+    size_t nc = cs_space_num_classes(sp);
+    double *f = malloc(nc * sizeof *f);
+    for (size_t i = 0; i < nc; i++)
+        f[i] = (double)(i % 7);
+    cs_monitor m = {.cancelled = cancel_after};
+    int left;
+    m.cancel_user = &left;
+    cs_walks w;
+    for (int k = 0; k < 2; k++) {
+        left = k * 3;
+        ck_assert_int_eq(cs_walks_run(&w, &rs, f, 4, 20000, 1, 2, &m, &err), CS_ERR_CANCELLED);
+        ck_assert_str_eq(err.msg, "cancelled");
+        ck_assert(w.path == NULL && w.len == NULL);
+    }
+    left = 1000;
+    double rwa[3];
+    uint64_t np[3];
+    ck_assert_int_eq(cs_landscape_rwa(&rs, f, 4, 20000, 1, 2, 2, rwa, np, &m, &err), CS_OK);
+    /* worker 0 walks 2 of the 4 walks: 5 questions each (steps 0, 4096, ..., 16384) */
+    ck_assert_int_eq(1000 - left, 10);
+    free(f);
+    cs_rawspace_destroy(&rs);
 }
 END_TEST
 
@@ -1091,7 +1161,7 @@ START_TEST(nbgraph_files_match_definition_and_reference)
     size_t nc = cs_space_num_classes(sp);
     cs_error err;
     cs_nbgraph g;
-    ck_assert_msg(cs_nbgraph_of_space(&g, sp, 2, &err) == CS_OK, "%s", err.msg);
+    ck_assert_msg(cs_nbgraph_of_space(&g, sp, 2, NULL, &err) == CS_OK, "%s", err.msg);
     char dir[4096], edges[4200], nodes[4200];
     snprintf(dir, sizeof dir, "%s/graph-files.XXXXXX", CS_TEST_TMPDIR);
     ck_assert(mkdtemp(dir) != NULL);
@@ -1235,7 +1305,7 @@ START_TEST(optima_any_fitness_brute_force)
     cs_nbgraph g;
     cs_optima opt;
     cs_error err;
-    ck_assert_msg(cs_nbgraph_of_space(&g, sp, 2, &err) == CS_OK, "%s", err.msg);
+    ck_assert_msg(cs_nbgraph_of_space(&g, sp, 2, NULL, &err) == CS_OK, "%s", err.msg);
     ck_assert_msg(cs_optima_compute(&opt, &g, f, &err) == CS_OK, "%s", err.msg);
     ck_assert_uint_eq(opt.n, nc);
     ck_assert_uint_eq(opt.with_data, with_data);
@@ -1316,7 +1386,7 @@ START_TEST(fdc_any_fitness_brute_force)
 
     cs_rawspace rs;
     cs_error err;
-    ck_assert(cs_rawspace_init(&rs, sp, 2, &err) == CS_OK);
+    ck_assert(cs_rawspace_init(&rs, sp, 2, NULL, &err) == CS_OK);
     cs_fdc res;
     uint8_t *class_dist = malloc(nc);
     ck_assert(class_dist != NULL);
@@ -1354,11 +1424,11 @@ START_TEST(walk_autocorrelation_any_fitness_brute_force)
     uint64_t *edges = oracle_edges(&o, &ne);
     cs_rawspace rs;
     cs_error err;
-    ck_assert(cs_rawspace_init(&rs, sp, 2, &err) == CS_OK);
+    ck_assert(cs_rawspace_init(&rs, sp, 2, NULL, &err) == CS_OK);
     enum { WALKS = 40, STEPS = 60, SHIFTS = 6 };
     const uint64_t seed = 77;
     cs_walks w;
-    ck_assert_msg(cs_walks_run(&w, &rs, f, WALKS, STEPS, seed, 2, &err) == CS_OK, "%s",
+    ck_assert_msg(cs_walks_run(&w, &rs, f, WALKS, STEPS, seed, 2, NULL, &err) == CS_OK, "%s",
                   err.msg);
     /* the walks keep to classes with fitness and move by one edit */
     for (int k = 0; k < WALKS; k++)
@@ -1398,8 +1468,8 @@ START_TEST(walk_autocorrelation_any_fitness_brute_force)
     }
     double rwa[SHIFTS + 1];
     uint64_t npairs[SHIFTS + 1];
-    ck_assert_msg(cs_landscape_rwa(&rs, f, WALKS, STEPS, seed, SHIFTS, 2, rwa, npairs, &err) ==
-                      CS_OK,
+    ck_assert_msg(cs_landscape_rwa(&rs, f, WALKS, STEPS, seed, SHIFTS, 2, rwa, npairs, NULL,
+                                   &err) == CS_OK,
                   "%s", err.msg);
     for (int s = 1; s <= SHIFTS; s++) {
         ck_assert_msg(npairs[s] == want_pairs[s], "shift %d: %llu pairs, brute force %llu", s,
@@ -1430,6 +1500,8 @@ TCase *cs_landscape_tcase(void)
     tcase_add_test(tc, neighbours_analysis_three_vertices);
     tcase_add_test(tc, raw_bfs_equals_brute_force);
     tcase_add_test(tc, raw_bfs_is_cancelled_between_levels);
+    tcase_add_test(tc, raw_space_and_graph_are_cancelled_between_phases);
+    tcase_add_test(tc, walks_are_cancelled_between_steps);
     tcase_add_test(tc, optima_three_vertices_by_hand);
     tcase_add_test(tc, locality_walk_autocorrelation_by_hand);
     tcase_add_test(tc, locality_fdc_single_peak);

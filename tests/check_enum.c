@@ -252,6 +252,42 @@ START_TEST(test_bad_limits)
 }
 END_TEST
 
+static bool stop_at_question(void *user)
+{
+    long *asked = user; /* [0] questions so far, [1] the one answered "stop" (0: none) */
+    return ++asked[0] == asked[1];
+}
+
+/* The walk, the hashing and the certification all ask the monitor whether
+ * to stop: told to at the first, a middle and the last question of a run,
+ * the enumeration returns CS_ERR_CANCELLED with nothing in its result. */
+START_TEST(test_cancelled_at_any_question)
+{
+    cs_enum_options o;
+    cs_enum_options_init(&o);
+    o.limits.max_vertices = 6;
+    o.verify = o.exhaustive = true;
+    o.threads = 2;
+    long asked[2] = {0, 0};
+    o.monitor.cancelled = stop_at_question;
+    o.monitor.cancel_user = asked;
+    cs_enum_result r;
+    cs_error err;
+    ck_assert_msg(cs_enum_run(&o, &r, &err) == CS_OK, "%s", err.msg);
+    long total = asked[0];
+    ck_assert_int_ge(total, 3);
+    cs_enum_result_destroy(&r);
+    const long at[] = {1, total / 2, total};
+    for (int k = 0; k < 3; k++) {
+        asked[0] = 0;
+        asked[1] = at[k];
+        ck_assert_int_eq(cs_enum_run(&o, &r, &err), CS_ERR_CANCELLED);
+        ck_assert_str_eq(err.msg, "cancelled");
+        ck_assert_int_eq(asked[0], at[k]);
+        ck_assert(r.classes == NULL && r.nclasses == 0);
+    }
+}
+END_TEST
 
 /* Eight vertices (the issue's "at least 8"): certified, and the classes up
  * to seven vertices are the paper's 423,624. */
@@ -349,6 +385,7 @@ static Suite *enum_suite(void)
     tcase_add_test(tc, test_walk_classes_match_brute_force);
     tcase_add_test(tc, test_jsonl_rows_parse);
     tcase_add_test(tc, test_bad_limits);
+    tcase_add_test(tc, test_cancelled_at_any_question);
     tcase_add_test(tc, test_full_space);
     tcase_add_test(tc, test_eight_vertices);
     tcase_add_test(tc, test_space_raw_classes_exhaustive);

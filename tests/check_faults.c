@@ -832,6 +832,24 @@ START_TEST(test_interrupted_synth_and_export)
 }
 END_TEST
 
+/* enum stops mid-walk: 8 vertices and 10 edges take 10 s uninterrupted. */
+START_TEST(test_interrupted_enum)
+{
+    static const int sigs[] = {SIGINT, SIGTERM};
+    char dir[2048], target[4096];
+    temp_dir(dir, sizeof dir, "intr3");
+    snprintf(target, sizeof target, "%s/classes.tsv", dir);
+    char *argv[] = {(char *)"cellscape", (char *)"enum", (char *)"--max-vertices", (char *)"8",
+                    (char *)"--max-edges", (char *)"10", (char *)"-o", target, NULL};
+    for (int k = 0; k < 2; k++) {
+        double t0 = now();
+        interrupt(argv, dir, "classes.tsv", NULL, sigs[k], WHILE_WRITING);
+        ck_assert_msg(now() - t0 < 8, "enum took %.1f s to stop", now() - t0);
+    }
+    remove_dir(dir);
+}
+END_TEST
+
 static bool path_exists(const void *path)
 {
     return access(path, F_OK) == 0;
@@ -1644,6 +1662,7 @@ static Suite *faults_suite(void)
     tcase_add_test(tc, test_full_disk_leaves_nothing);
     tcase_add_test(tc, test_interrupted_import);
     tcase_add_test(tc, test_interrupted_synth_and_export);
+    tcase_add_test(tc, test_interrupted_enum);
     tcase_add_test(tc, test_interrupted_report_leaves_nothing_new);
     tcase_add_test(tc, test_replaced_store_never_half_seen);
     suite_add_tcase(s, tc);

@@ -60,6 +60,8 @@ PyObject *cs_py_raise(const cs_error *err)
     return NULL;
 }
 
+const cs_monitor cs_py_ctrl_c = {.cancelled = cs_py_interrupted};
+
 bool cs_py_interrupted(void *user)
 {
     (void)user;

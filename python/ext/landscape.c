@@ -89,7 +89,7 @@ out:
 static void interruptible(cs_analysis_ctx *ctx)
 {
     memset(ctx, 0, sizeof *ctx);
-    ctx->monitor.cancelled = cs_py_interrupted;
+    ctx->monitor = cs_py_ctrl_c;
 }
 
 PyObject *cs_py_optima(PyObject *self, PyObject *args)
@@ -171,13 +171,14 @@ PyObject *cs_py_rwa(PyObject *self, PyObject *args, PyObject *kw)
     double *r = PyArray_DATA((PyArrayObject *)rwa);
     uint64_t *np = PyArray_DATA((PyArrayObject *)npairs);
     Py_BEGIN_ALLOW_THREADS
-    st = cs_landscape_rwa(rs, f, walks, steps, (uint64_t)seed, max_shift, 0, r, np, &err);
+    st = cs_landscape_rwa(rs, f, walks, steps, (uint64_t)seed, max_shift, 0, r, np,
+                          &cs_py_ctrl_c, &err);
     Py_END_ALLOW_THREADS
     Py_DECREF(fit);
     if (st) {
         Py_DECREF(rwa);
         Py_DECREF(npairs);
-        return cs_py_raise(&err);
+        return cs_py_raise_or_pending(&err);
     }
     return Py_BuildValue("(NN)", rwa, npairs);
 }

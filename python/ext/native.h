@@ -41,6 +41,8 @@ PyObject *cs_py_raise(const cs_error *err);
  * there), and says whether one raised.  The exception stays set for the
  * caller to return once the library has stopped (CS_ERR_CANCELLED). */
 bool cs_py_interrupted(void *user);
+/* A monitor whose only job is Ctrl-C (cs_py_interrupted). */
+extern const cs_monitor cs_py_ctrl_c;
 /* After a library call that took cs_py_interrupted: the pending exception
  * (KeyboardInterrupt, ...) if there is one, else the library's error. */
 PyObject *cs_py_raise_or_pending(const cs_error *err);

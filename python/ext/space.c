@@ -35,13 +35,14 @@ static int space_init(cs_py_space *s, PyObject *args, PyObject *kw)
         PyErr_NoMemory();
         return -1;
     }
+    opt.monitor = cs_py_ctrl_c;
     cs_error err;
     cs_status st;
     Py_BEGIN_ALLOW_THREADS
     st = cs_space_build(&s->sp, &opt, &err);
     Py_END_ALLOW_THREADS
     if (st) {
-        cs_py_raise(&err);
+        cs_py_raise_or_pending(&err);
         return -1;
     }
     return 0;
@@ -65,17 +66,17 @@ static int space_build_part(cs_py_space *s, bool graph)
     Py_BEGIN_ALLOW_THREADS
     PyThread_acquire_lock(s->lock, WAIT_LOCK);
     if (!s->have_raw) {
-        st = cs_rawspace_init(&s->raw, s->sp, 0, &err);
+        st = cs_rawspace_init(&s->raw, s->sp, 0, &cs_py_ctrl_c, &err);
         s->have_raw = st == CS_OK;
     }
     if (st == CS_OK && graph && !s->have_graph) {
-        st = cs_nbgraph_build(&s->graph, &s->raw, 0, &err);
+        st = cs_nbgraph_build(&s->graph, &s->raw, 0, &cs_py_ctrl_c, &err);
         s->have_graph = st == CS_OK;
     }
     PyThread_release_lock(s->lock);
     Py_END_ALLOW_THREADS
     if (st) {
-        cs_py_raise(&err);
+        cs_py_raise_or_pending(&err);
         return -1;
     }
     return 0;

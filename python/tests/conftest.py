@@ -39,6 +39,28 @@ def shared_dir():
     return path
 
 
+def interrupted(delay, call):
+    """Run call() with SIGINT sent to this process after delay seconds; it
+    must raise KeyboardInterrupt.  Returns the seconds it took.  Python's
+    SIGINT handler is installed meanwhile: a process started in the
+    background (CI's) inherits SIGINT ignored, and Python then installs
+    none, so Ctrl-C would do nothing there at all."""
+    import signal
+    import threading
+    import time
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    timer = threading.Timer(delay, os.kill, (os.getpid(), signal.SIGINT))
+    t0 = time.monotonic()
+    try:
+        timer.start()
+        with pytest.raises(KeyboardInterrupt):
+            call()
+        return time.monotonic() - t0
+    finally:
+        timer.cancel()
+        signal.signal(signal.SIGINT, previous)
+
+
 def tfrecord_path(name):
     return os.path.join(shared_dir(), "fixtures", name + ".tfrecord")
 

@@ -13,7 +13,7 @@ import subprocess
 import numpy as np
 import pytest
 
-from conftest import tfrecord_path
+from conftest import interrupted, tfrecord_path
 
 
 def cellscape_binary():
@@ -116,27 +116,49 @@ def test_optimizer_data_shapes_are_checked(mini):
 def test_ctrl_c_interrupts_the_optimizers(mini):
     """SIGINT while the optimisers run (GIL released, on threads): they stop
     between runs and KeyboardInterrupt reaches the caller; the module works
-    on afterwards.  Python's SIGINT handler is installed for the test: a
-    process started in the background (CI's) inherits SIGINT ignored, and
-    Python then installs none, so Ctrl-C would do nothing there at all.
-    Uninterrupted, the call takes 15-20 s (plain build): bounded either way."""
-    import signal
-    import threading
-    import time
+    on afterwards.  Uninterrupted, the call takes 15-20 s (plain build)."""
     from cellscape import landscape
     _, space, store = mini
     fitness = store.metric("validation_accuracy", space=space)
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
-    t0 = time.monotonic()
-    try:
-        timer.start()
-        with pytest.raises(KeyboardInterrupt):
-            landscape.optimizers(space, fitness, 1.0, runs=2000, budget=2000, seed=0)
-        elapsed = time.monotonic() - t0
-    finally:
-        timer.cancel()
-        signal.signal(signal.SIGINT, previous)
+    elapsed = interrupted(0.3, lambda: landscape.optimizers(space, fitness, 1.0, runs=2000,
+                                                            budget=2000, seed=0))
     assert elapsed < 10, elapsed
     r = landscape.random_search(space, fitness, runs=2, budget=500)
     assert len(r.final_regret) == 2
+
+
+def test_ctrl_c_interrupts_the_space_walk():
+    """Building a Space polls for Ctrl-C while it walks and hashes: 8
+    vertices and 10 edges take 10 s uninterrupted (plain build)."""
+    import cellscape
+    elapsed = interrupted(0.3, lambda: cellscape.Space(max_vertices=8, max_edges=10))
+    assert elapsed < 5, elapsed
+
+
+def test_ctrl_c_interrupts_the_neighbour_graph():
+    """The raw space and the neighbour graph stop between their phases; the
+    Space builds them whole on the next call, the same graph as a Space
+    that was never interrupted."""
+    import time
+    import cellscape
+    space = cellscape.Space()
+    t0 = time.monotonic()
+    indptr, indices = cellscape.Space().neighbours()
+    whole = time.monotonic() - t0
+    elapsed = interrupted(0.1, space.neighbours)
+    assert elapsed < whole, (elapsed, whole)
+    again_indptr, again_indices = space.neighbours()
+    assert np.array_equal(again_indptr, indptr)
+    assert np.array_equal(again_indices, indices)
+
+
+def test_ctrl_c_interrupts_the_random_walks():
+    """The walks poll every few thousand steps: two walks of 12 million
+    steps take 3-4 s uninterrupted (plain build)."""
+    from cellscape import landscape
+    space = __import__("cellscape").default_space()
+    fitness = np.random.default_rng(0).random(len(space))
+    elapsed = interrupted(0.2, lambda: landscape.rwa(space, fitness, walks=2,
+                                                     steps=12_000_000))
+    assert elapsed < 1.5, elapsed
+    assert len(landscape.rwa(space, fitness, walks=2, steps=1000, max_shift=5)) == 6
