@@ -1,8 +1,7 @@
 /* cellscape analysis/ (internal): the writers the analyses share.
  *
- * cs_jb builds the body of an analysis's JSON file (the inside of the
- * top-level object cs_analysis_json_write wraps) piece by piece: numbers
- * with the shortest round-trip form, non-finite ones as null. */
+ * An analysis's JSON file is built with cs_jb (iso/cs_json.h): its body,
+ * the inside of the top-level object cs_analysis_json_write wraps. */
 #ifndef CS_ANALYSIS_WRITERS_H
 #define CS_ANALYSIS_WRITERS_H
 
@@ -11,44 +10,11 @@
 #include <stdio.h>
 
 #include "cs_analysis.h"
+#include "cs_json.h"
 
 /* Points of an ECDF file (cs_dataset.h's f_k grid). */
 #define ECDF_MAX_POINTS 2001
 
-/* The inside of a JSON string for s: '"' and '\\' escaped, control
- * characters dropped.  _escape writes it into buf (truncated to size). */
-void cs_json_put_string(FILE *f, const char *s);
-const char *cs_json_escape(const char *s, char *buf, size_t size);
-
-typedef struct cs_jb {
-    FILE *f;
-    char *buf;
-    size_t size;
-    int depth;
-    bool comma[16];
-    bool after_key;
-} cs_jb;
-
-cs_status cs_jb_init(cs_jb *b, cs_error *err);
-/* Close the stream; the body is b->buf (free it with cs_jb_free). */
-cs_status cs_jb_finish(cs_jb *b, cs_error *err);
-void cs_jb_free(cs_jb *b);
-void cs_jb_sep(cs_jb *b);
-void cs_jb_strval(cs_jb *b, const char *s);
-/* Pre-formatted "key": value pairs at the current level. */
-void cs_jb_fields(cs_jb *b, const char *fields);
-void cs_jb_key(cs_jb *b, const char *k);
-/* A key made printf-style (at most 255 bytes): "%s_with_data" and the like. */
-void cs_jb_keyf(cs_jb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void cs_jb_num(cs_jb *b, double d);
-void cs_jb_int(cs_jb *b, long long v);
-void cs_jb_str(cs_jb *b, const char *s);
-void cs_jb_bool(cs_jb *b, bool v);
-void cs_jb_open(cs_jb *b, char c);  /* '{' or '[' */
-void cs_jb_close(cs_jb *b, char c); /* '}' or ']' */
-void cs_jb_kn(cs_jb *b, const char *k, double d);
-void cs_jb_ki(cs_jb *b, const char *k, long long v);
-void cs_jb_ks(cs_jb *b, const char *k, const char *s);
 /* key: {"n", "mean", "stddev", "min", q01..q99, "max"} of n sorted values. */
 void cs_jb_summary(cs_jb *b, const char *key, const double *sorted, size_t n);
 /* Finish b, write it as outdir/file for `analysis`, free it. */

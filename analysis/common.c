@@ -101,7 +101,7 @@ cs_status cs_analysis_tsv_open(const cs_analysis_ctx *ctx, const char *outdir,
 void cs_analysis_put_double(FILE *f, double d)
 {
     char buf[40];
-    cs_export_format_double(buf, sizeof buf, d);
+    cs_format_double(buf, sizeof buf, d);
     fputs(buf, f);
 }
 

@@ -35,10 +35,10 @@
 
 #include "cs_structure.h"
 #include "cs_structure_analyses.h"
+#include "analysis_writers.h"
 
 #include <math.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -314,69 +314,6 @@ cs_status cs_multiplicity_compute(const cs_space *sp, int threads, const cs_moni
 
 /* ------------------------------------------------------------- writing */
 
-/* A growing string for the JSON body. */
-typedef struct cs_sbuf {
-    char *p;
-    size_t len, cap;
-    bool oom;
-} cs_sbuf;
-
-__attribute__((format(printf, 2, 3))) static void cs_sb_printf(cs_sbuf *b, const char *fmt,
-                                                               ...)
-{
-    if (b->oom)
-        return;
-    for (;;) {
-        va_list ap;
-        va_start(ap, fmt);
-        int need = vsnprintf(b->p ? b->p + b->len : NULL, b->p ? b->cap - b->len : 0, fmt, ap);
-        va_end(ap);
-        if (need < 0) {
-            b->oom = true;
-            return;
-        }
-        if (b->p && b->len + (size_t)need < b->cap) {
-            b->len += (size_t)need;
-            return;
-        }
-        size_t cap = b->cap ? b->cap : 1024;
-        while (cap <= b->len + (size_t)need)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p) {
-            b->oom = true;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-}
-
-/* A double as JSON, through the TSV files' round-trip writer. */
-static void cs_sb_double(cs_sbuf *b, double d)
-{
-    char buf[64] = "null";
-    if (isfinite(d)) {
-        FILE *f = fmemopen(buf, sizeof buf, "w");
-        if (!f) {
-            b->oom = true;
-            return;
-        }
-        cs_analysis_put_double(f, d);
-        fclose(f); /* writes the terminating NUL */
-    }
-    cs_sb_printf(b, "%s", buf);
-}
-
-static cs_status cs_sb_finish(cs_sbuf *b, cs_error *err)
-{
-    if (b->oom || !b->p) {
-        free(b->p);
-        b->p = NULL;
-        return cs_error_set(err, CS_ERR_NOMEM, "out of memory (JSON summary)");
-    }
-    return CS_OK;
-}
 
 /* These analyses read no dataset: their files say so (and are the same)
  * whichever store is open beside them. */
@@ -405,13 +342,25 @@ static cs_status cs_sorted(const double *x, size_t n, double **out, cs_error *er
 }
 
 /* The compact form and hash of class i, for tables and the JSON. */
-static void cs_class_names(const cs_enum_result *res, size_t i, char hex[33],
-                           char *compact, size_t size)
+#define CS_COMPACT_MAX 128
+
+/* "min": value, "min_class": i, "min_hash": ..., "min_cell": ... (or max):
+ * an extreme and the class holding it. */
+static void put_extreme(cs_jb *js, const cs_enum_result *res, const char *which, size_t i,
+                        long long value)
 {
     cs_cell c;
+    char hex[33], compact[CS_COMPACT_MAX];
     cs_enum_class_cell(res, &res->classes[i], &c);
     cs_hash_to_hex(res->classes[i].hash, hex);
-    cs_cell_format_compact(&c, compact, size);
+    cs_cell_format_compact(&c, compact, sizeof compact);
+    cs_jb_ki(js, which, value);
+    cs_jb_keyf(js, "%s_class", which);
+    cs_jb_int(js, (long long)i);
+    cs_jb_keyf(js, "%s_hash", which);
+    cs_jb_str(js, hex);
+    cs_jb_keyf(js, "%s_cell", which);
+    cs_jb_str(js, compact);
 }
 
 static bool cs_rep_in_out_edge(const cs_enum_result *res, size_t i)
@@ -421,7 +370,6 @@ static bool cs_rep_in_out_edge(const cs_enum_result *res, size_t i)
     return (c.adj[0] >> (c.n - 1)) & 1u;
 }
 
-#define CS_COMPACT_MAX 128
 
 /* Counts held in doubles (parameters, group sizes) print as integers:
  * the shortest round-trip form would write 882570 as 8.8257e+05. */
@@ -729,7 +677,7 @@ cs_status cs_analysis_structure(const cs_analysis_ctx *given, const char *outdir
 
     cs_structure_summary *sm = calloc(1, sizeof *sm);
     double *params = malloc(nc * sizeof *params), *sorted = NULL;
-    cs_sbuf js = {0};
+    cs_jb js = {0};
     if (!sm || !params) {
         st = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
         goto done;
@@ -797,52 +745,63 @@ cs_status cs_analysis_structure(const cs_analysis_ctx *given, const char *outdir
         goto done;
 
     /* Headline numbers. */
-    char hex[33], compact[CS_COMPACT_MAX];
-    cs_sb_printf(&js, "\"classes\": %zu, \"max_vertices\": %d, \"max_edges\": %d, "
-                      "\"num_ops\": %d, \"classes_per_vertices\": {",
-                 nc, lim->max_vertices, lim->max_edges, lim->num_ops);
-    for (int v = 2; v <= lim->max_vertices; v++)
-        cs_sb_printf(&js, "%s\"%d\": %zu", v > 2 ? ", " : "", v, sm->per_v[v]);
-    cs_sb_printf(&js, "}, \"classes_per_edges\": {");
-    for (int e = 1, first = 1; e <= lim->max_edges; e++)
-        if (sm->per_e[e]) {
-            cs_sb_printf(&js, "%s\"%d\": %zu", first ? "" : ", ", e, sm->per_e[e]);
-            first = 0;
-        }
-    cs_class_names(res, pmin, hex, compact, sizeof compact);
-    cs_sb_printf(&js, "}, \"trainable_parameters\": {\"min\": %lld, \"min_class\": %zu, "
-                      "\"min_hash\": \"%s\", \"min_cell\": \"%s\", \"median\": ",
-                 (long long)tab[pmin].trainable_parameters, pmin, hex, compact);
-    cs_sb_double(&js, cs_quantile(sorted, nc, 0.5));
-    cs_sb_printf(&js, ", \"mean\": ");
-    cs_sb_double(&js, cs_mean(params, nc));
-    cs_class_names(res, pmax, hex, compact, sizeof compact);
-    cs_sb_printf(&js, ", \"max\": %lld, \"max_class\": %zu, \"max_hash\": \"%s\", "
-                      "\"max_cell\": \"%s\"}, ",
-                 (long long)tab[pmax].trainable_parameters, pmax, hex, compact);
-    cs_sb_printf(&js, "\"depth\": {\"definition\": \"edges on the longest input-output "
-                      "path\", \"min\": %d, \"max\": %d}, ",
-                 sm->min_depth, sm->max_depth);
-    cs_sb_printf(&js, "\"width\": {\"definition\": \"maximum directed cut over "
-                      "predecessor-closed vertex sets holding the input and not the "
-                      "output, every edge counted\", \"min\": %d, \"max\": %d, "
-                      "\"classes_at_max\": %zu, \"max_without_in_out_edge\": %d}, ",
-                 sm->min_width, sm->max_width, sm->width[sm->max_width],
-                 sm->max_width_no_io);
-    cs_sb_printf(&js, "\"automorphisms\": {\"max\": %.0f", max_aut);
-    cs_sb_printf(&js, ", \"classes_with_trivial_group\": %zu}, ", trivial);
-    cs_sb_printf(&js, "\"interior_ops\": {\"conv3x3\": %llu, \"conv1x1\": %llu, "
-                      "\"maxpool3x3\": %llu}",
-                 (unsigned long long)sm->ops[0], (unsigned long long)sm->ops[1],
-                 (unsigned long long)sm->ops[2]);
-    if ((st = cs_sb_finish(&js, err)))
+    if ((st = cs_jb_init(&js, err)))
         goto done;
-    st = cs_analysis_json_write(ctx, outdir, "structure.json", "structure", js.p, err);
+    cs_jb_ki(&js, "classes", (long long)nc);
+    cs_jb_ki(&js, "max_vertices", lim->max_vertices);
+    cs_jb_ki(&js, "max_edges", lim->max_edges);
+    cs_jb_ki(&js, "num_ops", lim->num_ops);
+    cs_jb_key(&js, "classes_per_vertices");
+    cs_jb_open(&js, '{');
+    for (int v = 2; v <= lim->max_vertices; v++)
+        cs_jb_keyf(&js, "%d", v), cs_jb_int(&js, (long long)sm->per_v[v]);
+    cs_jb_close(&js, '}');
+    cs_jb_key(&js, "classes_per_edges");
+    cs_jb_open(&js, '{');
+    for (int e = 1; e <= lim->max_edges; e++)
+        if (sm->per_e[e])
+            cs_jb_keyf(&js, "%d", e), cs_jb_int(&js, (long long)sm->per_e[e]);
+    cs_jb_close(&js, '}');
+    cs_jb_key(&js, "trainable_parameters");
+    cs_jb_open(&js, '{');
+    put_extreme(&js, res, "min", pmin, tab[pmin].trainable_parameters);
+    cs_jb_kn(&js, "median", cs_quantile(sorted, nc, 0.5));
+    cs_jb_kn(&js, "mean", cs_mean(params, nc));
+    put_extreme(&js, res, "max", pmax, tab[pmax].trainable_parameters);
+    cs_jb_close(&js, '}');
+    cs_jb_key(&js, "depth");
+    cs_jb_open(&js, '{');
+    cs_jb_ks(&js, "definition", "edges on the longest input-output path");
+    cs_jb_ki(&js, "min", sm->min_depth);
+    cs_jb_ki(&js, "max", sm->max_depth);
+    cs_jb_close(&js, '}');
+    cs_jb_key(&js, "width");
+    cs_jb_open(&js, '{');
+    cs_jb_ks(&js, "definition",
+             "maximum directed cut over predecessor-closed vertex sets holding the input and "
+             "not the output, every edge counted");
+    cs_jb_ki(&js, "min", sm->min_width);
+    cs_jb_ki(&js, "max", sm->max_width);
+    cs_jb_ki(&js, "classes_at_max", (long long)sm->width[sm->max_width]);
+    cs_jb_ki(&js, "max_without_in_out_edge", sm->max_width_no_io);
+    cs_jb_close(&js, '}');
+    cs_jb_key(&js, "automorphisms");
+    cs_jb_open(&js, '{');
+    cs_jb_ki(&js, "max", (long long)max_aut);
+    cs_jb_ki(&js, "classes_with_trivial_group", (long long)trivial);
+    cs_jb_close(&js, '}');
+    cs_jb_key(&js, "interior_ops");
+    cs_jb_open(&js, '{');
+    cs_jb_ki(&js, "conv3x3", (long long)sm->ops[0]);
+    cs_jb_ki(&js, "conv1x1", (long long)sm->ops[1]);
+    cs_jb_ki(&js, "maxpool3x3", (long long)sm->ops[2]);
+    cs_jb_close(&js, '}');
+    st = cs_jb_commit(ctx, outdir, "structure.json", "structure", &js, err);
     if (!st)
         cs_progress(ctx, "structure", 1.0);
 
 done:
-    free(js.p);
+    cs_jb_free(&js);
     free(sorted);
     free(params);
     free(sm);
@@ -999,7 +958,7 @@ cs_status cs_analysis_multiplicity(const cs_analysis_ctx *given, const char *out
     size_t nc = m.nclasses;
     uint64_t *sorted = malloc(nc * sizeof *sorted);
     double *md = malloc(nc * sizeof *md);
-    cs_sbuf js = {0};
+    cs_jb js = {0};
     if (!sorted || !md) {
         st = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
         goto done;
@@ -1018,36 +977,31 @@ cs_status cs_analysis_multiplicity(const cs_analysis_ctx *given, const char *out
     if ((st = cs_multiplicity_files(ctx, outdir, &m, sorted, err)))
         goto done;
 
-    char hex[33], compact[CS_COMPACT_MAX];
-    cs_sb_printf(&js,
-                 "\"max_vertices\": %d, \"max_edges\": %d, \"num_ops\": %d, "
-                 "\"raw_matrices\": %llu, \"raw_labellings\": %u, \"encodings\": %llu, "
-                 "\"valid\": %llu, \"invalid\": %llu, \"invalid_disconnected\": %llu, "
-                 "\"invalid_too_many_edges\": %llu, \"classes\": %zu, "
-                 "\"classes_reached\": %zu, ",
-                 lim->max_vertices, lim->max_edges, lim->num_ops,
-                 (unsigned long long)cs_space_raw_matrices(ctx->space),
-                 cs_space_raw_labellings(ctx->space), (unsigned long long)m.encodings,
-                 (unsigned long long)m.valid, (unsigned long long)m.invalid,
-                 (unsigned long long)m.invalid_disconnected,
-                 (unsigned long long)m.invalid_edges, nc, reached);
-    cs_class_names(res, imin, hex, compact, sizeof compact);
-    cs_sb_printf(&js, "\"multiplicity\": {\"min\": %llu, \"min_class\": %zu, "
-                      "\"min_hash\": \"%s\", \"min_cell\": \"%s\", \"median\": ",
-                 (unsigned long long)m.per_class[imin], imin, hex, compact);
-    cs_sb_double(&js, cs_quantile(md, nc, 0.5));
-    cs_sb_printf(&js, ", \"mean\": ");
-    cs_sb_double(&js, (double)m.valid / (double)nc);
-    cs_class_names(res, imax, hex, compact, sizeof compact);
-    cs_sb_printf(&js, ", \"max\": %llu, \"max_class\": %zu, \"max_hash\": \"%s\", "
-                      "\"max_cell\": \"%s\"}",
-                 (unsigned long long)m.per_class[imax], imax, hex, compact);
-    if ((st = cs_sb_finish(&js, err)))
+    if ((st = cs_jb_init(&js, err)))
         goto done;
-    st = cs_analysis_json_write(ctx, outdir, "multiplicity.json", "multiplicity", js.p, err);
+    cs_jb_ki(&js, "max_vertices", lim->max_vertices);
+    cs_jb_ki(&js, "max_edges", lim->max_edges);
+    cs_jb_ki(&js, "num_ops", lim->num_ops);
+    cs_jb_ki(&js, "raw_matrices", (long long)cs_space_raw_matrices(ctx->space));
+    cs_jb_ki(&js, "raw_labellings", (long long)cs_space_raw_labellings(ctx->space));
+    cs_jb_ki(&js, "encodings", (long long)m.encodings);
+    cs_jb_ki(&js, "valid", (long long)m.valid);
+    cs_jb_ki(&js, "invalid", (long long)m.invalid);
+    cs_jb_ki(&js, "invalid_disconnected", (long long)m.invalid_disconnected);
+    cs_jb_ki(&js, "invalid_too_many_edges", (long long)m.invalid_edges);
+    cs_jb_ki(&js, "classes", (long long)nc);
+    cs_jb_ki(&js, "classes_reached", (long long)reached);
+    cs_jb_key(&js, "multiplicity");
+    cs_jb_open(&js, '{');
+    put_extreme(&js, res, "min", imin, (long long)m.per_class[imin]);
+    cs_jb_kn(&js, "median", cs_quantile(md, nc, 0.5));
+    cs_jb_kn(&js, "mean", (double)m.valid / (double)nc);
+    put_extreme(&js, res, "max", imax, (long long)m.per_class[imax]);
+    cs_jb_close(&js, '}');
+    st = cs_jb_commit(ctx, outdir, "multiplicity.json", "multiplicity", &js, err);
 
 done:
-    free(js.p);
+    cs_jb_free(&js);
     free(md);
     free(sorted);
     cs_multiplicity_destroy(&m);

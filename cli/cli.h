@@ -7,6 +7,8 @@
 #include <stdio.h>
 
 #include "cs_error.h"
+#include "cs_iso.h"
+#include "cs_json.h"
 
 /* Exit codes (documented in cellscape(1) and README). */
 enum {
@@ -29,6 +31,9 @@ void cs_cli_error(const char *cmd, const char *fmt, ...)
 /* Parse a whole decimal int in [lo, hi]; names the option on error. */
 bool cs_cli_int(const char *cmd, const char *opt, const char *text, int lo, int hi,
                 int *out);
+/* c's adjacency matrix as JSON rows of 0 and 1 (the reference's
+ * module_adjacency). */
+void cs_cli_jb_matrix(cs_jb *j, const cs_cell *c);
 /* Map a library status to an exit code. */
 int cs_cli_exit_for(cs_status st);
 /* The same for reading an input: a file that cannot be read is bad input

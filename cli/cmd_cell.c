@@ -1,6 +1,5 @@
 /* cellscape cell: one line of output per cell given. */
 #include <getopt.h>
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,55 +60,45 @@ static void evaluate(answer *a, const char *text, size_t len)
     cs_cell_trainable_parameters(&a->reference, &a->params, NULL);
 }
 
-static json_t *pruned_matrix_json(const cs_cell *c)
-{
-    json_t *m = json_array();
-    for (int i = 0; i < c->n; i++) {
-        json_t *row = json_array();
-        for (int j = 0; j < c->n; j++)
-            json_array_append_new(row, json_integer(c->adj[i] >> j & 1));
-        json_array_append_new(m, row);
-    }
-    return m;
-}
-
 static void print_json(const answer *a)
 {
-    json_t *o = json_object();
-    json_object_set_new(o, "line", json_integer(a->line));
+    cs_jb j;
+    cs_jb_start(&j, stdout);
+    cs_jb_open(&j, '{');
+    cs_jb_ki(&j, "line", a->line);
     bool constructed = a->st == CS_OK || a->st == CS_ERR_DOMAIN;
     if (constructed) {
-        json_object_set_new(o, "valid", json_boolean(a->st == CS_OK));
+        cs_jb_kb(&j, "valid", a->st == CS_OK);
         if (a->spec.valid_spec) {
-            json_object_set_new(o, "pruned_matrix", pruned_matrix_json(&a->spec.pruned));
-            json_t *ops = json_array();
+            cs_jb_key(&j, "pruned_matrix");
+            cs_cli_jb_matrix(&j, &a->spec.pruned);
+            cs_jb_key(&j, "pruned_ops");
+            cs_jb_open(&j, '[');
             for (int v = 0; v < a->spec.pruned.n; v++)
-                json_array_append_new(ops, json_string(cs_spec_pruned_opname(&a->spec, v)));
-            json_object_set_new(o, "pruned_ops", ops);
+                cs_jb_str(&j, cs_spec_pruned_opname(&a->spec, v));
+            cs_jb_close(&j, ']');
         }
     }
     if (a->st == CS_OK) {
         char buf[128];
-        json_object_set_new(o, "hash", json_string(a->hash));
+        cs_jb_ks(&j, "hash", a->hash);
         cs_cell_format_compact(&a->canon.cell, buf, sizeof buf);
-        json_object_set_new(o, "canonical", json_string(buf));
-        json_t *lab = json_array();
+        cs_jb_ks(&j, "canonical", buf);
+        cs_jb_key(&j, "canonical_labelling");
+        cs_jb_open(&j, '[');
         for (int i = 0; i < a->canon.cell.n; i++)
-            json_array_append_new(lab, json_integer(a->canon.lab[i]));
-        json_object_set_new(o, "canonical_labelling", lab);
-        json_object_set_new(o, "automorphisms", json_integer((json_int_t)a->canon.automorphisms));
+            cs_jb_int(&j, a->canon.lab[i]);
+        cs_jb_close(&j, ']');
+        cs_jb_ki(&j, "automorphisms", (long long)a->canon.automorphisms);
         cs_cell_format_compact(&a->reference, buf, sizeof buf);
-        json_object_set_new(o, "reference", json_string(buf));
-        json_object_set_new(o, "trainable_parameters", json_integer((json_int_t)a->params));
+        cs_jb_ks(&j, "reference", buf);
+        cs_jb_ki(&j, "trainable_parameters", (long long)a->params);
     } else {
-        json_object_set_new(o, "error", json_string(cs_status_name(a->st)));
-        json_object_set_new(o, "message", json_string(a->err.msg));
+        cs_jb_ks(&j, "error", cs_status_name(a->st));
+        cs_jb_ks(&j, "message", a->err.msg);
     }
-    char *s = json_dumps(o, JSON_PRESERVE_ORDER | JSON_COMPACT);
-    if (s)
-        puts(s);
-    free(s);
-    json_decref(o);
+    cs_jb_close(&j, '}');
+    putchar('\n');
 }
 
 /* TSV fields cannot hold tabs or newlines: messages are made safe. */

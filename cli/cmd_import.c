@@ -1,6 +1,5 @@
 /* cellscape import: a TFRecord file into a store. */
 #include <getopt.h>
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,21 +108,30 @@ int cs_cmd_import(int argc, char **argv)
                                 stats.budgets[k]);
     const char *official = cs_official_name(stats.sha256);
     if (json) {
-        json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:I, s:b, s:I, s:o, s:b, s:s, s:o}",
-                              "input", input, "store", output, "records",
-                              (json_int_t)stats.records, "cells", (json_int_t)stats.cells,
-                              "skipped", (json_int_t)stats.skipped, "cut", stats.cut,
-                              "cut_bytes_lost", (json_int_t)stats.cut_bytes, "budgets",
-                              json_array(), "synthetic", stats.synthetic, "sha256", sha,
-                              "official", official ? json_string(official) : json_null());
-        json_t *b = o ? json_object_get(o, "budgets") : NULL;
-        for (int k = 0; b && k < stats.nbudgets; k++)
-            json_array_append_new(b, json_integer(stats.budgets[k]));
-        char *text = o ? json_dumps(o, JSON_PRESERVE_ORDER) : NULL;
-        if (text)
-            printf("%s\n", text);
-        free(text);
-        json_decref(o);
+        cs_jb j;
+        cs_jb_start(&j, stdout);
+        cs_jb_open(&j, '{');
+        cs_jb_ks(&j, "input", input);
+        cs_jb_ks(&j, "store", output);
+        cs_jb_ki(&j, "records", (long long)stats.records);
+        cs_jb_ki(&j, "cells", (long long)stats.cells);
+        cs_jb_ki(&j, "skipped", (long long)stats.skipped);
+        cs_jb_kb(&j, "cut", stats.cut);
+        cs_jb_ki(&j, "cut_bytes_lost", (long long)stats.cut_bytes);
+        cs_jb_key(&j, "budgets");
+        cs_jb_open(&j, '[');
+        for (int k = 0; k < stats.nbudgets; k++)
+            cs_jb_int(&j, stats.budgets[k]);
+        cs_jb_close(&j, ']');
+        cs_jb_kb(&j, "synthetic", stats.synthetic);
+        cs_jb_ks(&j, "sha256", sha);
+        cs_jb_key(&j, "official");
+        if (official)
+            cs_jb_str(&j, official);
+        else
+            cs_jb_null(&j);
+        cs_jb_close(&j, '}');
+        putchar('\n');
     } else {
         printf("%s: %llu records, %llu cells, budgets {%s}%s\n", input,
                (unsigned long long)stats.records, (unsigned long long)stats.cells, budgets,

@@ -1,6 +1,5 @@
 /* cellscape query: look cells up in a store, as the reference API does. */
 #include <getopt.h>
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,38 +42,28 @@ static bool is_hash(const char *t, size_t len, unsigned char raw[16])
     return cs_hash_from_hex(t, len, raw);
 }
 
-static json_t *run_json(const cs_run *r)
-{
-    return json_pack("{sfsfsfsfsfsfsfsf}", "halfway_training_time", r->halfway_training_time,
-                     "halfway_train_accuracy", r->halfway_train_accuracy,
-                     "halfway_validation_accuracy", r->halfway_validation_accuracy,
-                     "halfway_test_accuracy", r->halfway_test_accuracy, "final_training_time",
-                     r->final_training_time, "final_train_accuracy", r->final_train_accuracy,
-                     "final_validation_accuracy", r->final_validation_accuracy,
-                     "final_test_accuracy", r->final_test_accuracy);
-}
-
-static json_t *fixed_json(const cs_store *s, size_t i)
+/* The reference's fixed statistics of entry i. */
+static void put_fixed(cs_jb *j, const cs_store *s, size_t i)
 {
     const cs_store_entry *e = cs_store_entry_at(s, i);
     cs_cell c;
     cs_key_cell(&e->cell, &c);
-    json_t *m = json_array(), *ops = json_array();
-    for (int a = 0; a < c.n; a++) {
-        json_t *row = json_array();
-        for (int b = 0; b < c.n; b++)
-            json_array_append_new(row, json_integer(c.adj[a] >> b & 1));
-        json_array_append_new(m, row);
-        json_array_append_new(ops, json_string(cs_op_name(c.op[a])));
-    }
-    return json_pack("{sososI}", "module_adjacency", m, "module_operations", ops,
-                     "trainable_parameters", (json_int_t)e->trainable_parameters);
+    cs_jb_open(j, '{');
+    cs_jb_key(j, "module_adjacency");
+    cs_cli_jb_matrix(j, &c);
+    cs_jb_key(j, "module_operations");
+    cs_jb_open(j, '[');
+    for (int a = 0; a < c.n; a++)
+        cs_jb_str(j, cs_op_name(c.op[a]));
+    cs_jb_close(j, ']');
+    cs_jb_ki(j, "trainable_parameters", (long long)e->trainable_parameters);
+    cs_jb_close(j, '}');
 }
 
 static void put_tsv_double(double d)
 {
     char buf[40];
-    cs_export_format_double(buf, sizeof buf, d);
+    cs_format_double(buf, sizeof buf, d);
     printf("\t%s", buf);
 }
 
@@ -192,59 +181,73 @@ static void answer_line(const cs_store *s, const query_options *o, const char *t
     }
 }
 
-static json_t *computed_json(const cs_store *s, size_t i)
+/* The reference's computed statistics of entry i: every budget's runs. */
+static void put_computed(cs_jb *j, const cs_store *s, size_t i)
 {
-    json_t *comp = json_object();
     const cs_store_entry *e = cs_store_entry_at(s, i);
+    cs_jb_open(j, '{');
     for (int b = 0; b < cs_store_num_budgets(s); b++) {
-        char key[16];
-        snprintf(key, sizeof key, "%d", cs_store_budget(s, b));
-        json_t *list = json_array();
+        cs_jb_keyf(j, "%d", cs_store_budget(s, b));
+        cs_jb_open(j, '[');
         const cs_run *runs = cs_store_runs(s, i, b);
-        for (int k = 0; k < e->repeats[b]; k++)
-            json_array_append_new(list, run_json(&runs[k]));
-        json_object_set_new(comp, key, list);
+        for (int k = 0; k < e->repeats[b]; k++) {
+            double v[CS_EXPORT_NMETRICS];
+            cs_export_run_values(&runs[k], v);
+            cs_jb_open(j, '{');
+            for (int m = 0; m < CS_EXPORT_NMETRICS; m++)
+                cs_jb_kn(j, cs_export_metric_name(m), v[m]);
+            cs_jb_close(j, '}');
+        }
+        cs_jb_close(j, ']');
     }
-    return comp;
+    cs_jb_close(j, '}');
 }
 
 static void print_json(const cs_store *s, const query_options *o, long lineno, bool synthetic,
                        const cs_query_result *r, const answer *a)
 {
-    json_t *j = json_object();
-    json_object_set_new(j, "line", json_integer(lineno));
+    cs_jb j;
+    cs_jb_start(&j, stdout);
+    cs_jb_open(&j, '{');
+    cs_jb_ki(&j, "line", lineno);
     if (synthetic)
-        json_object_set_new(j, "synthetic", json_true());
+        cs_jb_kb(&j, "synthetic", true);
     if (a->constructed)
-        json_object_set_new(j, "valid", json_boolean(a->st == CS_OK));
+        cs_jb_kb(&j, "valid", a->st == CS_OK);
     if (a->st == CS_ERR_KEY)
-        json_object_set_new(j, "hash", json_string(r->hash));
+        cs_jb_ks(&j, "hash", r->hash);
     if (a->st == CS_OK) {
-        json_object_set_new(j, "hash", json_string(r->hash));
-        json_object_set_new(j, "in_dataset", json_boolean(a->found));
+        cs_jb_ks(&j, "hash", r->hash);
+        cs_jb_kb(&j, "in_dataset", a->found);
     } else {
-        json_object_set_new(j, "error", json_string(cs_status_name(a->st)));
-        json_object_set_new(j, "message", json_string(a->err.msg));
+        cs_jb_ks(&j, "error", cs_status_name(a->st));
+        cs_jb_ks(&j, "message", a->err.msg);
     }
     if (a->found) {
-        json_object_set_new(j, "fixed", fixed_json(s, (size_t)r->index));
+        cs_jb_key(&j, "fixed");
+        put_fixed(&j, s, (size_t)r->index);
         if (o->all) {
-            json_object_set_new(j, "computed", computed_json(s, (size_t)r->index));
+            cs_jb_key(&j, "computed");
+            put_computed(&j, s, (size_t)r->index);
         } else if (a->qst == CS_OK) {
-            json_t *q = json_pack("{sisfsfsfsf}", "epochs", o->epochs, "training_time",
-                                  r->training_time, "train_accuracy", r->train_accuracy,
-                                  "validation_accuracy", r->validation_accuracy,
-                                  "test_accuracy", r->test_accuracy);
-            json_object_set_new(q, "repeat", o->mean ? json_string("mean") : json_integer(a->rep));
-            json_object_set_new(q, "stop_halfway", json_boolean(o->halfway));
-            json_object_set_new(j, "query", q);
+            cs_jb_key(&j, "query");
+            cs_jb_open(&j, '{');
+            cs_jb_ki(&j, "epochs", o->epochs);
+            cs_jb_kn(&j, "training_time", r->training_time);
+            cs_jb_kn(&j, "train_accuracy", r->train_accuracy);
+            cs_jb_kn(&j, "validation_accuracy", r->validation_accuracy);
+            cs_jb_kn(&j, "test_accuracy", r->test_accuracy);
+            cs_jb_key(&j, "repeat");
+            if (o->mean)
+                cs_jb_str(&j, "mean");
+            else
+                cs_jb_int(&j, a->rep);
+            cs_jb_kb(&j, "stop_halfway", o->halfway);
+            cs_jb_close(&j, '}');
         }
     }
-    char *out = json_dumps(j, JSON_PRESERVE_ORDER | JSON_COMPACT);
-    if (out)
-        puts(out);
-    free(out);
-    json_decref(j);
+    cs_jb_close(&j, '}');
+    putchar('\n');
 }
 
 static void print_tsv(const cs_store *s, const query_options *o, long lineno,

@@ -34,6 +34,18 @@ bool cs_cli_int(const char *cmd, const char *opt, const char *text, int lo, int 
     return true;
 }
 
+void cs_cli_jb_matrix(cs_jb *j, const cs_cell *c)
+{
+    cs_jb_open(j, '[');
+    for (int a = 0; a < c->n; a++) {
+        cs_jb_open(j, '[');
+        for (int b = 0; b < c->n; b++)
+            cs_jb_int(j, c->adj[a] >> b & 1);
+        cs_jb_close(j, ']');
+    }
+    cs_jb_close(j, ']');
+}
+
 int cs_cli_exit_for(cs_status st)
 {
     switch (st) {

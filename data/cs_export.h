@@ -119,10 +119,9 @@ cs_status cs_export_jsonl(const cs_store *s, FILE *f, cs_export_mode mode,
 cs_status cs_export_sqlite(const cs_store *s, const char *path,
                            const cs_export_options *opt, cs_error *err);
 
-/* The shortest decimal text that strtod reads back as exactly d (the text
- * of the fewest %g digits that read back, found several times faster), with
- * ".0" on whole numbers; nan, inf, -inf for non-finite values.  Every
- * command and analysis writes doubles with it.  Returns the length written,
+/* The shortest decimal text that strtod reads back as exactly d, as
+ * Python's repr writes it (100.0, 0.1, 1e+16, 1e-05); nan, inf, -inf for
+ * non-finite values.  Every command and analysis writes doubles with it.  Returns the length written,
  * as snprintf (32 bytes always suffice). */
 int cs_export_format_double(char *buf, size_t size, double d);
 

@@ -344,7 +344,7 @@ START_TEST(test_query_tsv_and_hash)
     r = run(args, NULL);
     ck_assert_int_eq(r.code, 1);
     ck_assert_msg(!strstr(r.out, "\"valid\"") && !strstr(r.out, "in_dataset") &&
-                      strstr(r.out, "\"error\":\"KeyError\""),
+                      strstr(r.out, "\"error\": \"KeyError\""),
                   "%s", r.out);
     ck_assert(!strstr(r.out, "synthetic") && !strstr(r.err, "SYNTHETIC"));
     result_free(&r);
@@ -421,7 +421,7 @@ START_TEST(test_query_synthetic_labelled)
     snprintf(args, sizeof args, "query --json %s ff92c322c5d9d3d587d9c146a63d0807", store);
     r = run(args, NULL);
     ck_assert_msg(r.code == 0, "%s", r.err);
-    ck_assert_msg(strstr(r.out, "\"synthetic\":true"), "%s", r.out);
+    ck_assert_msg(strstr(r.out, "\"synthetic\": true"), "%s", r.out);
     result_free(&r);
     unlink(store);
 }

@@ -14,6 +14,7 @@
 TCase *cs_md5_batch_tcase(void);
 TCase *cs_params_tcase(void);
 TCase *cs_nb201_tcase(void);
+TCase *cs_json_tcase(void);
 
 static const char *const fixtures[] = {
     "fixtures/nb101-mini-full.expected.json",
@@ -689,6 +690,7 @@ static Suite *iso_suite(void)
     suite_add_tcase(s, cs_md5_batch_tcase());
     suite_add_tcase(s, cs_params_tcase());
     suite_add_tcase(s, cs_nb201_tcase());
+    suite_add_tcase(s, cs_json_tcase());
     return s;
 }
 

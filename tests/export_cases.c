@@ -1003,15 +1003,42 @@ END_TEST
 /* --- the number format ---------------------------------------------------------- */
 
 /* The definition: the fewest %g digits that read back, ".0" on whole numbers. */
+/* The fewest significant digits that read back, laid out as Python's repr:
+ * %.{p}e's digits, positional (with ".0" on whole numbers) unless the
+ * exponent is below -4 or above 15. */
 static void shortest_by_definition(char *buf, size_t size, double d)
 {
+    char e[64];
     for (int p = 1; p <= 17; p++) {
-        snprintf(buf, size, "%.*g", p, d);
-        if (strtod(buf, NULL) == d)
+        snprintf(e, sizeof e, "%.*e", p - 1, d);
+        if (strtod(e, NULL) == d)
             break;
     }
-    if (!strpbrk(buf, ".eEn"))
-        strcat(buf, ".0");
+    char *mark = strchr(e, 'e');
+    int exp = atoi(mark + 1);
+    *mark = '\0';
+    char digits[32];
+    size_t n = 0;
+    for (const char *c = e; *c; c++)
+        if (*c >= '0' && *c <= '9')
+            digits[n++] = *c;
+    while (n > 1 && digits[n - 1] == '0')
+        n--;
+    digits[n] = '\0';
+    const char *sign = d < 0 ? "-" : "";
+    if (exp < -4 || exp >= 16) {
+        snprintf(buf, size, "%s%c%s%se%c%02d", sign, digits[0], n > 1 ? "." : "", digits + 1,
+                 exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
+    } else if (exp < 0) {
+        snprintf(buf, size, "%s0.%.*s%s", sign, -exp - 1, "000", digits);
+    } else {
+        char whole[32];
+        for (int i = 0; i <= exp; i++)
+            whole[i] = (size_t)i < n ? digits[i] : '0';
+        whole[exp + 1] = '\0';
+        const char *frac = (size_t)exp + 1 < n ? digits + exp + 1 : "0";
+        snprintf(buf, size, "%s%s.%s", sign, whole, frac);
+    }
 }
 
 START_TEST(test_format_double)
@@ -1028,7 +1055,13 @@ START_TEST(test_format_double)
                  {0.0, "0.0"},
                  {1e-05, "1e-05"},
                  {1e16, "1e+16"},
+                 {1.5e16, "1.5e+16"},
                  {123456.0, "123456.0"},
+                 {100.0, "100.0"},
+                 {1e7, "10000000.0"},
+                 {-1e15, "-1000000000000000.0"},
+                 {0.0001, "0.0001"},
+                 {0.00012, "0.00012"},
                  {1396.137939453125, "1396.137939453125"},
                  {0.9231770634651184, "0.9231770634651184"},
                  {0.75390625, "0.75390625"},
