@@ -123,12 +123,17 @@ cs_status cs_analysis_json_write_as(const cs_analysis_source *src, uint64_t seed
     cs_status st = join_path(path, sizeof path, outdir, file, err);
     if (st || (st = cs_outfile_open(&out, path, err)))
         return st;
-    /* The data name is ours or a file name: escape what JSON needs. */
-    fprintf(out.f, "{\"analysis\": \"%s\", \"data\": \"", analysis);
-    cs_json_put_string(out.f, src->name);
-    fprintf(out.f, "\", \"synthetic\": %s, \"seed\": %llu%s%s}\n",
-            src->synthetic ? "true" : "false", (unsigned long long)seed,
-            body && *body ? ", " : "", body ? body : "");
+    cs_jb j;
+    cs_jb_start(&j, out.f);
+    cs_jb_open(&j, '{');
+    cs_jb_ks(&j, "analysis", analysis);
+    cs_jb_ks(&j, "data", src->name);
+    cs_jb_kb(&j, "synthetic", src->synthetic);
+    cs_jb_ku(&j, "seed", seed);
+    if (body)
+        cs_jb_fields(&j, body);
+    cs_jb_close(&j, '}');
+    fputc('\n', out.f);
     return cs_analysis_close(&out, err);
 }
 

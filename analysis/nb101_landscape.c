@@ -121,13 +121,21 @@ static cs_status fitness_init(fitness *f, const cs_analysis_ctx *ctx, const char
 
 /* The budget for the JSON: null when there is no dataset (a fitness
  * file alone: no epochs anywhere). */
-static const char *budget_json(const fitness *f, char *buf, size_t size)
+/* The JSON field naming the fitness's budget ("budget": null for a
+ * caller's fitness), in a new builder (cs_nb201_values_fields's way). */
+static cs_status budget_field(const fitness *f, cs_jb *out, cs_error *err)
 {
+    cs_status st = cs_jb_init(out, err);
+    if (st)
+        return st;
+    cs_jb_key(out, "budget");
     if (f->budget <= 0)
-        snprintf(buf, size, "null");
+        cs_jb_null(out);
     else
-        snprintf(buf, size, "%d", f->budget);
-    return buf;
+        cs_jb_int(out, f->budget);
+    if ((st = cs_jb_finish(out, err)))
+        cs_jb_free(out);
+    return st;
 }
 
 /* What every data analysis starts with: the fitness and the raw space. */
@@ -233,7 +241,7 @@ cs_status cs_analysis_locality(const cs_analysis_ctx *ctx, const char *outdir, c
 
     /* files */
     {
-        char rwa_what[512], fdc_what[512], extra[256];
+        char rwa_what[512], fdc_what[512];
         char beside[96] = "";
         if (fit.budget > 0)
             snprintf(beside, sizeof beside, " (and of the mean test accuracy at %d epochs)",
@@ -261,8 +269,9 @@ cs_status cs_analysis_locality(const cs_analysis_ctx *ctx, const char *outdir, c
                      "nearest encodings) to the class of best mean validation accuracy at %d "
                      "epochs",
                      fit.budget);
-        char budget[16];
-        snprintf(extra, sizeof extra, "\"budget\": %s", budget_json(&fit, budget, sizeof budget));
+        cs_jb extra;
+        if ((st = budget_field(&fit, &extra, err)))
+            goto out;
         cs_landscape_fitness lf;
         class_fitness(&lf, &fit, ctx, fit.name);
         cs_locality_result lr = {.rwa_fitness = rwa_v,
@@ -281,7 +290,8 @@ cs_status cs_analysis_locality(const cs_analysis_ctx *ctx, const char *outdir, c
                                  .restarts = nrestart,
                                  .visited = visited,
                                  .best = fdc.best};
-        st = cs_landscape_locality_write(ctx, outdir, &lf, &lr, extra, err);
+        st = cs_landscape_locality_write(ctx, outdir, &lf, &lr, extra.buf, err);
+        cs_jb_free(&extra);
     }
 out:
     cs_walks_destroy(&walks);
@@ -517,16 +527,18 @@ cs_status cs_analysis_optima(const cs_analysis_ctx *ctx, const char *outdir, cs_
         return st;
     cs_landscape_report(ctx, "optima: neighbour graph", 0.0);
     if (!(st = cs_nbgraph_build(&g, &rs, ctx->threads, &ctx->monitor, err))) {
-        char what[256], extra[64];
+        char what[256];
         if (fit.caller)
             snprintf(what, sizeof what, "%s", fit.name);
         else
             snprintf(what, sizeof what, "mean validation accuracy at %d epochs", fit.budget);
-        char budget[16];
-        snprintf(extra, sizeof extra, "\"budget\": %s", budget_json(&fit, budget, sizeof budget));
-        cs_landscape_fitness lf;
-        class_fitness(&lf, &fit, ctx, what);
-        st = cs_landscape_optima_write(ctx, outdir, &g, &lf, extra, err);
+        cs_jb extra;
+        if (!(st = budget_field(&fit, &extra, err))) {
+            cs_landscape_fitness lf;
+            class_fitness(&lf, &fit, ctx, what);
+            st = cs_landscape_optima_write(ctx, outdir, &g, &lf, extra.buf, err);
+            cs_jb_free(&extra);
+        }
         cs_nbgraph_destroy(&g);
     }
     cs_rawspace_destroy(&rs);

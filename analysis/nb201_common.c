@@ -179,17 +179,29 @@ void cs_nb201_values_fitness(const cs_nb201_values *v, cs_landscape_fitness *lf,
 }
 
 /* The fields every data analysis's JSON starts with. */
-void cs_nb201_values_json(const cs_nb201_values *v, char *buf, size_t size)
+void cs_nb201_values_put(cs_jb *j, const cs_nb201_values *v)
 {
-    char fitness[1024];
-    snprintf(buf, size,
-             "\"space\": \"NAS-Bench-201\", \"dataset\": \"%s\", \"fitness_metric\": \"%s\", "
-             "\"fitness_is_test_accuracy\": %s, \"score_metric\": \"%s\", "
-             "\"cost_metric\": %s%s%s",
-             v->dataset_name, cs_json_escape(v->fitness_metric, fitness, sizeof fitness),
-             v->fitness_fallback ? "true" : "false",
-             v->score_metric, v->cost_metric ? "\"" : "", v->cost_metric ? v->cost_metric : "null",
-             v->cost_metric ? "\"" : "");
+    cs_jb_ks(j, "space", "NAS-Bench-201");
+    cs_jb_ks(j, "dataset", v->dataset_name);
+    cs_jb_ks(j, "fitness_metric", v->fitness_metric);
+    cs_jb_kb(j, "fitness_is_test_accuracy", v->fitness_fallback);
+    cs_jb_ks(j, "score_metric", v->score_metric);
+    cs_jb_key(j, "cost_metric");
+    if (v->cost_metric)
+        cs_jb_str(j, v->cost_metric);
+    else
+        cs_jb_null(j);
+}
+
+cs_status cs_nb201_values_fields(const cs_nb201_values *v, cs_jb *fields, cs_error *err)
+{
+    cs_status st = cs_jb_init(fields, err);
+    if (st)
+        return st;
+    cs_nb201_values_put(fields, v);
+    if ((st = cs_jb_finish(fields, err)))
+        cs_jb_free(fields);
+    return st;
 }
 
 static int64_t arch_lookup(void *user, const char *key, size_t len)

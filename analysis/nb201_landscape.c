@@ -184,9 +184,7 @@ cs_status cs_analysis_nb201_accuracy(const cs_analysis_ctx *ctx, const char *out
 
     if ((st = cs_jb_init(&j, err)))
         goto out;
-    char head[512];
-    cs_nb201_values_json(&v, head, sizeof head);
-    cs_jb_fields(&j, head);
+    cs_nb201_values_put(&j, &v);
     cs_jb_ks(&j, "definition",
              "a cell's value is the mean of its rows (repeats) in the data; cells without "
              "both the fitness and the score are left out");
@@ -322,9 +320,7 @@ cs_status cs_analysis_nb201_op_importance(const cs_analysis_ctx *ctx, const char
         goto out;
     if ((st = cs_jb_init(&j, err)))
         goto out;
-    char head[512];
-    cs_nb201_values_json(&v, head, sizeof head);
-    cs_jb_fields(&j, head);
+    cs_nb201_values_put(&j, &v);
     cs_jb_ks(&j, "definition",
              "for every cell with data and every edge with operation X, and every other "
              "operation Y: the cell with Y on that edge; when it has data too, delta_fitness "
@@ -481,7 +477,7 @@ cs_status cs_analysis_nb201_locality(const cs_analysis_ctx *ctx, const char *out
         fx[k] = v.fitness[cells[k]];
         fd[k] = hamming(cells[k], (uint32_t)best);
     }
-    char desc[256], rwa_what[512], fdc_what[512], extra[512];
+    char desc[256], rwa_what[512], fdc_what[512];
     cs_nb201_values_describe(&v, desc, sizeof desc);
     snprintf(rwa_what, sizeof rwa_what,
              "NAS-Bench-201: random-walk autocorrelation of %s and of %s along %d walks of %d "
@@ -491,7 +487,9 @@ cs_status cs_analysis_nb201_locality(const cs_analysis_ctx *ctx, const char *out
              "NAS-Bench-201: cells with data by edit distance (edges whose operations differ) "
              "to the cell of best %s",
              desc);
-    cs_nb201_values_json(&v, extra, sizeof extra);
+    cs_jb extra;
+    if ((st = cs_nb201_values_fields(&v, &extra, err)))
+        goto out;
     cs_landscape_fitness lf;
     cs_nb201_values_fitness(&v, &lf, desc);
     cs_locality_result lr = {.rwa_fitness = rwa_f,
@@ -509,7 +507,8 @@ cs_status cs_analysis_nb201_locality(const cs_analysis_ctx *ctx, const char *out
                              .restarts = restarts,
                              .visited = visited,
                              .best = best};
-    st = cs_landscape_locality_write(ctx, outdir, &lf, &lr, extra, err);
+    st = cs_landscape_locality_write(ctx, outdir, &lf, &lr, extra.buf, err);
+    cs_jb_free(&extra);
     progress(ctx, "locality", 1.0);
 out:
     cs_walks_destroy(&walks);
@@ -531,12 +530,15 @@ cs_status cs_analysis_nb201_optima(const cs_analysis_ctx *ctx, const char *outdi
     cs_status st = graph_begin(ctx, "optima", &v, &g, err);
     if (st)
         return st;
-    char desc[256], extra[512];
+    char desc[256];
     cs_nb201_values_describe(&v, desc, sizeof desc);
-    cs_nb201_values_json(&v, extra, sizeof extra);
-    cs_landscape_fitness lf;
-    cs_nb201_values_fitness(&v, &lf, desc);
-    st = cs_landscape_optima_write(ctx, outdir, &g, &lf, extra, err);
+    cs_jb extra;
+    if (!(st = cs_nb201_values_fields(&v, &extra, err))) {
+        cs_landscape_fitness lf;
+        cs_nb201_values_fitness(&v, &lf, desc);
+        st = cs_landscape_optima_write(ctx, outdir, &g, &lf, extra.buf, err);
+        cs_jb_free(&extra);
+    }
     cs_nbgraph_destroy(&g);
     cs_nb201_values_destroy(&v);
     return st;

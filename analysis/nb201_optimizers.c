@@ -92,7 +92,7 @@ cs_status cs_analysis_nb201_optimizers(const cs_analysis_ctx *ctx, const char *o
         goto out;
     }
     double mean_cost = cost_sum / (double)queryable;
-    char unit[CS_NB201_DATA_MAX_NAME + 1], fitness_what[256], score_what[256], fields[512];
+    char unit[CS_NB201_DATA_MAX_NAME + 1], fitness_what[256], score_what[256];
     /* The unit names a TSV column: the metric's name with what is not a
      * letter, digit or '_' made '_'. */
     snprintf(unit, sizeof unit, "%s", v.cost_metric ? v.cost_metric : "queries");
@@ -101,10 +101,16 @@ cs_status cs_analysis_nb201_optimizers(const cs_analysis_ctx *ctx, const char *o
             *p = '_';
     cs_nb201_values_describe(&v, fitness_what, sizeof fitness_what);
     snprintf(score_what, sizeof score_what, "%s of dataset %s", v.score_metric, v.dataset_name);
-    cs_nb201_values_json(&v, fields, sizeof fields);
-    size_t flen = strlen(fields);
-    snprintf(fields + flen, sizeof fields - flen,
-             ", \"search_fitness_scale\": %g, \"cells_without_cost\": %zu", scale, no_cost);
+    cs_jb fields;
+    if ((st = cs_jb_init(&fields, err)))
+        goto out;
+    cs_nb201_values_put(&fields, &v);
+    cs_jb_kn(&fields, "search_fitness_scale", scale);
+    cs_jb_ki(&fields, "cells_without_cost", (long long)no_cost);
+    if ((st = cs_jb_finish(&fields, err))) {
+        cs_jb_free(&fields);
+        goto out;
+    }
     cs_opt_problem p = {.slots = 0,
                         .spots = CS_NB201_EDGES,
                         .num_ops = CS_NB201_NUM_OPS,
@@ -124,7 +130,7 @@ cs_status cs_analysis_nb201_optimizers(const cs_analysis_ctx *ctx, const char *o
                         .synthetic = cs_analysis_synthetic(ctx),
                         .fitness_what = fitness_what,
                         .score_what = score_what,
-                        .json_fields = fields};
+                        .json_fields = fields.buf};
     cs_opt_options o;
     cs_opt_options_init(&o);
     if (ctx->optimizer_runs > 0)
@@ -132,6 +138,7 @@ cs_status cs_analysis_nb201_optimizers(const cs_analysis_ctx *ctx, const char *o
     o.budget = NB201_BUDGET_QUERIES * mean_cost;
     o.grid_min = mean_cost;
     st = cs_analysis_optimizers_problem(ctx, &p, &o, outdir, err);
+    cs_jb_free(&fields);
 out:
     free(nrep);
     free(val);

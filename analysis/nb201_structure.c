@@ -241,15 +241,19 @@ cs_status cs_analysis_nb201_neighbours(const cs_analysis_ctx *ctx, const char *o
                 dmin = d < dmin ? d : dmin;
                 dmax = d > dmax ? d : dmax;
             }
-            char extra[512];
-            snprintf(extra, sizeof extra,
-                     "\"space\": \"NAS-Bench-201\", \"vertex\": \"a unique cell under the "
-                     "API's key\", \"cells\": %zu, \"cell_graph_edges\": %zu, "
-                     "\"cell_graph_min_degree\": %llu, \"cell_graph_max_degree\": %llu, "
-                     "\"cell_graph_diameter\": %d",
-                     cells.nvertices, cells.nedges, (unsigned long long)dmin,
-                     (unsigned long long)dmax, diameter);
-            st = cs_nbgraph_analyse(ctx, outdir, &g, extra, err);
+            cs_jb extra;
+            if (!(st = cs_jb_init(&extra, err))) {
+                cs_jb_ks(&extra, "space", "NAS-Bench-201");
+                cs_jb_ks(&extra, "vertex", "a unique cell under the API's key");
+                cs_jb_ki(&extra, "cells", (long long)cells.nvertices);
+                cs_jb_ki(&extra, "cell_graph_edges", (long long)cells.nedges);
+                cs_jb_ki(&extra, "cell_graph_min_degree", (long long)dmin);
+                cs_jb_ki(&extra, "cell_graph_max_degree", (long long)dmax);
+                cs_jb_ki(&extra, "cell_graph_diameter", diameter);
+                if (!(st = cs_jb_finish(&extra, err)))
+                    st = cs_nbgraph_analyse(ctx, outdir, &g, extra.buf, err);
+                cs_jb_free(&extra);
+            }
             cs_nbgraph_destroy(&g);
         }
         cs_nbgraph_destroy(&cells);

@@ -898,12 +898,15 @@ cs_status cs_analysis_neighbours(const cs_analysis_ctx *ctx, const char *outdir,
         cs_rawspace_destroy(&rs);
         return st;
     }
-    char extra[256];
-    snprintf(extra, sizeof extra,
-             "\"raw_encodings\": %llu, \"valid_encodings\": %llu, \"pruned_forms\": %u",
-             (unsigned long long)(rs.matrices * rs.labellings),
-             (unsigned long long)rs.valid_encodings, rs.ntables);
-    st = cs_nbgraph_analyse(ctx, outdir, &g, extra, err);
+    cs_jb extra;
+    if (!(st = cs_jb_init(&extra, err))) {
+        cs_jb_ki(&extra, "raw_encodings", (long long)(rs.matrices * rs.labellings));
+        cs_jb_ki(&extra, "valid_encodings", (long long)rs.valid_encodings);
+        cs_jb_ki(&extra, "pruned_forms", rs.ntables);
+        if (!(st = cs_jb_finish(&extra, err)))
+            st = cs_nbgraph_analyse(ctx, outdir, &g, extra.buf, err);
+        cs_jb_free(&extra);
+    }
     cs_nbgraph_destroy(&g);
     cs_rawspace_destroy(&rs);
     return st;

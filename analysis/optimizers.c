@@ -1977,10 +1977,16 @@ cs_status cs_opt_write(const cs_analysis_ctx *ctx, const cs_opt_options *o,
     int epochs = ctx->budget ? ctx->budget : 108;
     snprintf(test_what, sizeof test_what, "mean test accuracy");
     const char *fitness_name = ctx->fitness_name ? ctx->fitness_name : "the caller's fitness";
-    char fields[1100], name_json[1024];
     /* The default's files stay as they were; a caller's fitness is named. */
-    snprintf(fields, sizeof fields, "\"fitness\": \"%s\"",
-             cs_json_escape(fitness_name, name_json, sizeof name_json));
+    cs_jb fields;
+    cs_status st = cs_jb_init(&fields, err);
+    if (st)
+        return st;
+    cs_jb_ks(&fields, "fitness", fitness_name);
+    if ((st = cs_jb_finish(&fields, err))) {
+        cs_jb_free(&fields);
+        return st;
+    }
     opt_labels lb = {ctx,
                      true,
                      ctx->data_name,
@@ -1991,9 +1997,11 @@ cs_status cs_opt_write(const cs_analysis_ctx *ctx, const cs_opt_options *o,
                      epochs,
                      ctx->fitness ? fitness_name : "validation accuracy",
                      test_what,
-                     ctx->fitness ? fields : NULL,
+                     ctx->fitness ? fields.buf : NULL,
                      ctx->fitness != NULL};
-    return write_results(&lb, o, r, outdir, err);
+    st = write_results(&lb, o, r, outdir, err);
+    cs_jb_free(&fields);
+    return st;
 }
 
 cs_status cs_opt_write_problem(const cs_analysis_ctx *ctx, const cs_opt_problem *p,

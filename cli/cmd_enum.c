@@ -1,5 +1,6 @@
 /* cellscape enum: regenerate, certify and write the search space. */
 #include <getopt.h>
+#include <math.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,52 @@ static const char *const help =
 
 typedef enum { FMT_NONE, FMT_TSV, FMT_JSONL, FMT_NASBENCH } out_format;
 
+static void print_summary_json(FILE *f, const cs_enum_result *r, uint64_t labelled,
+                               uint64_t matrices)
+{
+    cs_jb j;
+    cs_jb_start(&j, f);
+    cs_jb_open(&j, '{');
+    cs_jb_ki(&j, "max_vertices", r->limits.max_vertices);
+    cs_jb_ki(&j, "max_edges", r->limits.max_edges);
+    cs_jb_ki(&j, "num_ops", r->limits.num_ops);
+    cs_jb_ki(&j, "classes", (long long)r->nclasses);
+    cs_jb_ki(&j, "labelled", (long long)labelled);
+    cs_jb_ki(&j, "matrices", (long long)matrices);
+    cs_jb_kn(&j, "seconds", round(r->seconds * 1000) / 1000); /* to the millisecond */
+    cs_jb_key(&j, "per_vertices");
+    cs_jb_open(&j, '[');
+    uint64_t cum = 0;
+    for (int v = 2; v <= r->limits.max_vertices; v++) {
+        const cs_enum_count *c = &r->per_vertices[v];
+        cum += c->classes;
+        cs_jb_open(&j, '{');
+        cs_jb_ki(&j, "vertices", v);
+        cs_jb_ki(&j, "matrices", (long long)c->matrices);
+        cs_jb_ki(&j, "labelled", (long long)c->labelled);
+        cs_jb_ki(&j, "classes", (long long)c->classes);
+        cs_jb_ki(&j, "classes_up_to", (long long)cum);
+        cs_jb_close(&j, '}');
+    }
+    cs_jb_close(&j, ']');
+    const cs_enum_verdict *d = &r->verdict;
+    if (d->ran) {
+        cs_jb_key(&j, "verify");
+        cs_jb_open(&j, '{');
+        cs_jb_kb(&j, "certified", cs_enum_certified(r));
+        cs_jb_kb(&j, "exhaustive", d->exhaustive);
+        cs_jb_ki(&j, "canon_duplicates", (long long)d->canon_duplicates);
+        cs_jb_ki(&j, "canon_splits", (long long)d->canon_splits);
+        cs_jb_ki(&j, "group_mismatches", (long long)d->group_mismatches);
+        cs_jb_ki(&j, "hash_collisions", (long long)d->hash_collisions);
+        cs_jb_ki(&j, "hash_splits", (long long)d->hash_splits);
+        cs_jb_ki(&j, "members_hashed", (long long)d->members_hashed);
+        cs_jb_close(&j, '}');
+    }
+    cs_jb_close(&j, '}');
+    fputc('\n', f);
+}
+
 static void print_summary(FILE *f, const cs_enum_result *r, bool json)
 {
     uint64_t labelled = 0, matrices = 0;
@@ -52,37 +99,7 @@ static void print_summary(FILE *f, const cs_enum_result *r, bool json)
     }
     const cs_enum_verdict *d = &r->verdict;
     if (json) {
-        fprintf(f, "{\"max_vertices\": %d, \"max_edges\": %d, \"num_ops\": %d, "
-                   "\"classes\": %zu, \"labelled\": %llu, \"matrices\": %llu, "
-                   "\"seconds\": %.3f, \"per_vertices\": [",
-                r->limits.max_vertices, r->limits.max_edges, r->limits.num_ops,
-                r->nclasses, (unsigned long long)labelled,
-                (unsigned long long)matrices, r->seconds);
-        uint64_t cum = 0;
-        for (int v = 2; v <= r->limits.max_vertices; v++) {
-            const cs_enum_count *c = &r->per_vertices[v];
-            cum += c->classes;
-            fprintf(f, "%s{\"vertices\": %d, \"matrices\": %llu, \"labelled\": %llu, "
-                       "\"classes\": %llu, \"classes_up_to\": %llu}",
-                    v > 2 ? ", " : "", v, (unsigned long long)c->matrices,
-                    (unsigned long long)c->labelled, (unsigned long long)c->classes,
-                    (unsigned long long)cum);
-        }
-        fprintf(f, "]");
-        if (d->ran)
-            fprintf(f, ", \"verify\": {\"certified\": %s, \"exhaustive\": %s, "
-                       "\"canon_duplicates\": %llu, \"canon_splits\": %llu, "
-                       "\"group_mismatches\": %llu, \"hash_collisions\": %llu, "
-                       "\"hash_splits\": %llu, \"members_hashed\": %llu}",
-                    cs_enum_certified(r) ? "true" : "false",
-                    d->exhaustive ? "true" : "false",
-                    (unsigned long long)d->canon_duplicates,
-                    (unsigned long long)d->canon_splits,
-                    (unsigned long long)d->group_mismatches,
-                    (unsigned long long)d->hash_collisions,
-                    (unsigned long long)d->hash_splits,
-                    (unsigned long long)d->members_hashed);
-        fprintf(f, "}\n");
+        print_summary_json(f, r, labelled, matrices);
         return;
     }
     fprintf(f, "Space: at most %d vertices, %d edges, %d ops\n\n",
@@ -123,16 +140,27 @@ static void print_nb201(FILE *f, const cs_nb201_census *c, bool verify, bool jso
 {
     size_t e = c->expression_classes;
     if (json) {
-        fprintf(f, "{\"space\": \"nb201\", \"cells\": %zu, \"api_classes\": %zu, "
-                   "\"graph_classes\": %zu, \"expression_classes\": %zu, \"zero_cells\": %zu",
-                c->cells, c->api_classes, c->graph_classes, e, c->zero_cells);
-        if (verify)
-            fprintf(f, ", \"verify\": {\"certified\": %s, \"api_classes_across_expressions\": "
-                       "%zu, \"graph_classes_across_expressions\": %zu, "
-                       "\"api_only_zero_terms\": %zu, \"graph_only_sharing\": %zu}",
-                    cs_nb201_census_certified(c) ? "true" : "false", c->api_across,
-                    c->graph_across, c->api_classes - e, c->graph_classes - e);
-        fputs("}\n", f);
+        cs_jb j;
+        cs_jb_start(&j, f);
+        cs_jb_open(&j, '{');
+        cs_jb_ks(&j, "space", "nb201");
+        cs_jb_ki(&j, "cells", (long long)c->cells);
+        cs_jb_ki(&j, "api_classes", (long long)c->api_classes);
+        cs_jb_ki(&j, "graph_classes", (long long)c->graph_classes);
+        cs_jb_ki(&j, "expression_classes", (long long)e);
+        cs_jb_ki(&j, "zero_cells", (long long)c->zero_cells);
+        if (verify) {
+            cs_jb_key(&j, "verify");
+            cs_jb_open(&j, '{');
+            cs_jb_kb(&j, "certified", cs_nb201_census_certified(c));
+            cs_jb_ki(&j, "api_classes_across_expressions", (long long)c->api_across);
+            cs_jb_ki(&j, "graph_classes_across_expressions", (long long)c->graph_across);
+            cs_jb_ki(&j, "api_only_zero_terms", (long long)(c->api_classes - e));
+            cs_jb_ki(&j, "graph_only_sharing", (long long)(c->graph_classes - e));
+            cs_jb_close(&j, '}');
+        }
+        cs_jb_close(&j, '}');
+        fputc('\n', f);
         return;
     }
     fprintf(f, "Space: NAS-Bench-201 (4 nodes, 6 edges, 5 ops)\n\n");

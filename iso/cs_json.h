@@ -57,6 +57,7 @@ void cs_jb_key(cs_jb *b, const char *k);
 void cs_jb_keyf(cs_jb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cs_jb_num(cs_jb *b, double d);
 void cs_jb_int(cs_jb *b, long long v);
+void cs_jb_uint(cs_jb *b, unsigned long long v);
 void cs_jb_str(cs_jb *b, const char *s);
 void cs_jb_bool(cs_jb *b, bool v);
 void cs_jb_null(cs_jb *b);
@@ -64,6 +65,7 @@ void cs_jb_open(cs_jb *b, char c);  /* '{' or '[' */
 void cs_jb_close(cs_jb *b, char c); /* '}' or ']' */
 void cs_jb_kn(cs_jb *b, const char *k, double d);
 void cs_jb_ki(cs_jb *b, const char *k, long long v);
+void cs_jb_ku(cs_jb *b, const char *k, unsigned long long v);
 void cs_jb_ks(cs_jb *b, const char *k, const char *s);
 void cs_jb_kb(cs_jb *b, const char *k, bool v);
 

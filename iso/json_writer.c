@@ -183,6 +183,12 @@ void cs_jb_int(cs_jb *b, long long v)
     fprintf(b->f, "%lld", v);
 }
 
+void cs_jb_uint(cs_jb *b, unsigned long long v)
+{
+    cs_jb_sep(b);
+    fprintf(b->f, "%llu", v);
+}
+
 void cs_jb_str(cs_jb *b, const char *s)
 {
     cs_jb_sep(b);
@@ -227,6 +233,12 @@ void cs_jb_ki(cs_jb *b, const char *k, long long v)
 {
     cs_jb_key(b, k);
     cs_jb_int(b, v);
+}
+
+void cs_jb_ku(cs_jb *b, const char *k, unsigned long long v)
+{
+    cs_jb_key(b, k);
+    cs_jb_uint(b, v);
 }
 
 void cs_jb_ks(cs_jb *b, const char *k, const char *s)

@@ -63,6 +63,7 @@ static void nested(cs_jb *b)
     cs_jb_open(b, '[');
     cs_jb_close(b, ']');
     cs_jb_ks(b, "h", "y");
+    cs_jb_ku(b, "u", 18446744073709551615ULL);
     cs_jb_close(b, '}');
 }
 
@@ -71,11 +72,11 @@ START_TEST(test_json_structure)
     char *text = built(nested);
     ck_assert_str_eq(text, "{\"a\": 1, \"b\": [-7, 2.5, null, true, false, \"x\", null], "
                            "\"c\": {\"d\": null, \"e\": true}, \"f\": {}, \"g_3\": [], "
-                           "\"h\": \"y\"}");
+                           "\"h\": \"y\", \"u\": 18446744073709551615}");
     json_error_t je;
-    json_t *j = json_loads(text, 0, &je);
+    json_t *j = json_loads(text, JSON_DECODE_INT_AS_REAL, &je); /* u is past int64 */
     ck_assert_msg(j != NULL, "%s: %s", text, je.text);
-    ck_assert_int_eq(json_object_size(j), 6);
+    ck_assert_int_eq(json_object_size(j), 7);
     ck_assert(json_is_null(json_array_get(json_object_get(j, "b"), 2)));
     json_decref(j);
     free(text);
