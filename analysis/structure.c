@@ -498,6 +498,7 @@ typedef struct cs_structure_summary {
     size_t depth[CS_MAXE], width[CS_MAXE], width_no_io[CS_MAXE];
     int max_depth, max_width, max_width_no_io, min_depth, min_width;
     uint64_t ops[3];
+    size_t pmin, pmax; /* classes with the fewest and the most parameters */
 } cs_structure_summary;
 
 typedef struct cs_cells_rows {
@@ -654,6 +655,126 @@ static cs_status cs_structure_automorphisms(const cs_analysis_ctx *ctx, const ch
     return st;
 }
 
+/* The counts over classes the tables and the JSON need; params[i] gets
+ * class i's trainable parameters. */
+static void summarise(const cs_enum_result *res, const cs_cell_structure *tab, size_t nc,
+                      cs_structure_summary *sm, double *params)
+{
+    sm->min_depth = sm->min_width = INT32_MAX;
+    for (size_t i = 0; i < nc; i++) {
+        const cs_cell_structure *s = &tab[i];
+        int io = cs_rep_in_out_edge(res, i) ? 1 : 0;
+        sm->per_ve[s->vertices][s->edges]++;
+        sm->per_v[s->vertices]++;
+        sm->per_e[s->edges]++;
+        sm->depth[s->depth]++;
+        sm->width[s->width]++;
+        sm->width_no_io[s->width - io]++;
+        if (s->depth > sm->max_depth)
+            sm->max_depth = s->depth;
+        if (s->depth < sm->min_depth)
+            sm->min_depth = s->depth;
+        if (s->width > sm->max_width)
+            sm->max_width = s->width;
+        if (s->width < sm->min_width)
+            sm->min_width = s->width;
+        if (s->width - io > sm->max_width_no_io)
+            sm->max_width_no_io = s->width - io;
+        sm->ops[0] += s->conv3x3;
+        sm->ops[1] += s->conv1x1;
+        sm->ops[2] += s->maxpool3x3;
+        params[i] = (double)s->trainable_parameters;
+        if (s->trainable_parameters < tab[sm->pmin].trainable_parameters)
+            sm->pmin = i;
+        if (s->trainable_parameters > tab[sm->pmax].trainable_parameters)
+            sm->pmax = i;
+    }
+}
+
+/* structure_params_hist.tsv and structure_params_ecdf.tsv of the sorted
+ * parameter counts. */
+static cs_status params_files(const cs_analysis_ctx *ctx, const char *outdir,
+                              const double *sorted, size_t nc, cs_error *err)
+{
+    cs_outfile o;
+    cs_status st = cs_analysis_tsv_open(
+        ctx, outdir, "structure_params_hist.tsv",
+        "classes by trainable parameters of the whole network, 10 log-spaced bins per "
+        "decade [bin_lo, bin_hi); bin_mid is the geometric centre",
+        "bin_lo\tbin_hi\tbin_mid\tclasses\tfraction", &o, err);
+    if (st)
+        return st;
+    cs_write_log_hist(o.f, sorted, nc);
+    if ((st = cs_analysis_close(&o, err)))
+        return st;
+    if ((st = cs_analysis_tsv_open(
+             ctx, outdir, "structure_params_ecdf.tsv",
+             "ECDF of trainable parameters over classes: every distinct count, the classes "
+             "with it, and the fraction of classes at or below it",
+             "trainable_parameters\tclasses\tecdf", &o, err)))
+        return st;
+    cs_write_ecdf(o.f, sorted, nc);
+    return cs_analysis_close(&o, err);
+}
+
+/* structure.json's headline numbers. */
+static void put_headline(cs_jb *js, const cs_enum_result *res, const cs_cell_structure *tab,
+                         const cs_structure_summary *sm, const double *params,
+                         const double *sorted, double max_aut, size_t trivial)
+{
+    const cs_limits *lim = &res->limits;
+    size_t nc = res->nclasses;
+    cs_jb_ki(js, "classes", (long long)nc);
+    cs_jb_ki(js, "max_vertices", lim->max_vertices);
+    cs_jb_ki(js, "max_edges", lim->max_edges);
+    cs_jb_ki(js, "num_ops", lim->num_ops);
+    cs_jb_key(js, "classes_per_vertices");
+    cs_jb_open(js, '{');
+    for (int v = 2; v <= lim->max_vertices; v++)
+        cs_jb_keyf(js, "%d", v), cs_jb_int(js, (long long)sm->per_v[v]);
+    cs_jb_close(js, '}');
+    cs_jb_key(js, "classes_per_edges");
+    cs_jb_open(js, '{');
+    for (int e = 1; e <= lim->max_edges; e++)
+        if (sm->per_e[e])
+            cs_jb_keyf(js, "%d", e), cs_jb_int(js, (long long)sm->per_e[e]);
+    cs_jb_close(js, '}');
+    cs_jb_key(js, "trainable_parameters");
+    cs_jb_open(js, '{');
+    put_extreme(js, res, "min", sm->pmin, tab[sm->pmin].trainable_parameters);
+    cs_jb_kn(js, "median", cs_quantile(sorted, nc, 0.5));
+    cs_jb_kn(js, "mean", cs_mean(params, nc));
+    put_extreme(js, res, "max", sm->pmax, tab[sm->pmax].trainable_parameters);
+    cs_jb_close(js, '}');
+    cs_jb_key(js, "depth");
+    cs_jb_open(js, '{');
+    cs_jb_ks(js, "definition", "edges on the longest input-output path");
+    cs_jb_ki(js, "min", sm->min_depth);
+    cs_jb_ki(js, "max", sm->max_depth);
+    cs_jb_close(js, '}');
+    cs_jb_key(js, "width");
+    cs_jb_open(js, '{');
+    cs_jb_ks(js, "definition",
+             "maximum directed cut over predecessor-closed vertex sets holding the input and "
+             "not the output, every edge counted");
+    cs_jb_ki(js, "min", sm->min_width);
+    cs_jb_ki(js, "max", sm->max_width);
+    cs_jb_ki(js, "classes_at_max", (long long)sm->width[sm->max_width]);
+    cs_jb_ki(js, "max_without_in_out_edge", sm->max_width_no_io);
+    cs_jb_close(js, '}');
+    cs_jb_key(js, "automorphisms");
+    cs_jb_open(js, '{');
+    cs_jb_ki(js, "max", (long long)max_aut);
+    cs_jb_ki(js, "classes_with_trivial_group", (long long)trivial);
+    cs_jb_close(js, '}');
+    cs_jb_key(js, "interior_ops");
+    cs_jb_open(js, '{');
+    cs_jb_ki(js, "conv3x3", (long long)sm->ops[0]);
+    cs_jb_ki(js, "conv1x1", (long long)sm->ops[1]);
+    cs_jb_ki(js, "maxpool3x3", (long long)sm->ops[2]);
+    cs_jb_close(js, '}');
+}
+
 cs_status cs_analysis_structure(const cs_analysis_ctx *given, const char *outdir,
                                 cs_error *err)
 {
@@ -678,124 +799,21 @@ cs_status cs_analysis_structure(const cs_analysis_ctx *given, const char *outdir
     cs_structure_summary *sm = calloc(1, sizeof *sm);
     double *params = malloc(nc * sizeof *params), *sorted = NULL;
     cs_jb js = {0};
+    double max_aut = 0;
+    size_t trivial = 0;
     if (!sm || !params) {
         st = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
         goto done;
     }
-    sm->min_depth = sm->min_width = INT32_MAX;
-    size_t pmin = 0, pmax = 0;
-    for (size_t i = 0; i < nc; i++) {
-        const cs_cell_structure *s = &tab[i];
-        int io = cs_rep_in_out_edge(res, i) ? 1 : 0;
-        sm->per_ve[s->vertices][s->edges]++;
-        sm->per_v[s->vertices]++;
-        sm->per_e[s->edges]++;
-        sm->depth[s->depth]++;
-        sm->width[s->width]++;
-        sm->width_no_io[s->width - io]++;
-        if (s->depth > sm->max_depth)
-            sm->max_depth = s->depth;
-        if (s->depth < sm->min_depth)
-            sm->min_depth = s->depth;
-        if (s->width > sm->max_width)
-            sm->max_width = s->width;
-        if (s->width < sm->min_width)
-            sm->min_width = s->width;
-        if (s->width - io > sm->max_width_no_io)
-            sm->max_width_no_io = s->width - io;
-        sm->ops[0] += s->conv3x3;
-        sm->ops[1] += s->conv1x1;
-        sm->ops[2] += s->maxpool3x3;
-        params[i] = (double)s->trainable_parameters;
-        if (s->trainable_parameters < tab[pmin].trainable_parameters)
-            pmin = i;
-        if (s->trainable_parameters > tab[pmax].trainable_parameters)
-            pmax = i;
-    }
-
+    summarise(res, tab, nc, sm, params);
     if ((st = cs_structure_cells_tsv(ctx, outdir, tab, err)) ||
-        (st = cs_structure_tables(ctx, outdir, sm, nc, err)))
+        (st = cs_structure_tables(ctx, outdir, sm, nc, err)) ||
+        (st = cs_sorted(params, nc, &sorted, err)) ||
+        (st = params_files(ctx, outdir, sorted, nc, err)) ||
+        (st = cs_structure_automorphisms(ctx, outdir, tab, nc, &max_aut, &trivial, err)) ||
+        (st = cs_jb_init(&js, err)))
         goto done;
-
-    if ((st = cs_sorted(params, nc, &sorted, err)))
-        goto done;
-    cs_outfile o;
-    if ((st = cs_analysis_tsv_open(
-             ctx, outdir, "structure_params_hist.tsv",
-             "classes by trainable parameters of the whole network, 10 log-spaced bins per "
-             "decade [bin_lo, bin_hi); bin_mid is the geometric centre",
-             "bin_lo\tbin_hi\tbin_mid\tclasses\tfraction", &o, err)))
-        goto done;
-    cs_write_log_hist(o.f, sorted, nc);
-    if ((st = cs_analysis_close(&o, err)))
-        goto done;
-    if ((st = cs_analysis_tsv_open(
-             ctx, outdir, "structure_params_ecdf.tsv",
-             "ECDF of trainable parameters over classes: every distinct count, the classes "
-             "with it, and the fraction of classes at or below it",
-             "trainable_parameters\tclasses\tecdf", &o, err)))
-        goto done;
-    cs_write_ecdf(o.f, sorted, nc);
-    if ((st = cs_analysis_close(&o, err)))
-        goto done;
-
-    double max_aut = 0;
-    size_t trivial = 0;
-    if ((st = cs_structure_automorphisms(ctx, outdir, tab, nc, &max_aut, &trivial, err)))
-        goto done;
-
-    /* Headline numbers. */
-    if ((st = cs_jb_init(&js, err)))
-        goto done;
-    cs_jb_ki(&js, "classes", (long long)nc);
-    cs_jb_ki(&js, "max_vertices", lim->max_vertices);
-    cs_jb_ki(&js, "max_edges", lim->max_edges);
-    cs_jb_ki(&js, "num_ops", lim->num_ops);
-    cs_jb_key(&js, "classes_per_vertices");
-    cs_jb_open(&js, '{');
-    for (int v = 2; v <= lim->max_vertices; v++)
-        cs_jb_keyf(&js, "%d", v), cs_jb_int(&js, (long long)sm->per_v[v]);
-    cs_jb_close(&js, '}');
-    cs_jb_key(&js, "classes_per_edges");
-    cs_jb_open(&js, '{');
-    for (int e = 1; e <= lim->max_edges; e++)
-        if (sm->per_e[e])
-            cs_jb_keyf(&js, "%d", e), cs_jb_int(&js, (long long)sm->per_e[e]);
-    cs_jb_close(&js, '}');
-    cs_jb_key(&js, "trainable_parameters");
-    cs_jb_open(&js, '{');
-    put_extreme(&js, res, "min", pmin, tab[pmin].trainable_parameters);
-    cs_jb_kn(&js, "median", cs_quantile(sorted, nc, 0.5));
-    cs_jb_kn(&js, "mean", cs_mean(params, nc));
-    put_extreme(&js, res, "max", pmax, tab[pmax].trainable_parameters);
-    cs_jb_close(&js, '}');
-    cs_jb_key(&js, "depth");
-    cs_jb_open(&js, '{');
-    cs_jb_ks(&js, "definition", "edges on the longest input-output path");
-    cs_jb_ki(&js, "min", sm->min_depth);
-    cs_jb_ki(&js, "max", sm->max_depth);
-    cs_jb_close(&js, '}');
-    cs_jb_key(&js, "width");
-    cs_jb_open(&js, '{');
-    cs_jb_ks(&js, "definition",
-             "maximum directed cut over predecessor-closed vertex sets holding the input and "
-             "not the output, every edge counted");
-    cs_jb_ki(&js, "min", sm->min_width);
-    cs_jb_ki(&js, "max", sm->max_width);
-    cs_jb_ki(&js, "classes_at_max", (long long)sm->width[sm->max_width]);
-    cs_jb_ki(&js, "max_without_in_out_edge", sm->max_width_no_io);
-    cs_jb_close(&js, '}');
-    cs_jb_key(&js, "automorphisms");
-    cs_jb_open(&js, '{');
-    cs_jb_ki(&js, "max", (long long)max_aut);
-    cs_jb_ki(&js, "classes_with_trivial_group", (long long)trivial);
-    cs_jb_close(&js, '}');
-    cs_jb_key(&js, "interior_ops");
-    cs_jb_open(&js, '{');
-    cs_jb_ki(&js, "conv3x3", (long long)sm->ops[0]);
-    cs_jb_ki(&js, "conv1x1", (long long)sm->ops[1]);
-    cs_jb_ki(&js, "maxpool3x3", (long long)sm->ops[2]);
-    cs_jb_close(&js, '}');
+    put_headline(&js, res, tab, sm, params, sorted, max_aut, trivial);
     st = cs_jb_commit(ctx, outdir, "structure.json", "structure", &js, err);
     if (!st)
         cs_progress(ctx, "structure", 1.0);
