@@ -160,6 +160,119 @@ void cs_rawspace_destroy(cs_rawspace *rs)
     memset(rs, 0, sizeof *rs);
 }
 
+/* Every matrix's pruned form (its bit pattern, -1 when disconnected) into
+ * pruned, on nt threads. */
+static void prune_all(const cs_rawspace *rs, int nt, int32_t *pruned)
+{
+    int n = rs->n;
+    uint32_t within[1 << 7]; /* per vertex set: its edge bits; n <= 7 here */
+    for (uint32_t k = 0; k < (UINT32_C(1) << n); k++) {
+        within[k] = 0;
+        for (int y = 1; y < n; y++)
+            for (int x = 0; x < y; x++)
+                if ((k >> x & 1) && (k >> y & 1))
+                    within[k] |= UINT32_C(1) << edge_bit(x, y);
+    }
+    prune_job pj[MAX_THREADS];
+    for (int i = 0; i < nt; i++)
+        pj[i] = (prune_job){rs, within, rs->matrices * (uint64_t)i / (uint64_t)nt,
+                            rs->matrices * (uint64_t)(i + 1) / (uint64_t)nt, pruned};
+    cs_parallel_run(nt, prune_worker, pj, sizeof pj[0]);
+}
+
+/* The distinct pruned forms, each a table to compute once, in order of
+ * first appearance; slot[p] becomes the form's position + 1.  A form with
+ * more than max_edges edges is outside the space whatever its labels (the
+ * reference's domain check): of NAS-Bench-101's 214,143 forms only 13,839
+ * are left, which saves 200 MB of tables of -1. */
+static bool distinct_forms(const cs_rawspace *rs, int max_edges, const int32_t *pruned,
+                           uint32_t *slot, uint32_t **forms_out, uint32_t *nforms_out)
+{
+    uint32_t nforms = 0, cap = 1024;
+    uint32_t *forms = malloc(cap * sizeof *forms);
+    if (!forms)
+        return false;
+    for (uint64_t m = 0; m < rs->matrices; m++) {
+        int32_t p = pruned[m];
+        if (p < 0 || slot[p] || __builtin_popcount((uint32_t)p) > max_edges)
+            continue;
+        if (nforms == cap) {
+            uint32_t *f = realloc(forms, 2 * cap * sizeof *f);
+            if (!f) {
+                free(forms);
+                return false;
+            }
+            forms = f;
+            cap *= 2;
+        }
+        forms[nforms++] = (uint32_t)p;
+        slot[p] = nforms;
+    }
+    *forms_out = forms;
+    *nforms_out = nforms;
+    return true;
+}
+
+/* Keep the tables with a valid labelling (too many edges, say, have none),
+ * packed in order, with their forms and vertices; slot[p] becomes the
+ * table index + 1, or 0. */
+static void keep_valid_tables(cs_rawspace *rs, const uint32_t *forms, uint32_t nforms,
+                              uint32_t *slot)
+{
+    uint32_t L = rs->labellings, kept = 0;
+    for (uint32_t i = 0; i < nforms; i++) {
+        const int32_t *T = rs->tables + (size_t)i * L;
+        bool any = false;
+        for (uint32_t t = 0; t < L && !any; t++)
+            any = T[t] >= 0;
+        if (!any) {
+            slot[forms[i]] = 0;
+            continue;
+        }
+        if (kept != i)
+            memmove(rs->tables + (size_t)kept * L, T, L * sizeof *T);
+        uint32_t keep = 0;
+        for (uint32_t r = forms[i]; r; r &= r - 1) {
+            int b = __builtin_ctz(r);
+            int y = 1;
+            while (edge_bit(0, y + 1) <= b)
+                y++;
+            keep |= UINT32_C(1) << y | UINT32_C(1) << (b - edge_bit(0, y));
+        }
+        rs->table_bits[kept] = forms[i];
+        rs->table_keep[kept] = keep;
+        slot[forms[i]] = ++kept;
+    }
+    rs->ntables = kept;
+    int32_t *shrunk = realloc(rs->tables, ((size_t)kept * L + 1) * sizeof *shrunk);
+    if (shrunk)
+        rs->tables = shrunk;
+}
+
+/* table_of (which holds the pruned forms) becomes every matrix's table
+ * index (-1 none); then the matrices per table and the valid encodings. */
+static bool index_tables(cs_rawspace *rs, const uint32_t *slot)
+{
+    uint64_t *per_table = calloc(rs->ntables + 1, sizeof *per_table);
+    if (!per_table)
+        return false;
+    for (uint64_t m = 0; m < rs->matrices; m++) {
+        int32_t p = rs->table_of[m];
+        rs->table_of[m] = p < 0 ? -1 : (int32_t)slot[p] - 1;
+        if (rs->table_of[m] >= 0)
+            per_table[rs->table_of[m]]++;
+    }
+    uint32_t L = rs->labellings;
+    for (uint32_t i = 0; i < rs->ntables; i++) {
+        uint64_t v = 0;
+        for (uint32_t t = 0; t < L; t++)
+            v += rs->tables[(size_t)i * L + t] >= 0;
+        rs->valid_encodings += v * per_table[i];
+    }
+    rs->table_count = per_table;
+    return true;
+}
+
 cs_status cs_rawspace_init(cs_rawspace *rs, const cs_space *sp, int threads,
                            const cs_monitor *monitor, cs_error *err)
 {
@@ -178,51 +291,17 @@ cs_status cs_rawspace_init(cs_rawspace *rs, const cs_space *sp, int threads,
     rs->nclasses = cs_space_num_classes(sp);
     int nt = cs_threads(threads);
     uint32_t L = rs->labellings;
-
-    uint32_t within[1 << 7]; /* per vertex set; n <= 7 here */
-    for (uint32_t k = 0; k < (UINT32_C(1) << n); k++) {
-        within[k] = 0;
-        for (int y = 1; y < n; y++)
-            for (int x = 0; x < y; x++)
-                if ((k >> x & 1) && (k >> y & 1))
-                    within[k] |= UINT32_C(1) << edge_bit(x, y);
-    }
     int32_t *pruned = malloc(rs->matrices * sizeof *pruned);
     uint32_t *slot = calloc(rs->matrices, sizeof *slot);
-    uint32_t *forms = NULL;
+    uint32_t *forms = NULL, nforms = 0;
     cs_status st;
     if (!pruned || !slot)
         goto nomem;
-    prune_job pj[MAX_THREADS];
-    for (int i = 0; i < nt; i++)
-        pj[i] = (prune_job){rs, within, rs->matrices * (uint64_t)i / (uint64_t)nt,
-                            rs->matrices * (uint64_t)(i + 1) / (uint64_t)nt, pruned};
-    cs_parallel_run(nt, prune_worker, pj, sizeof pj[0]);
+    prune_all(rs, nt, pruned);
     if ((st = cs_monitor_check(monitor, err)))
         goto fail;
-
-    /* The distinct pruned forms, each a table to compute once.  A form with
-     * more than max_edges edges is outside the space whatever its labels
-     * (the reference's domain check): of NAS-Bench-101's 214,143 forms only
-     * 13,839 are left, which saves 200 MB of tables of -1. */
-    uint32_t nforms = 0, cap = 1024;
-    forms = malloc(cap * sizeof *forms);
-    if (!forms)
+    if (!distinct_forms(rs, lim->max_edges, pruned, slot, &forms, &nforms))
         goto nomem;
-    for (uint64_t m = 0; m < rs->matrices; m++) {
-        int32_t p = pruned[m];
-        if (p < 0 || slot[p] || __builtin_popcount((uint32_t)p) > lim->max_edges)
-            continue;
-        if (nforms == cap) {
-            uint32_t *f = realloc(forms, 2 * cap * sizeof *f);
-            if (!f)
-                goto nomem;
-            forms = f;
-            cap *= 2;
-        }
-        forms[nforms++] = (uint32_t)p;
-        slot[p] = nforms;
-    }
     rs->tables = malloc(((size_t)nforms * L + 1) * sizeof *rs->tables);
     rs->table_bits = malloc((nforms + 1) * sizeof *rs->table_bits);
     rs->table_keep = malloc((nforms + 1) * sizeof *rs->table_keep);
@@ -235,56 +314,12 @@ cs_status cs_rawspace_init(cs_rawspace *rs, const cs_space *sp, int threads,
     cs_parallel_run(nt, table_worker, tj, sizeof tj[0]);
     if ((st = cs_monitor_check(monitor, err)))
         goto fail;
-
-    /* Keep the forms with a valid labelling (too many edges, say, have none);
-     * slot[p] becomes the table index + 1, or 0. */
-    uint32_t nt_valid = 0;
-    for (uint32_t i = 0; i < nforms; i++) {
-        const int32_t *T = rs->tables + (size_t)i * L;
-        bool any = false;
-        for (uint32_t t = 0; t < L && !any; t++)
-            any = T[t] >= 0;
-        if (!any) {
-            slot[forms[i]] = 0;
-            continue;
-        }
-        if (nt_valid != i)
-            memmove(rs->tables + (size_t)nt_valid * L, T, L * sizeof *T);
-        uint32_t keep = 0;
-        for (uint32_t r = forms[i]; r; r &= r - 1) {
-            int b = __builtin_ctz(r);
-            int y = 1;
-            while (edge_bit(0, y + 1) <= b)
-                y++;
-            keep |= UINT32_C(1) << y | UINT32_C(1) << (b - edge_bit(0, y));
-        }
-        rs->table_bits[nt_valid] = forms[i];
-        rs->table_keep[nt_valid] = keep;
-        slot[forms[i]] = ++nt_valid;
-    }
-    rs->ntables = nt_valid;
-    int32_t *shrunk = realloc(rs->tables, ((size_t)nt_valid * L + 1) * sizeof *shrunk);
-    if (shrunk)
-        rs->tables = shrunk;
+    keep_valid_tables(rs, forms, nforms, slot);
     /* The table index replaces the pruned form in place. */
     rs->table_of = pruned;
     pruned = NULL;
-    uint64_t *per_table = calloc(nt_valid + 1, sizeof *per_table);
-    if (!per_table)
+    if (!index_tables(rs, slot))
         goto nomem;
-    for (uint64_t m = 0; m < rs->matrices; m++) {
-        int32_t p = rs->table_of[m];
-        rs->table_of[m] = p < 0 ? -1 : (int32_t)slot[p] - 1;
-        if (rs->table_of[m] >= 0)
-            per_table[rs->table_of[m]]++;
-    }
-    for (uint32_t i = 0; i < nt_valid; i++) {
-        uint64_t v = 0;
-        for (uint32_t t = 0; t < L; t++)
-            v += rs->tables[(size_t)i * L + t] >= 0;
-        rs->valid_encodings += v * per_table[i];
-    }
-    rs->table_count = per_table;
     free(slot);
     free(forms);
     return CS_OK;
