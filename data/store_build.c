@@ -298,37 +298,29 @@ static int cmp_hash_order(const void *a, const void *b)
 }
 
 
-cs_status cs_store_builder_write(cs_store_builder *b, cs_import_stats *stats, const char *store_path,
-                             cs_error *err)
+/* The budgets in increasing order (sorted), and where each was in the
+ * builder's (order[k]): runs are re-laid out to match. */
+static void budget_order(const cs_store_builder *b, int sorted[CS_STORE_MAX_BUDGETS],
+                         int order[CS_STORE_MAX_BUDGETS])
 {
-    /* Budgets in increasing order; runs are re-laid out to match. */
-    int order[CS_STORE_MAX_BUDGETS], sorted[CS_STORE_MAX_BUDGETS];
-    memcpy(sorted, b->budgets, sizeof sorted);
+    memcpy(sorted, b->budgets, CS_STORE_MAX_BUDGETS * sizeof *sorted);
     qsort(sorted, (size_t)b->nbudgets, sizeof sorted[0], cmp_budget);
     for (int k = 0; k < b->nbudgets; k++)
         for (int j = 0; j < b->nbudgets; j++)
             if (b->budgets[j] == sorted[k])
                 order[k] = j;
+}
 
+/* perm: the entries in hash order (the store's); hidx and cidx (slots each,
+ * zeroed): the open-addressing indexes by hash and by canonical form.
+ * CS_ERR_FORMAT when two entries hold isomorphic cells. */
+static cs_status build_indexes(const cs_store_builder *b, size_t *perm, uint32_t *hidx,
+                               cs_canon_slot *cidx, uint64_t slots, cs_error *err)
+{
     size_t n = b->n;
-    size_t *perm = malloc(n * sizeof *perm);
-    hash_order *ho = malloc(n * sizeof *ho);
-    uint64_t slots = 1;
-    while (slots < 2 * (uint64_t)n)
-        slots <<= 1;
-    uint32_t *hidx = calloc(slots, sizeof *hidx);
-    cs_canon_slot *cidx = calloc(slots, sizeof *cidx);
-    size_t entry_size = sizeof(cs_store_entry) + (size_t)b->nbudgets * CS_STORE_REPEATS * sizeof(cs_run);
-    /* Entries go out in large writes: one small fwrite per entry made the
-     * kernel zero and merge a partial page at every 4 KiB flush. */
-    size_t chunk_entries = ((size_t)1 << 20) / entry_size + 1;
-    unsigned char *ebuf = malloc(chunk_entries * entry_size);
-    cs_status st = CS_OK;
-    cs_outfile out = {0};
-    if (!perm || !ho || !hidx || !cidx || !ebuf) {
-        st = cs_error_set(err, CS_ERR_NOMEM, "out of memory writing the store");
-        goto done;
-    }
+    hash_order *ho = malloc(n * sizeof *ho + 1);
+    if (!ho)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory writing the store");
     for (size_t i = 0; i < n; i++) {
         memcpy(ho[i].hash, b->entries[i].hash, 16);
         ho[i].index = i;
@@ -336,6 +328,7 @@ cs_status cs_store_builder_write(cs_store_builder *b, cs_import_stats *stats, co
     qsort(ho, n, sizeof *ho, cmp_hash_order);
     for (size_t k = 0; k < n; k++)
         perm[k] = ho[k].index;
+    free(ho);
     for (size_t k = 0; k < n; k++) {
         const cs_store_entry *e = &b->entries[perm[k]];
         uint64_t s = cs_store_hash_slot(e->hash, slots);
@@ -344,49 +337,55 @@ cs_status cs_store_builder_write(cs_store_builder *b, cs_import_stats *stats, co
         hidx[s] = (uint32_t)(k + 1);
         s = cs_store_canon_slot(&e->canon, slots);
         while (cidx[s].entry) {
-            if (cs_key_cmp(&cidx[s].key, &e->canon) == 0) {
-                st = cs_error_set(err, CS_ERR_FORMAT,
-                                  "%s: records %llu and %llu hold isomorphic cells under "
-                                  "different module hashes",
-                                  b->path,
-                                  (unsigned long long)b->first[perm[cidx[s].entry - 1]].record,
-                                  (unsigned long long)b->first[perm[k]].record);
-                goto done;
-            }
+            if (cs_key_cmp(&cidx[s].key, &e->canon) == 0)
+                return cs_error_set(err, CS_ERR_FORMAT,
+                                    "%s: records %llu and %llu hold isomorphic cells under "
+                                    "different module hashes",
+                                    b->path,
+                                    (unsigned long long)b->first[perm[cidx[s].entry - 1]].record,
+                                    (unsigned long long)b->first[perm[k]].record);
             s = (s + 1) & (slots - 1);
         }
         cidx[s].key = e->canon;
         cidx[s].entry = (uint32_t)(k + 1);
     }
+    return CS_OK;
+}
 
-    cs_store_header h;
-    memset(&h, 0, sizeof h);
-    memcpy(h.magic, CS_STORE_MAGIC, sizeof CS_STORE_MAGIC);
-    h.version = CS_STORE_VERSION;
-    h.byte_order = CS_STORE_BYTE_ORDER;
-    h.header_size = CS_STORE_HEADER_SIZE;
-    h.entry_size = (uint32_t)entry_size;
-    h.ncells = n;
-    h.nbudgets = (uint32_t)b->nbudgets;
+/* The header of the store, all but its CRCs. */
+static void header_of(const cs_store_builder *b, const cs_import_stats *stats,
+                      const int *sorted, size_t entry_size, uint64_t slots, cs_store_header *h)
+{
+    memset(h, 0, sizeof *h);
+    memcpy(h->magic, CS_STORE_MAGIC, sizeof CS_STORE_MAGIC);
+    h->version = CS_STORE_VERSION;
+    h->byte_order = CS_STORE_BYTE_ORDER;
+    h->header_size = CS_STORE_HEADER_SIZE;
+    h->entry_size = (uint32_t)entry_size;
+    h->ncells = b->n;
+    h->nbudgets = (uint32_t)b->nbudgets;
     for (int k = 0; k < b->nbudgets; k++)
-        h.budgets[k] = (uint32_t)sorted[k];
-    h.repeats = CS_STORE_REPEATS;
-    h.flags = stats->synthetic ? CS_STORE_FLAG_SYNTHETIC : 0;
-    h.entries_offset = CS_STORE_HEADER_SIZE;
-    h.hash_index_offset = h.entries_offset + n * entry_size;
-    h.canon_index_offset = h.hash_index_offset + slots * sizeof(uint32_t);
-    h.index_slots = slots;
-    h.file_size = h.canon_index_offset + slots * sizeof(cs_canon_slot);
-    h.source_bytes = stats->bytes;
-    memcpy(h.source_sha256, stats->sha256, 32);
+        h->budgets[k] = (uint32_t)sorted[k];
+    h->repeats = CS_STORE_REPEATS;
+    h->flags = stats->synthetic ? CS_STORE_FLAG_SYNTHETIC : 0;
+    h->entries_offset = CS_STORE_HEADER_SIZE;
+    h->hash_index_offset = h->entries_offset + b->n * entry_size;
+    h->canon_index_offset = h->hash_index_offset + slots * sizeof(uint32_t);
+    h->index_slots = slots;
+    h->file_size = h->canon_index_offset + slots * sizeof(cs_canon_slot);
+    h->source_bytes = stats->bytes;
+    memcpy(h->source_sha256, stats->sha256, 32);
+}
 
-    /* Entries are written once to the file and once through the CRC. */
-    if ((st = cs_outfile_open(&out, store_path, err)))
-        goto done;
-    if (fseek(out.f, CS_STORE_HEADER_SIZE, SEEK_SET) != 0) {
-        st = cs_error_set(err, CS_ERR_IO, "%s: cannot seek", store_path);
-        goto fail;
-    }
+/* The entries in perm's order onto f, each once to the file and once
+ * through the CRC (returned).  Entries go out in large writes: one small
+ * fwrite per entry made the kernel zero and merge a partial page at every
+ * 4 KiB flush.  Stops early on a write error (f's error flag) or a cancel. */
+static uint32_t write_entries(const cs_store_builder *b, FILE *f, const size_t *perm,
+                              const int *order, size_t entry_size, unsigned char *ebuf,
+                              size_t chunk_entries)
+{
+    size_t n = b->n;
     uint32_t crc = 0;
     for (size_t k0 = 0; k0 < n; k0 += chunk_entries) {
         size_t m = n - k0 < chunk_entries ? n - k0 : chunk_entries;
@@ -407,10 +406,45 @@ cs_status cs_store_builder_write(cs_store_builder *b, cs_import_stats *stats, co
                 e->repeats[kb] = 0;
         }
         crc = cs_crc32c_extend(crc, ebuf, m * entry_size);
-        if (fwrite(ebuf, entry_size, m, out.f) != m || builder_cancelled(b))
+        if (fwrite(ebuf, entry_size, m, f) != m || builder_cancelled(b))
             break;
     }
-    h.crc_entries = crc;
+    return crc;
+}
+
+cs_status cs_store_builder_write(cs_store_builder *b, cs_import_stats *stats, const char *store_path,
+                             cs_error *err)
+{
+    int order[CS_STORE_MAX_BUDGETS], sorted[CS_STORE_MAX_BUDGETS];
+    budget_order(b, sorted, order);
+    size_t n = b->n;
+    size_t *perm = malloc(n * sizeof *perm + 1);
+    uint64_t slots = 1;
+    while (slots < 2 * (uint64_t)n)
+        slots <<= 1;
+    uint32_t *hidx = calloc(slots, sizeof *hidx);
+    cs_canon_slot *cidx = calloc(slots, sizeof *cidx);
+    size_t entry_size = sizeof(cs_store_entry) + (size_t)b->nbudgets * CS_STORE_REPEATS * sizeof(cs_run);
+    size_t chunk_entries = ((size_t)1 << 20) / entry_size + 1;
+    unsigned char *ebuf = malloc(chunk_entries * entry_size);
+    cs_status st = CS_OK;
+    cs_outfile out = {0};
+    if (!perm || !hidx || !cidx || !ebuf) {
+        st = cs_error_set(err, CS_ERR_NOMEM, "out of memory writing the store");
+        goto done;
+    }
+    if ((st = build_indexes(b, perm, hidx, cidx, slots, err)))
+        goto done;
+    cs_store_header h;
+    header_of(b, stats, sorted, entry_size, slots, &h);
+
+    if ((st = cs_outfile_open(&out, store_path, err)))
+        goto done;
+    if (fseek(out.f, CS_STORE_HEADER_SIZE, SEEK_SET) != 0) {
+        st = cs_error_set(err, CS_ERR_IO, "%s: cannot seek", store_path);
+        goto fail;
+    }
+    h.crc_entries = write_entries(b, out.f, perm, order, entry_size, ebuf, chunk_entries);
     h.crc_hash_index = cs_crc32c(hidx, slots * sizeof *hidx);
     h.crc_canon_index = cs_crc32c(cidx, slots * sizeof *cidx);
     h.crc_header = cs_crc32c(&h, sizeof h);
@@ -441,7 +475,6 @@ fail:
     cs_outfile_abort(&out);
 done:
     free(perm);
-    free(ho);
     free(hidx);
     free(cidx);
     free(ebuf);
