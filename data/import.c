@@ -270,6 +270,91 @@ static cs_status finish_checks(pipeline *p, cs_store_builder *b, cs_error *err)
     return CS_OK;
 }
 
+/* Read records into bt until it is full or the file ends (*eof).  A file
+ * cut inside a record (a download that stopped) holds every record before
+ * the cut whole: with keep_going they are kept and the cut is noted in
+ * stats; other framing damage, after which nothing can be trusted, is the
+ * error. */
+static cs_status fill_batch(cs_tfrecord_reader *rd, batch *bt, const cs_import_options *opt,
+                            cs_import_stats *stats, bool *eof, cs_error *err)
+{
+    while (bt->n < BATCH_RECORDS && bt->used < BATCH_BYTES) {
+        const unsigned char *data;
+        size_t len;
+        int at_end;
+        cs_status st = cs_tfrecord_reader_next(rd, &data, &len, &at_end, err);
+        if (st) {
+            if (!cs_tfrecord_reader_cut(rd, &stats->cut_bytes))
+                return st;
+            stats->cut = true;
+            stats->cut_error = *err;
+            if (!opt->keep_going)
+                return st;
+            *eof = true;
+            return CS_OK;
+        }
+        if (at_end) {
+            *eof = true;
+            return CS_OK;
+        }
+        stats->bytes += len + 16;
+        stats->records++;
+        if ((st = batch_add(bt, data, len, cs_tfrecord_reader_record_index(rd),
+                            cs_tfrecord_reader_record_offset(rd), err)))
+            return st;
+    }
+    return CS_OK;
+}
+
+/* Hand the filled slot to the decoding threads. */
+static void publish_batch(pipeline *p, batch *bt)
+{
+    pthread_mutex_lock(&p->mu);
+    bt->state = bt->n ? SLOT_FILLED : SLOT_DECODED;
+    p->filled++;
+    pthread_cond_broadcast(&p->work);
+    pthread_mutex_unlock(&p->mu);
+}
+
+static cs_status pipeline_init(pipeline *p, cs_error *err)
+{
+    memset(p, 0, sizeof *p);
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->work, NULL);
+    pthread_cond_init(&p->decoded_cv, NULL);
+    for (int k = 0; k < NSLOTS; k++)
+        if (!(p->slots[k] = calloc(1, sizeof(batch))))
+            return cs_error_set(err, CS_ERR_NOMEM, "out of memory (record batches)");
+    return CS_OK;
+}
+
+/* Stop the workers (joined by the caller), then free what the pipeline
+ * holds. */
+static void pipeline_stop(pipeline *p)
+{
+    pthread_mutex_lock(&p->mu);
+    p->stop = true;
+    pthread_cond_broadcast(&p->work);
+    pthread_mutex_unlock(&p->mu);
+}
+
+static void pipeline_destroy(pipeline *p)
+{
+    for (int k = 0; k < NSLOTS; k++) {
+        if (p->slots[k])
+            free(p->slots[k]->data);
+        free(p->slots[k]);
+    }
+    for (size_t k = 0; k < p->njobs; k++) {
+        free(p->jobs[k]->e);
+        free(p->jobs[k]);
+    }
+    free(p->jobs);
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->work);
+    pthread_cond_destroy(&p->decoded_cv);
+}
+
 cs_status cs_store_import(const char *tfrecord, const char *store_path,
                           const cs_import_options *opt, cs_import_stats *stats,
                           cs_error *err)
@@ -288,17 +373,10 @@ cs_status cs_store_import(const char *tfrecord, const char *store_path,
     int nthreads = cs_threads(opt->threads);
 
     pipeline p;
-    memset(&p, 0, sizeof p);
-    pthread_mutex_init(&p.mu, NULL);
-    pthread_cond_init(&p.work, NULL);
-    pthread_cond_init(&p.decoded_cv, NULL);
     cs_parallel_group workers = {0};
     cs_tfrecord_reader *rd = NULL;
     EVP_MD_CTX *sha = NULL;
-    cs_status st = CS_OK;
-    for (int k = 0; k < NSLOTS; k++)
-        if (!(p.slots[k] = calloc(1, sizeof(batch))))
-            st = cs_error_set(err, CS_ERR_NOMEM, "out of memory (record batches)");
+    cs_status st = pipeline_init(&p, err);
     if (st == CS_OK)
         st = cs_tfrecord_reader_open(&rd, tfrecord, err);
     if (st)
@@ -307,7 +385,6 @@ cs_status cs_store_import(const char *tfrecord, const char *store_path,
         st = cs_error_set(err, CS_ERR_NOMEM, "cannot start a decoding thread");
         goto done;
     }
-
     if (!(sha = EVP_MD_CTX_new()) || !EVP_DigestInit_ex(sha, EVP_sha256(), NULL)) {
         st = cs_error_set(err, CS_ERR_NOMEM, "cannot set up SHA-256");
         goto done;
@@ -319,44 +396,12 @@ cs_status cs_store_import(const char *tfrecord, const char *store_path,
              (st = queue_check(&p, &b, false, err))))
             goto done;
         batch *bt = p.slots[p.filled % NSLOTS];
-        while (bt->n < BATCH_RECORDS && bt->used < BATCH_BYTES) {
-            const unsigned char *data;
-            size_t len;
-            int at_end;
-            /* framing damage: nothing after it can be trusted; but a file
-             * cut inside a record (a download that stopped) holds every
-             * record before the cut whole, and keep_going keeps them */
-            if ((st = cs_tfrecord_reader_next(rd, &data, &len, &at_end, err))) {
-                if (!cs_tfrecord_reader_cut(rd, &stats->cut_bytes))
-                    goto done;
-                stats->cut = true;
-                stats->cut_error = *err;
-                if (!opt->keep_going)
-                    goto done;
-                st = CS_OK;
-                eof = true;
-                break;
-            }
-            if (at_end) {
-                eof = true;
-                break;
-            }
-            stats->bytes += len + 16;
-            stats->records++;
-            if ((st = batch_add(bt, data, len, cs_tfrecord_reader_record_index(rd),
-                                cs_tfrecord_reader_record_offset(rd), err)))
-                goto done;
-        }
-        cs_monitor_progress(&opt->monitor, "import", -1.0);
-        if (cs_monitor_cancelled(&opt->monitor)) {
-            st = cs_error_set(err, CS_ERR_CANCELLED, "cancelled");
+        if ((st = fill_batch(rd, bt, opt, stats, &eof, err)))
             goto done;
-        }
-        pthread_mutex_lock(&p.mu);
-        bt->state = bt->n ? SLOT_FILLED : SLOT_DECODED;
-        p.filled++;
-        pthread_cond_broadcast(&p.work);
-        pthread_mutex_unlock(&p.mu);
+        cs_monitor_progress(&opt->monitor, "import", -1.0);
+        if ((st = cs_monitor_check(&opt->monitor, err)))
+            goto done;
+        publish_batch(&p, bt);
     }
     while (p.oldest < p.filled)
         if ((st = merge_oldest(&p, &b, opt, stats, err)) ||
@@ -382,24 +427,9 @@ cs_status cs_store_import(const char *tfrecord, const char *store_path,
     }
     st = cs_store_builder_write(&b, stats, store_path, err);
 done:
-    pthread_mutex_lock(&p.mu);
-    p.stop = true;
-    pthread_cond_broadcast(&p.work);
-    pthread_mutex_unlock(&p.mu);
+    pipeline_stop(&p);
     cs_parallel_join(&workers);
-    for (int k = 0; k < NSLOTS; k++) {
-        if (p.slots[k])
-            free(p.slots[k]->data);
-        free(p.slots[k]);
-    }
-    for (size_t k = 0; k < p.njobs; k++) {
-        free(p.jobs[k]->e);
-        free(p.jobs[k]);
-    }
-    free(p.jobs);
-    pthread_mutex_destroy(&p.mu);
-    pthread_cond_destroy(&p.work);
-    pthread_cond_destroy(&p.decoded_cv);
+    pipeline_destroy(&p);
     cs_tfrecord_reader_close(rd);
     EVP_MD_CTX_free(sha);
     cs_store_builder_destroy(&b);
