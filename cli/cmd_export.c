@@ -66,31 +66,37 @@ static void on_import_progress(void *user, const char *phase, double done)
     cs_progress_report(user, phase, done < 0 ? 0.0 : done);
 }
 
-int cs_cmd_export(int argc, char **argv)
+typedef struct export_args {
+    const char *path, *output, *shown; /* shown: how messages name the output */
+    int format;                        /* O_CSV, O_JSONL or O_SQLITE */
+    bool mean, quiet;
+} export_args;
+
+enum { O_CSV = 256, O_JSONL, O_SQLITE, O_MEAN };
+
+/* The command line into a: -1 to go on, else the exit code. */
+static int parse_args(int argc, char **argv, export_args *a)
 {
-    enum { O_CSV = 256, O_JSONL, O_SQLITE, O_MEAN };
     static const struct option longopts[] = {
         {"csv", no_argument, NULL, O_CSV},       {"jsonl", no_argument, NULL, O_JSONL},
         {"sqlite", no_argument, NULL, O_SQLITE}, {"mean", no_argument, NULL, O_MEAN},
         {"output", required_argument, NULL, 'o'}, {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
-    const char *output = NULL;
-    int format = 0, nformats = 0;
-    bool mean = false, quiet = false;
-    int c;
+    memset(a, 0, sizeof *a);
+    int c, nformats = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
         switch (c) {
         case O_CSV:
         case O_JSONL:
         case O_SQLITE:
-            if (format != c)
+            if (a->format != c)
                 nformats++;
-            format = c;
+            a->format = c;
             break;
-        case O_MEAN: mean = true; break;
-        case 'o': output = optarg; break;
-        case 'q': quiet = true; break;
+        case O_MEAN: a->mean = true; break;
+        case 'o': a->output = optarg; break;
+        case 'q': a->quiet = true; break;
         case 'h': fputs(help, stdout); return CS_EXIT_OK;
         default: fputs("Try 'cellscape export --help'.\n", stderr); return CS_EXIT_USAGE;
         }
@@ -107,43 +113,71 @@ int cs_cmd_export(int argc, char **argv)
         cs_cli_error("export", "give exactly one of --csv, --jsonl, --sqlite");
         return CS_EXIT_USAGE;
     }
-    if (!output) {
+    if (!a->output) {
         cs_cli_error("export", "-o FILE is required (- for standard output)");
         return CS_EXIT_USAGE;
     }
-    if (format == O_SQLITE && mean) {
+    if (a->format == O_SQLITE && a->mean) {
         cs_cli_error("export", "--mean is for --csv and --jsonl; the database always has "
                      "the view 'means'");
         return CS_EXIT_USAGE;
     }
-    if (format == O_SQLITE && !strcmp(output, "-")) {
+    if (a->format == O_SQLITE && !strcmp(a->output, "-")) {
         cs_cli_error("export", "an SQLite database cannot go to standard output; "
                      "give -o FILE");
         return CS_EXIT_USAGE;
     }
-    const char *path = argv[optind];
-    const char *shown = strcmp(output, "-") ? output : "standard output";
+    a->path = argv[optind];
+    a->shown = strcmp(a->output, "-") ? a->output : "standard output";
     struct stat sb;
-    bool direct = strcmp(output, "-") && stat(output, &sb) == 0 && !S_ISREG(sb.st_mode);
+    bool direct = strcmp(a->output, "-") && stat(a->output, &sb) == 0 && !S_ISREG(sb.st_mode);
     if (direct && S_ISDIR(sb.st_mode)) {
-        cs_cli_error("export", "%s is a directory; give -o FILE", output);
+        cs_cli_error("export", "%s is a directory; give -o FILE", a->output);
         return CS_EXIT_USAGE;
     }
-    if (direct && format == O_SQLITE) {
+    if (direct && a->format == O_SQLITE) {
         cs_cli_error("export", "%s is not a regular file; an SQLite database needs one",
-                     output);
+                     a->output);
         return CS_EXIT_USAGE;
     }
+    return -1;
+}
+
+/* s exported as a asks, the output replaced only when whole. */
+static cs_status write_export(const cs_store *s, const export_args *a,
+                              const cs_export_options *opt, cs_error *err)
+{
+    if (a->format == O_SQLITE)
+        return cs_export_sqlite(s, a->output, opt, err);
+    cs_export_mode mode = a->mean ? CS_EXPORT_MEAN : CS_EXPORT_RUNS;
+    cs_outfile out;
+    cs_status st = cs_outfile_open(&out, a->output, err);
+    if (st)
+        return st;
+    st = a->format == O_CSV ? cs_export_csv(s, out.f, mode, opt, err)
+                            : cs_export_jsonl(s, out.f, mode, opt, err);
+    if (st == CS_OK)
+        return cs_outfile_commit(&out, err);
+    cs_outfile_abort(&out);
+    return st;
+}
+
+int cs_cmd_export(int argc, char **argv)
+{
+    export_args a;
+    int rc = parse_args(argc, argv, &a);
+    if (rc >= 0)
+        return rc;
 
     cs_progress prog;
-    cs_progress_init(&prog, "export", quiet);
+    cs_progress_init(&prog, "export", a.quiet);
     cs_import_options iopt;
     cs_import_options_init(&iopt);
     iopt.monitor.progress = on_import_progress;
     iopt.monitor.progress_user = &prog;
     cs_store *s;
     cs_error err;
-    cs_status st = cs_store_open_any(&s, path, &iopt, &err);
+    cs_status st = cs_store_open_any(&s, a.path, &iopt, &err);
     if (st) {
         cs_progress_done(&prog);
         cs_cli_error("export", "%s", err.msg);
@@ -155,50 +189,35 @@ int cs_cmd_export(int argc, char **argv)
      * removed and the signal then ends the process as it would have. */
     cs_interrupts ints;
     cs_interrupts_catch(&ints);
-
     cs_export_options opt;
     cs_export_options_init(&opt);
     opt.monitor.progress = cs_progress_report;
     opt.monitor.progress_user = &prog;
     opt.monitor.cancelled = cs_interrupted;
-    cs_export_mode mode = mean ? CS_EXPORT_MEAN : CS_EXPORT_RUNS;
-    if (format == O_SQLITE) {
-        st = cs_export_sqlite(s, output, &opt, &err);
-    } else {
-        cs_outfile out;
-        st = cs_outfile_open(&out, output, &err);
-        if (st == CS_OK) {
-            st = format == O_CSV ? cs_export_csv(s, out.f, mode, &opt, &err)
-                                 : cs_export_jsonl(s, out.f, mode, &opt, &err);
-            if (st == CS_OK)
-                st = cs_outfile_commit(&out, &err);
-            else
-                cs_outfile_abort(&out);
-        }
-    }
+    st = write_export(s, &a, &opt, &err);
     cs_progress_done(&prog);
     int sig = cs_interrupts_release(&ints);
     bool synthetic = cs_store_synthetic(s);
-    size_t rows = format == O_SQLITE ? cs_export_num_rows(s, CS_EXPORT_RUNS)
-                                     : cs_export_num_rows(s, mode);
+    size_t rows = cs_export_num_rows(s, a.format != O_SQLITE && a.mean ? CS_EXPORT_MEAN
+                                                                        : CS_EXPORT_RUNS);
     size_t cells = cs_store_num_cells(s);
     cs_store_close(s);
     if (st) {
         if (sig) {
-            cs_cli_error("export", "interrupted; %s not written", shown);
+            cs_cli_error("export", "interrupted; %s not written", a.shown);
             raise(sig);
             return CS_EXIT_IO;
         }
         /* Messages from the file layer name the file; a failed write on a
          * stream does not. */
-        if (strstr(err.msg, output))
+        if (strstr(err.msg, a.output))
             cs_cli_error("export", "%s", err.msg);
         else
-            cs_cli_error("export", "%s: %s", shown, err.msg);
+            cs_cli_error("export", "%s: %s", a.shown, err.msg);
         return st == CS_ERR_IO ? CS_EXIT_IO : cs_cli_exit_for(st);
     }
     fprintf(stderr, "cellscape export: %zu cells, %zu %s to %s%s\n", cells, rows,
-            format == O_SQLITE ? "runs" : mean ? "cell x budget rows" : "runs", shown,
+            a.format == O_SQLITE ? "runs" : a.mean ? "cell x budget rows" : "runs", a.shown,
             synthetic ? " (SYNTHETIC data: marked in every row)" : "");
     return CS_EXIT_OK;
 }

@@ -78,7 +78,8 @@ static void report_step(void *user, const char *phase, double done)
     cs_progress_report(&p->tty, phase, done);
 }
 
-int cs_cmd_report(int argc, char **argv)
+/* The command line into opt and *quiet: -1 to go on, else the exit code. */
+static int parse_args(int argc, char **argv, cs_report_options *opt, bool *quiet)
 {
     enum {
         O_DATA = 256, O_SEED, O_THREADS, O_SCRIPTS, O_FORCE, O_RUNS, O_SYNTH, O_SPACE,
@@ -101,49 +102,48 @@ int cs_cmd_report(int argc, char **argv)
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    cs_report_options opt;
-    cs_report_options_init(&opt);
-    opt.outdir = "report";
-    opt.scripts_dir = getenv("CELLSCAPE_REPORTS");
-    if (opt.scripts_dir && !*opt.scripts_dir)
-        opt.scripts_dir = NULL;
-    bool quiet = false;
+    cs_report_options_init(opt);
+    opt->outdir = "report";
+    opt->scripts_dir = getenv("CELLSCAPE_REPORTS");
+    if (opt->scripts_dir && !*opt->scripts_dir)
+        opt->scripts_dir = NULL;
+    *quiet = false;
     int c, seed = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
         switch (c) {
-        case O_DATA: opt.data = optarg; break;
+        case O_DATA: opt->data = optarg; break;
         case O_SPACE:
             if (strcmp(optarg, "nb201") == 0)
-                opt.space = CS_REPORT_NB201;
+                opt->space = CS_REPORT_NB201;
             else if (strcmp(optarg, "nb101") == 0)
-                opt.space = CS_REPORT_NB101;
+                opt->space = CS_REPORT_NB101;
             else {
                 cs_cli_error("report", "--space: '%s' is not nb101 or nb201", optarg);
                 return CS_EXIT_USAGE;
             }
             break;
-        case O_DATASET: opt.dataset = optarg; break;
-        case O_FITNESS: opt.fitness = optarg; break;
-        case O_SCORE: opt.score = optarg; break;
-        case O_COST: opt.cost = optarg; break;
-        case 'o': opt.outdir = optarg; break;
+        case O_DATASET: opt->dataset = optarg; break;
+        case O_FITNESS: opt->fitness = optarg; break;
+        case O_SCORE: opt->score = optarg; break;
+        case O_COST: opt->cost = optarg; break;
+        case 'o': opt->outdir = optarg; break;
         case O_SEED:
             if (!cs_cli_int("report", "--seed", optarg, 0, 2147483647, &seed))
                 return CS_EXIT_USAGE;
             break;
         case O_THREADS:
-            if (!cs_cli_int("report", "--threads", optarg, 1, 64, &opt.threads))
+            if (!cs_cli_int("report", "--threads", optarg, 1, 64, &opt->threads))
                 return CS_EXIT_USAGE;
             break;
-        case O_SCRIPTS: opt.scripts_dir = optarg; break;
-        case O_FORCE: opt.force = true; break;
+        case O_SCRIPTS: opt->scripts_dir = optarg; break;
+        case O_FORCE: opt->force = true; break;
         case O_RUNS:
-            if (!cs_cli_int("report", "--optimizer-runs", optarg, 1, 1000000, &opt.optimizer_runs))
+            if (!cs_cli_int("report", "--optimizer-runs", optarg, 1, 1000000, &opt->optimizer_runs))
                 return CS_EXIT_USAGE;
             break;
-        case O_SYNTH: opt.synthetic = true; break;
-        case 'q': quiet = true; break;
+        case O_SYNTH: opt->synthetic = true; break;
+        case 'q': *quiet = true; break;
         case 'h': fputs(help, stdout); return CS_EXIT_OK;
         default: fputs("Try 'cellscape report --help'.\n", stderr); return CS_EXIT_USAGE;
         }
@@ -153,20 +153,54 @@ int cs_cmd_report(int argc, char **argv)
         fputs("Try 'cellscape report --help'.\n", stderr);
         return CS_EXIT_USAGE;
     }
-    if (!*opt.outdir) {
+    if (!*opt->outdir) {
         cs_cli_error("report", "-o needs a directory");
         return CS_EXIT_USAGE;
     }
-    if (opt.space != CS_REPORT_NB201 && (opt.dataset || opt.fitness || opt.score || opt.cost)) {
+    if (opt->space != CS_REPORT_NB201 && (opt->dataset || opt->fitness || opt->score || opt->cost)) {
         cs_cli_error("report", "--dataset, --fitness, --score and --cost are for --space nb201");
         return CS_EXIT_USAGE;
     }
-    if (opt.space == CS_REPORT_NB201 && !opt.data &&
-        (opt.dataset || opt.fitness || opt.score || opt.cost)) {
+    if (opt->space == CS_REPORT_NB201 && !opt->data &&
+        (opt->dataset || opt->fitness || opt->score || opt->cost)) {
         cs_cli_error("report", "--dataset, --fitness, --score and --cost need --data FILE.csv");
         return CS_EXIT_USAGE;
     }
-    opt.seed = (uint64_t)seed;
+    opt->seed = (uint64_t)seed;
+    return -1;
+}
+
+/* What a finished report says: its summary on standard output (unless
+ * quiet), the counts and where it is. */
+static void print_outcome(const cs_report_result *res, const report_progress *prog, bool quiet)
+{
+    if (quiet)
+        return;
+    FILE *md = fopen(res->summary_md, "r");
+    if (md) {
+        char buf[4096];
+        size_t n;
+        while ((n = fread(buf, 1, sizeof buf, md)) > 0)
+            fwrite(buf, 1, n, stdout);
+        fclose(md);
+        putchar('\n');
+    }
+    fprintf(stderr,
+            "cellscape report: %zu analyses run, %zu reused; %zu figures rendered, %zu "
+            "reused%s, in %.1f s%s\n",
+            res->analyses_run, res->analyses_reused, res->figures_rendered, res->figures_reused,
+            res->figures_skipped ? "; data figures skipped: no data" : "", since(&prog->t0),
+            res->synthetic ? " (data figures from SYNTHETIC data)" : "");
+    printf("Report: %s\n", res->index_html);
+}
+
+int cs_cmd_report(int argc, char **argv)
+{
+    cs_report_options opt;
+    bool quiet;
+    int rc = parse_args(argc, argv, &opt, &quiet);
+    if (rc >= 0)
+        return rc;
 
     report_progress prog;
     memset(&prog, 0, sizeof prog);
@@ -196,23 +230,6 @@ int cs_cmd_report(int argc, char **argv)
         cs_cli_error("report", "%s", err.msg);
         return cs_cli_exit_for(st);
     }
-    if (!quiet) {
-        FILE *md = fopen(res.summary_md, "r");
-        if (md) {
-            char buf[4096];
-            size_t n;
-            while ((n = fread(buf, 1, sizeof buf, md)) > 0)
-                fwrite(buf, 1, n, stdout);
-            fclose(md);
-            putchar('\n');
-        }
-        fprintf(stderr,
-                "cellscape report: %zu analyses run, %zu reused; %zu figures rendered, %zu "
-                "reused%s, in %.1f s%s\n",
-                res.analyses_run, res.analyses_reused, res.figures_rendered, res.figures_reused,
-                res.figures_skipped ? "; data figures skipped: no data" : "", since(&prog.t0),
-                res.synthetic ? " (data figures from SYNTHETIC data)" : "");
-        printf("Report: %s\n", res.index_html);
-    }
+    print_outcome(&res, &prog, quiet);
     return CS_EXIT_OK;
 }
