@@ -92,10 +92,13 @@ cs_status cs_nb201_cell_graph(cs_nbgraph *g, cs_error *err);
  * with a fitness; a cell without one ends the segment (path gets -1) and the
  * walk goes on from a uniform cell with a fitness.  w as cs_walks_run fills
  * it (cs_walks_destroy frees it); cs_landscape_walk_autocorrelation gives
- * the RWA.  One thread; time O(nwalks x steps x CS_NB201_DEGREE).  Errors:
- * CS_ERR_ARG (nwalks or steps < 1, no cell with a fitness), CS_ERR_NOMEM. */
+ * the RWA.  One thread; time O(nwalks x steps x CS_NB201_DEGREE).  monitor
+ * (may be NULL) is asked every 4,096 steps whether to stop.  Errors:
+ * CS_ERR_ARG (nwalks or steps < 1, no cell with a fitness), CS_ERR_NOMEM,
+ * CS_ERR_CANCELLED. */
 cs_status cs_nb201_walks_run(cs_walks *w, const cs_nbgraph *g, const double *fitness,
-                             int nwalks, int steps, uint64_t seed, cs_error *err);
+                             int nwalks, int steps, uint64_t seed, const cs_monitor *monitor,
+                             cs_error *err);
 /* cs_nbgraph_write_tsv for the graph of the 15,625 cells: the nodes file
  * has the columns index and arch (the API's arch string). */
 cs_status cs_nb201_graph_write_tsv(const cs_nbgraph *g, const char *edges_path,

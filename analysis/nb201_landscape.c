@@ -352,14 +352,19 @@ out:
  * the NAS-Bench-101 walks do; CS_LOCALITY_WALKS walks of CS_LOCALITY_STEPS
  * steps, walk w from its own PRNG stream (seed, w). */
 
-static void walk(const cs_nbgraph *g, const double *fit, const uint32_t *cells, size_t ncells,
-                 uint64_t seed, int w, int steps, int32_t *path, size_t *len, uint64_t *restarts)
+/* One walk; false when monitor said stop (asked every 4,096 steps, as
+ * cs_walks_run asks). */
+static bool walk(const cs_nbgraph *g, const double *fit, const uint32_t *cells, size_t ncells,
+                 uint64_t seed, int w, int steps, int32_t *path, size_t *len, uint64_t *restarts,
+                 const cs_monitor *monitor)
 {
     uint64_t rng = cs_rng_stream_state(seed, (uint64_t)w);
     uint32_t cur = cells[cs_splitmix64_below(&rng, ncells)];
     size_t n = 0;
     path[n++] = (int32_t)cur;
     for (int step = 0; step < steps; step++) {
+        if (step % 4096 == 0 && cs_monitor_cancelled(monitor))
+            return false;
         uint32_t cand[CS_NB201_DEGREE];
         int nc = 0;
         for (uint64_t k = g->offset[cur]; k < g->offset[cur + 1]; k++)
@@ -374,10 +379,12 @@ static void walk(const cs_nbgraph *g, const double *fit, const uint32_t *cells, 
         path[n++] = (int32_t)cur;
     }
     *len = n;
+    return true;
 }
 
 cs_status cs_nb201_walks_run(cs_walks *w, const cs_nbgraph *g, const double *fitness,
-                            int nwalks, int steps, uint64_t seed, cs_error *err)
+                            int nwalks, int steps, uint64_t seed, const cs_monitor *monitor,
+                            cs_error *err)
 {
     memset(w, 0, sizeof *w);
     if (nwalks < 1 || steps < 1)
@@ -403,10 +410,14 @@ cs_status cs_nb201_walks_run(cs_walks *w, const cs_nbgraph *g, const double *fit
     /* 16 walks of 65,536 steps on 15,625 cells take milliseconds: one
      * thread, so the result cannot depend on the thread count. */
     for (int k = 0; k < nwalks; k++)
-        walk(g, fitness, cells, ncells, seed, k, steps, w->path[k], &w->len[k],
-             &w->restarts[k]);
+        if (!walk(g, fitness, cells, ncells, seed, k, steps, w->path[k], &w->len[k],
+                  &w->restarts[k], monitor)) {
+            st = cs_error_set(err, CS_ERR_CANCELLED, "cancelled");
+            cs_walks_destroy(w);
+            break;
+        }
     free(cells);
-    return CS_OK;
+    return st;
 }
 
 static int hamming(uint32_t a, uint32_t b)
@@ -457,7 +468,7 @@ cs_status cs_analysis_nb201_locality(const cs_analysis_ctx *ctx, const char *out
                 best = i;
         }
     if ((st = cs_nb201_walks_run(&walks, &g, v.fitness, CS_LOCALITY_WALKS, CS_LOCALITY_STEPS,
-                                 ctx->seed, err)))
+                                 ctx->seed, &ctx->monitor, err)))
         goto out;
     uint64_t restarts = 0;
     for (int w = 0; w < CS_LOCALITY_WALKS; w++)

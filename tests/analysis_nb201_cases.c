@@ -471,6 +471,38 @@ END_TEST
 #define ISO1 "|skip_connect~0|+|none~0|none~1|+|nor_conv_3x3~0|nor_conv_1x1~1|none~2|"
 #define ISO2 "|skip_connect~0|+|none~0|none~1|+|nor_conv_1x1~0|nor_conv_3x3~1|none~2|"
 
+static bool stop_after(void *user)
+{
+    int *left = user;
+    return --*left < 0;
+}
+
+/* The walks ask every 4,096 steps: 2 walks of 10,000 steps ask 3 times
+ * each; told to stop at the fourth question, the run returns
+ * CS_ERR_CANCELLED with no walks. */
+START_TEST(walks_are_cancelled_between_steps)
+{
+    cs_nbgraph g;
+    cs_error err;
+    ck_assert_int_eq(cs_nb201_cell_graph(&g, &err), CS_OK);
+    double *f = malloc(CS_NB201_CELLS * sizeof *f);
+    for (int i = 0; i < CS_NB201_CELLS; i++)
+        f[i] = (double)(i % 11);
+    int left = 1000;
+    cs_monitor m = {.cancelled = stop_after, .cancel_user = &left};
+    cs_walks w;
+    ck_assert_int_eq(cs_nb201_walks_run(&w, &g, f, 2, 10000, 5, &m, &err), CS_OK);
+    ck_assert_int_eq(1000 - left, 6);
+    cs_walks_destroy(&w);
+    left = 3;
+    ck_assert_int_eq(cs_nb201_walks_run(&w, &g, f, 2, 10000, 5, &m, &err), CS_ERR_CANCELLED);
+    ck_assert_str_eq(err.msg, "cancelled");
+    ck_assert(w.path == NULL && w.len == NULL);
+    free(f);
+    cs_nbgraph_destroy(&g);
+}
+END_TEST
+
 START_TEST(accuracy_by_hand)
 {
     /* ISO1 has two rows (repeats) 90 and 92: mean 91; ISO2 93; their class's
@@ -655,6 +687,7 @@ TCase *cs_nb201_analysis_tcase(void)
     tcase_add_test(tc, op_importance_by_hand);
     tcase_add_test(tc, optima_by_hand);
     tcase_add_test(tc, locality_by_hand);
+    tcase_add_test(tc, walks_are_cancelled_between_steps);
     tcase_add_test(tc, accuracy_by_hand);
     tcase_add_test(tc, errors_name_what_is_missing);
     tcase_add_test(tc, optimizers_by_hand);

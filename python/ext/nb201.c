@@ -214,7 +214,7 @@ PyObject *cs_py_nb201_rwa(PyObject *self, PyObject *args, PyObject *kw)
     uint64_t restarts = 0;
     size_t visited = 0;
     Py_BEGIN_ALLOW_THREADS
-    st = cs_nb201_walks_run(&w, &g, f, walks, steps, seed, &err);
+    st = cs_nb201_walks_run(&w, &g, f, walks, steps, seed, &cs_py_ctrl_c, &err);
     if (!st)
         st = cs_landscape_walk_autocorrelation(w.path, w.len, walks, x, max_shift, 0, r, np,
                                                &err);
@@ -227,7 +227,7 @@ PyObject *cs_py_nb201_rwa(PyObject *self, PyObject *args, PyObject *kw)
     Py_END_ALLOW_THREADS
     cs_nbgraph_destroy(&g);
     if (st)
-        cs_py_raise(&err);
+        cs_py_raise_or_pending(&err);
     else
         res = Py_BuildValue("(OOKn)", rwa, npairs, (unsigned long long)restarts,
                             (Py_ssize_t)visited);

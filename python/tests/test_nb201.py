@@ -113,3 +113,14 @@ def test_bad_fitness_raises():
             nb201.rwa(bad, walks=1, steps=10)
     with pytest.raises(ValueError):
         nb201.rwa(np.zeros(15625), walks=0)
+
+
+def test_ctrl_c_interrupts_the_random_walks():
+    """NAS-Bench-201's walks poll every 4,096 steps too: one walk of 30
+    million steps takes about 5 s uninterrupted (plain build)."""
+    from conftest import interrupted
+    from cellscape import nb201
+    fitness = np.random.default_rng(1).random(15625)
+    elapsed = interrupted(0.2, lambda: nb201.rwa(fitness, walks=1, steps=30_000_000))
+    assert elapsed < 1.5, elapsed
+    assert len(nb201.rwa(fitness, walks=1, steps=1000, max_shift=3)) == 4
