@@ -39,6 +39,36 @@ static void on_progress(void *user, const char *phase, double done)
     cs_progress_report(user, phase, 0.0);
 }
 
+/* The import's outcome as one JSON object. */
+static void print_json(const char *input, const char *output, const cs_import_stats *stats,
+                       const char *sha, const char *official)
+{
+    cs_jb j;
+    cs_jb_start(&j, stdout);
+    cs_jb_open(&j, '{');
+    cs_jb_ks(&j, "input", input);
+    cs_jb_ks(&j, "store", output);
+    cs_jb_ki(&j, "records", (long long)stats->records);
+    cs_jb_ki(&j, "cells", (long long)stats->cells);
+    cs_jb_ki(&j, "skipped", (long long)stats->skipped);
+    cs_jb_kb(&j, "cut", stats->cut);
+    cs_jb_ki(&j, "cut_bytes_lost", (long long)stats->cut_bytes);
+    cs_jb_key(&j, "budgets");
+    cs_jb_open(&j, '[');
+    for (int k = 0; k < stats->nbudgets; k++)
+        cs_jb_int(&j, stats->budgets[k]);
+    cs_jb_close(&j, ']');
+    cs_jb_kb(&j, "synthetic", stats->synthetic);
+    cs_jb_ks(&j, "sha256", sha);
+    cs_jb_key(&j, "official");
+    if (official)
+        cs_jb_str(&j, official);
+    else
+        cs_jb_null(&j);
+    cs_jb_close(&j, '}');
+    putchar('\n');
+}
+
 int cs_cmd_import(int argc, char **argv)
 {
     static const struct option longopts[] = {{"output", required_argument, NULL, 'o'},
@@ -108,30 +138,7 @@ int cs_cmd_import(int argc, char **argv)
                                 stats.budgets[k]);
     const char *official = cs_official_name(stats.sha256);
     if (json) {
-        cs_jb j;
-        cs_jb_start(&j, stdout);
-        cs_jb_open(&j, '{');
-        cs_jb_ks(&j, "input", input);
-        cs_jb_ks(&j, "store", output);
-        cs_jb_ki(&j, "records", (long long)stats.records);
-        cs_jb_ki(&j, "cells", (long long)stats.cells);
-        cs_jb_ki(&j, "skipped", (long long)stats.skipped);
-        cs_jb_kb(&j, "cut", stats.cut);
-        cs_jb_ki(&j, "cut_bytes_lost", (long long)stats.cut_bytes);
-        cs_jb_key(&j, "budgets");
-        cs_jb_open(&j, '[');
-        for (int k = 0; k < stats.nbudgets; k++)
-            cs_jb_int(&j, stats.budgets[k]);
-        cs_jb_close(&j, ']');
-        cs_jb_kb(&j, "synthetic", stats.synthetic);
-        cs_jb_ks(&j, "sha256", sha);
-        cs_jb_key(&j, "official");
-        if (official)
-            cs_jb_str(&j, official);
-        else
-            cs_jb_null(&j);
-        cs_jb_close(&j, '}');
-        putchar('\n');
+        print_json(input, output, &stats, sha, official);
     } else {
         printf("%s: %llu records, %llu cells, budgets {%s}%s\n", input,
                (unsigned long long)stats.records, (unsigned long long)stats.cells, budgets,

@@ -157,12 +157,12 @@ static int parse_args(int argc, char **argv, cs_report_options *opt, bool *quiet
         cs_cli_error("report", "-o needs a directory");
         return CS_EXIT_USAGE;
     }
-    if (opt->space != CS_REPORT_NB201 && (opt->dataset || opt->fitness || opt->score || opt->cost)) {
+    bool nb201_flags = opt->dataset || opt->fitness || opt->score || opt->cost;
+    if (opt->space != CS_REPORT_NB201 && nb201_flags) {
         cs_cli_error("report", "--dataset, --fitness, --score and --cost are for --space nb201");
         return CS_EXIT_USAGE;
     }
-    if (opt->space == CS_REPORT_NB201 && !opt->data &&
-        (opt->dataset || opt->fitness || opt->score || opt->cost)) {
+    if (opt->space == CS_REPORT_NB201 && !opt->data && nb201_flags) {
         cs_cli_error("report", "--dataset, --fitness, --score and --cost need --data FILE.csv");
         return CS_EXIT_USAGE;
     }

@@ -60,7 +60,15 @@ static double now(void)
     return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
-int cs_cmd_synth(int argc, char **argv)
+typedef struct synth_args {
+    cs_synth_options opt;
+    const char *output;
+    bool quiet, as_store;
+    int cells; /* 0: all */
+} synth_args;
+
+/* The command line into a: -1 to go on, else the exit code. */
+static int parse_args(int argc, char **argv, synth_args *a)
 {
     enum { O_SEED = 256, O_ONLY108, O_STORE, O_CELLS, O_THR };
     static const struct option longopts[] = {
@@ -73,33 +81,31 @@ int cs_cmd_synth(int argc, char **argv)
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    cs_synth_options opt;
-    cs_synth_options_init(&opt);
-    const char *output = NULL;
-    bool quiet = false, as_store = false;
-    int c, cells = 0;
+    memset(a, 0, sizeof *a);
+    cs_synth_options_init(&a->opt);
+    int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
         switch (c) {
-        case 'o': output = optarg; break;
+        case 'o': a->output = optarg; break;
         case O_SEED:
-            if (!parse_seed(optarg, &opt.seed)) {
+            if (!parse_seed(optarg, &a->opt.seed)) {
                 cs_cli_error("synth", "--seed takes a whole number from 0 to "
                              "18446744073709551615, not '%s'", optarg);
                 return CS_EXIT_USAGE;
             }
             break;
-        case O_ONLY108: opt.only108 = true; break;
-        case O_STORE: as_store = true; break;
+        case O_ONLY108: a->opt.only108 = true; break;
+        case O_STORE: a->as_store = true; break;
         case O_CELLS:
-            if (!cs_cli_int("synth", "--cells", optarg, 1, 423624, &cells))
+            if (!cs_cli_int("synth", "--cells", optarg, 1, 423624, &a->cells))
                 return CS_EXIT_USAGE;
             break;
         case O_THR:
-            if (!cs_cli_int("synth", "--threads", optarg, 1, 64, &opt.threads))
+            if (!cs_cli_int("synth", "--threads", optarg, 1, 64, &a->opt.threads))
                 return CS_EXIT_USAGE;
             break;
-        case 'q': quiet = true; break;
+        case 'q': a->quiet = true; break;
         case 'h': fputs(help, stdout); return CS_EXIT_OK;
         default: fputs("Try 'cellscape synth --help'.\n", stderr); return CS_EXIT_USAGE;
         }
@@ -108,47 +114,55 @@ int cs_cmd_synth(int argc, char **argv)
         cs_cli_error("synth", "unexpected argument '%s'", argv[optind]);
         return CS_EXIT_USAGE;
     }
-    if (!output) {
+    if (!a->output) {
         cs_cli_error("synth", "-o FILE is required (the file is ~0.57 or ~2.3 GB)");
         fputs("Try 'cellscape synth --help'.\n", stderr);
         return CS_EXIT_USAGE;
     }
-    if (!strcmp(output, "-") && isatty(STDOUT_FILENO)) {
+    if (!strcmp(a->output, "-") && isatty(STDOUT_FILENO)) {
         cs_cli_error("synth", "will not write binary records to a terminal; use -o FILE");
         return CS_EXIT_USAGE;
     }
-    opt.max_cells = (size_t)cells;
+    a->opt.max_cells = (size_t)a->cells;
+    return -1;
+}
 
+int cs_cmd_synth(int argc, char **argv)
+{
+    synth_args a;
+    int rc = parse_args(argc, argv, &a);
+    if (rc >= 0)
+        return rc;
     /* An interrupt stops the work between blocks; the temporary file is
      * removed and the signal then ends the process as it would have. */
     cs_interrupts ints;
     cs_interrupts_catch(&ints);
-    opt.monitor.cancelled = cs_interrupted;
+    a.opt.monitor.cancelled = cs_interrupted;
 
     cs_outfile out;
     cs_error err;
     cs_status st = CS_OK;
-    if (as_store && !strcmp(output, "-"))
+    if (a.as_store && !strcmp(a.output, "-"))
         st = cs_error_set(&err, CS_ERR_ARG, "--store needs a file (-o FILE), not -");
-    else if (!as_store)
-        st = cs_outfile_open(&out, output, &err);
+    else if (!a.as_store)
+        st = cs_outfile_open(&out, a.output, &err);
     if (st) {
         cs_interrupts_release(&ints);
         cs_cli_error("synth", "%s", err.msg);
         return cs_cli_exit_for(st);
     }
     cs_progress prog;
-    cs_progress_init(&prog, "synth", quiet);
-    opt.monitor.progress = cs_progress_report;
-    opt.monitor.progress_user = &prog;
+    cs_progress_init(&prog, "synth", a.quiet);
+    a.opt.monitor.progress = cs_progress_report;
+    a.opt.monitor.progress_user = &prog;
     double t0 = now();
     uint64_t records = 0;
-    if (as_store) {
+    if (a.as_store) {
         cs_import_stats stats;
-        st = cs_synth_store(output, &opt, &stats, &err);
+        st = cs_synth_store(a.output, &a.opt, &stats, &err);
         records = stats.records;
     } else {
-        st = cs_synth_write(out.f, &opt, &records, &err);
+        st = cs_synth_write(out.f, &a.opt, &records, &err);
         if (st == CS_OK)
             st = cs_outfile_commit(&out, &err);
         else
@@ -160,24 +174,25 @@ int cs_cmd_synth(int argc, char **argv)
     int sig = cs_interrupts_release(&ints);
     if (st) {
         if (sig) {
-            cs_cli_error("synth", "interrupted; %s not written", output);
+            cs_cli_error("synth", "interrupted; %s not written", a.output);
             raise(sig);
         } else {
-            cs_cli_error("synth", "%s: %s", output, err.msg);
+            cs_cli_error("synth", "%s: %s", a.output, err.msg);
         }
         return st == CS_ERR_IO ? CS_EXIT_IO : cs_cli_exit_for(st);
     }
     char marker[64], what[64];
-    cs_synth_marker(opt.seed, marker, sizeof marker);
-    if (cells)
-        snprintf(what, sizeof what, "the first %d cells only", cells);
+    cs_synth_marker(a.opt.seed, marker, sizeof marker);
+    if (a.cells)
+        snprintf(what, sizeof what, "the first %d cells only", a.cells);
     else
         snprintf(what, sizeof what, "all 423,624 cells");
     fprintf(stderr,
             "cellscape synth: wrote %llu SYNTHETIC records (%s, 3 repeats, %s) %s %s "
             "in %.1f s; marker %s\n",
-            (unsigned long long)records, what, opt.only108 ? "108 epochs" : "4/12/36/108 epochs",
-            as_store ? "as a store to" : "to", strcmp(output, "-") ? output : "standard output",
-            seconds, marker);
+            (unsigned long long)records, what,
+            a.opt.only108 ? "108 epochs" : "4/12/36/108 epochs",
+            a.as_store ? "as a store to" : "to",
+            strcmp(a.output, "-") ? a.output : "standard output", seconds, marker);
     return CS_EXIT_OK;
 }
