@@ -336,25 +336,21 @@ int cs_cmd_enum(int argc, char **argv)
     int parsed = parse_enum_args(argc, argv, &args);
     if (parsed >= 0)
         return parsed;
-    cs_enum_options opt = args.opt;
-    out_format fmt = args.fmt;
-    const char *output = args.output;
-    bool json = args.json, quiet = args.quiet;
     if (args.nb201) {
-        if (fmt != FMT_NONE && fmt != FMT_TSV) {
+        if (args.fmt != FMT_NONE && args.fmt != FMT_TSV) {
             cs_cli_error("enum", "--space nb201 writes its cells as tsv only");
             return CS_EXIT_USAGE;
         }
-        return enum_nb201(opt.verify, json, output ? output : fmt == FMT_TSV ? "-" : NULL,
-                          quiet);
+        const char *to = args.output ? args.output : args.fmt == FMT_TSV ? "-" : NULL;
+        return enum_nb201(args.opt.verify, args.json, to, args.quiet);
     }
-    if (opt.exhaustive && !opt.verify) {
+    if (args.opt.exhaustive && !args.opt.verify) {
         cs_cli_error("enum", "--exhaustive goes with --verify");
         return CS_EXIT_USAGE;
     }
-    if (output && fmt == FMT_NONE)
-        fmt = FMT_TSV;
-    bool listing_to_stdout = fmt != FMT_NONE && (!output || !strcmp(output, "-"));
+    if (args.output && args.fmt == FMT_NONE)
+        args.fmt = FMT_TSV;
+    bool listing_to_stdout = args.fmt != FMT_NONE && (!args.output || !strcmp(args.output, "-"));
 
     cs_outfile out = {0};
     cs_error err;
@@ -362,28 +358,28 @@ int cs_cmd_enum(int argc, char **argv)
     /* The walk stops within milliseconds of an interrupt (or, once it is
      * done, the listing is not written): its temporary file is removed.
      * Caught before the file is made, so that none is left behind. */
-    opt.monitor.cancelled = cs_interrupted;
+    args.opt.monitor.cancelled = cs_interrupted;
     cs_interrupts ints;
     cs_interrupts_catch(&ints);
     /* Open first: a bad path fails before the work, not after it. */
-    if (fmt != FMT_NONE && (st = cs_outfile_open(&out, output, &err))) {
+    if (args.fmt != FMT_NONE && (st = cs_outfile_open(&out, args.output, &err))) {
         cs_interrupts_release(&ints);
         cs_cli_error("enum", "%s", err.msg);
         return cs_cli_exit_for(st);
     }
     cs_progress prog;
-    cs_progress_init(&prog, "enum", quiet);
-    opt.monitor.progress = cs_progress_report;
-    opt.monitor.progress_user = &prog;
+    cs_progress_init(&prog, "enum", args.quiet);
+    args.opt.monitor.progress = cs_progress_report;
+    args.opt.monitor.progress_user = &prog;
     cs_enum_result res;
-    st = cs_enum_run(&opt, &res, &err);
+    st = cs_enum_run(&args.opt, &res, &err);
     cs_progress_done(&prog);
     if ((st == CS_OK || st == CS_ERR_CANCELLED) && cs_interrupted(NULL)) {
-        if (fmt != FMT_NONE && out.path)
+        if (args.fmt != FMT_NONE && out.path)
             cs_cli_error("enum", "interrupted; nothing written to %s", out.path);
         else
-            cs_cli_error("enum", "interrupted%s", fmt != FMT_NONE ? "; nothing written" : "");
-        if (fmt != FMT_NONE)
+            cs_cli_error("enum", "interrupted%s", args.fmt != FMT_NONE ? "; nothing written" : "");
+        if (args.fmt != FMT_NONE)
             cs_outfile_abort(&out);
         cs_enum_result_destroy(&res);
         int sig = cs_interrupts_release(&ints);
@@ -391,13 +387,13 @@ int cs_cmd_enum(int argc, char **argv)
         return CS_EXIT_IO;
     }
     if (st) {
-        if (fmt != FMT_NONE)
+        if (args.fmt != FMT_NONE)
             cs_outfile_abort(&out);
         cs_cli_error("enum", "%s", err.msg);
         return cs_cli_exit_for(st);
     }
-    if (fmt != FMT_NONE) {
-        if ((st = write_listing(fmt, &out, &res, &err))) {
+    if (args.fmt != FMT_NONE) {
+        if ((st = write_listing(args.fmt, &out, &res, &err))) {
             int sig = cs_interrupts_release(&ints);
             cs_cli_error("enum", "%s", err.msg);
             cs_enum_result_destroy(&res);
@@ -407,8 +403,8 @@ int cs_cmd_enum(int argc, char **argv)
         }
     }
     cs_interrupts_release(&ints);
-    print_summary(listing_to_stdout ? stderr : stdout, &res, json);
-    int code = opt.verify && !cs_enum_certified(&res) ? CS_EXIT_VERIFY : CS_EXIT_OK;
+    print_summary(listing_to_stdout ? stderr : stdout, &res, args.json);
+    int code = args.opt.verify && !cs_enum_certified(&res) ? CS_EXIT_VERIFY : CS_EXIT_OK;
     cs_enum_result_destroy(&res);
     return code;
 }
