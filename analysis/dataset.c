@@ -239,6 +239,61 @@ static cs_status sorted_finite(const double *col, size_t n, double **out, size_t
  * 1. accuracy (Fig. 2 left)
  * =================================================================================== */
 
+/* accuracy_best.tsv: the BEST_ROWS cells first in order (by validation
+ * accuracy, descending) of the have that have one. */
+static cs_status best_cells_tsv(const cs_analysis_ctx *ctx, const char *outdir,
+                                const ds_cells *d, double *const col[4], const keyed *order,
+                                size_t have, cs_error *err)
+{
+    char what[256];
+    snprintf(what, sizeof what,
+             "the %d cells with the highest validation accuracy at %d epochs (%s)", BEST_ROWS,
+             d->epochs[d->main_b], ACCURACY_DEF);
+    cs_outfile out;
+    cs_status st = cs_analysis_tsv_open(ctx, outdir, "accuracy_best.tsv", what,
+                                        "rank\tclass\thash\tcell\ttrainable_parameters\t"
+                                        "training_time\ttrain\tvalidation\ttest",
+                                        &out, err);
+    if (st)
+        return st;
+    for (size_t r = 0; r < have && r < BEST_ROWS; r++) {
+        size_t i = order[r].i;
+        char hex[33], compact[128];
+        ds_names(d, i, hex, compact, sizeof compact);
+        fprintf(out.f, "%zu\t%lld\t%s\t%s\t%d", r + 1, (long long)d->cls[i], hex, compact,
+                (int)cs_store_entry_at(d->store, d->entry[i])->trainable_parameters);
+        cs_analysis_tsv_num(out.f, col[F_TIME][i], false);
+        cs_analysis_tsv_num(out.f, col[F_TRAIN][i], false);
+        cs_analysis_tsv_num(out.f, col[F_VALID][i], false);
+        cs_analysis_tsv_num(out.f, col[F_TEST][i], false);
+        fputc('\n', out.f);
+    }
+    return cs_analysis_close(&out, err);
+}
+
+/* Cell i's accuracies, parameters and time as an object; null for SIZE_MAX
+ * (no cell). */
+static void put_best_cell(cs_jb *j, const ds_cells *d, double *const col[4], size_t i)
+{
+    if (i == SIZE_MAX) {
+        cs_jb_null(j);
+        return;
+    }
+    char hex[33], compact[128];
+    ds_names(d, i, hex, compact, sizeof compact);
+    cs_jb_open(j, '{');
+    cs_jb_ks(j, "hash", hex);
+    cs_jb_ks(j, "cell", compact);
+    cs_jb_ki(j, "class", d->cls[i]);
+    cs_jb_kn(j, "train", col[F_TRAIN][i]);
+    cs_jb_kn(j, "validation", col[F_VALID][i]);
+    cs_jb_kn(j, "test", col[F_TEST][i]);
+    cs_jb_ki(j, "trainable_parameters",
+             cs_store_entry_at(d->store, d->entry[i])->trainable_parameters);
+    cs_jb_kn(j, "training_time", col[F_TIME][i]);
+    cs_jb_close(j, '}');
+}
+
 cs_status cs_analysis_accuracy(const cs_analysis_ctx *ctx, const char *outdir, cs_error *err)
 {
     ds_cells d;
@@ -279,28 +334,7 @@ cs_status cs_analysis_accuracy(const cs_analysis_ctx *ctx, const char *outdir, c
         if (!isnan(col[F_VALID][i]))
             order[have++] = (keyed){col[F_VALID][i], i};
     qsort(order, have, sizeof *order, keyed_desc);
-    cs_outfile out;
-    snprintf(what, sizeof what,
-             "the %d cells with the highest validation accuracy at %d epochs (%s)", BEST_ROWS,
-             d.epochs[b], ACCURACY_DEF);
-    if ((st = cs_analysis_tsv_open(ctx, outdir, "accuracy_best.tsv", what,
-                                   "rank\tclass\thash\tcell\ttrainable_parameters\t"
-                                   "training_time\ttrain\tvalidation\ttest",
-                                   &out, err)))
-        goto done;
-    for (size_t r = 0; r < have && r < BEST_ROWS; r++) {
-        size_t i = order[r].i;
-        char hex[33], compact[128];
-        ds_names(&d, i, hex, compact, sizeof compact);
-        fprintf(out.f, "%zu\t%lld\t%s\t%s\t%d", r + 1, (long long)d.cls[i], hex, compact,
-                (int)cs_store_entry_at(d.store, d.entry[i])->trainable_parameters);
-        cs_analysis_tsv_num(out.f, col[F_TIME][i], false);
-        cs_analysis_tsv_num(out.f, col[F_TRAIN][i], false);
-        cs_analysis_tsv_num(out.f, col[F_VALID][i], false);
-        cs_analysis_tsv_num(out.f, col[F_TEST][i], false);
-        fputc('\n', out.f);
-    }
-    if ((st = cs_analysis_close(&out, err)))
+    if ((st = best_cells_tsv(ctx, outdir, &d, col, order, have, err)))
         goto done;
 
     /* JSON */
@@ -317,28 +351,10 @@ cs_status cs_analysis_accuracy(const cs_analysis_ctx *ctx, const char *outdir, c
         if (!isnan(col[F_TEST][i]) &&
             (best_test == SIZE_MAX || col[F_TEST][i] > col[F_TEST][best_test]))
             best_test = i;
-    for (int which = 0; which < 2; which++) {
-        size_t i = which == 0 ? (have ? order[0].i : SIZE_MAX) : best_test;
-        cs_jb_key(&j, which == 0 ? "best_by_validation" : "best_by_test");
-        if (i == SIZE_MAX) {
-            cs_jb_sep(&j);
-            fputs("null", j.f);
-            continue;
-        }
-        char hex[33], compact[128];
-        ds_names(&d, i, hex, compact, sizeof compact);
-        cs_jb_open(&j, '{');
-        cs_jb_ks(&j, "hash", hex);
-        cs_jb_ks(&j, "cell", compact);
-        cs_jb_ki(&j, "class", d.cls[i]);
-        cs_jb_kn(&j, "train", col[F_TRAIN][i]);
-        cs_jb_kn(&j, "validation", col[F_VALID][i]);
-        cs_jb_kn(&j, "test", col[F_TEST][i]);
-        cs_jb_ki(&j, "trainable_parameters",
-              cs_store_entry_at(d.store, d.entry[i])->trainable_parameters);
-        cs_jb_kn(&j, "training_time", col[F_TIME][i]);
-        cs_jb_close(&j, '}');
-    }
+    cs_jb_key(&j, "best_by_validation");
+    put_best_cell(&j, &d, col, have ? order[0].i : SIZE_MAX);
+    cs_jb_key(&j, "best_by_test");
+    put_best_cell(&j, &d, col, best_test);
     st = cs_jb_commit(ctx, outdir, "accuracy.json", "accuracy", &j, err);
     progress(ctx, "accuracy", 1.0);
 done:
