@@ -152,6 +152,61 @@ static void *bfs_level_worker(void *arg)
     return NULL;
 }
 
+/* The bit masks the levels use (zeroed before): the digit weights, every
+ * labelling (full), the labellings of each digit value (digit_mask), per
+ * table its valid labellings (table_valid) and those of a source class
+ * (src_mask). */
+static void bfs_masks(bfs_shared *sh, const uint8_t *source_class, uint64_t *src_mask)
+{
+    const cs_rawspace *rs = sh->rs;
+    uint32_t L = rs->labellings;
+    int k = rs->num_ops;
+    uint32_t w = 1;
+    for (int v = rs->n - 2; v >= 1; v--) {
+        sh->weight[v] = w;
+        w *= (uint32_t)k;
+    }
+    for (uint32_t t = 0; t < L; t++) {
+        sh->full[t / 64] |= UINT64_C(1) << (t % 64);
+        for (int v = 1; v <= rs->n - 2; v++) {
+            uint32_t a = (t / sh->weight[v]) % (uint32_t)k;
+            sh->digit_mask[((size_t)v * k + a) * W + t / 64] |= UINT64_C(1) << (t % 64);
+        }
+    }
+    for (uint32_t tab = 0; tab < rs->ntables; tab++)
+        for (uint32_t t = 0; t < L; t++) {
+            int32_t c = rs->tables[(size_t)tab * L + t];
+            if (c < 0)
+                continue;
+            sh->table_valid[(size_t)tab * W + t / 64] |= UINT64_C(1) << (t % 64);
+            if (source_class[c])
+                src_mask[(size_t)tab * W + t / 64] |= UINT64_C(1) << (t % 64);
+        }
+}
+
+/* Level 0: the sources' encodings are the front and visited; their classes
+ * are at distance 0, every other class unreached. */
+static void bfs_sources(bfs_shared *sh, const uint8_t *source_class, const uint64_t *src_mask,
+                        cs_raw_bfs_result *res)
+{
+    const cs_rawspace *rs = sh->rs;
+    if (sh->class_dist)
+        memset(sh->class_dist, CS_RAW_BFS_UNREACHED, rs->nclasses);
+    for (uint64_t m = 0; m < rs->matrices; m++) {
+        int32_t tab = rs->table_of[m];
+        for (int i = 0; i < W; i++) {
+            uint64_t s = tab >= 0 ? src_mask[(size_t)tab * W + i] : 0;
+            sh->front[m * W + i] = sh->visited[m * W + i] = s;
+            res->reached[0] += (uint64_t)__builtin_popcountll(s);
+        }
+    }
+    res->reached_valid[0] = res->reached[0];
+    if (sh->class_dist)
+        for (size_t c = 0; c < rs->nclasses; c++)
+            if (source_class[c])
+                sh->class_dist[c] = 0;
+}
+
 cs_status cs_raw_bfs(const cs_rawspace *rs, const uint8_t *source_class, bool valid_only,
                      int threads, cs_raw_bfs_result *res, uint8_t *class_dist,
                      const cs_analysis_ctx *progress, cs_error *err)
@@ -181,43 +236,8 @@ cs_status cs_raw_bfs(const cs_rawspace *rs, const uint8_t *source_class, bool va
                           3 * words * sizeof(uint64_t) >> 20);
         goto out;
     }
-    uint32_t w = 1;
-    for (int v = rs->n - 2; v >= 1; v--) {
-        sh.weight[v] = w;
-        w *= (uint32_t)k;
-    }
-    for (uint32_t t = 0; t < L; t++) {
-        sh.full[t / 64] |= UINT64_C(1) << (t % 64);
-        for (int v = 1; v <= rs->n - 2; v++) {
-            uint32_t a = (t / sh.weight[v]) % (uint32_t)k;
-            sh.digit_mask[((size_t)v * k + a) * W + t / 64] |= UINT64_C(1) << (t % 64);
-        }
-    }
-    for (uint32_t tab = 0; tab < rs->ntables; tab++)
-        for (uint32_t t = 0; t < L; t++) {
-            int32_t c = rs->tables[(size_t)tab * L + t];
-            if (c < 0)
-                continue;
-            sh.table_valid[(size_t)tab * W + t / 64] |= UINT64_C(1) << (t % 64);
-            if (source_class[c])
-                src_mask[(size_t)tab * W + t / 64] |= UINT64_C(1) << (t % 64);
-        }
-    if (class_dist)
-        memset(class_dist, CS_RAW_BFS_UNREACHED, rs->nclasses);
-    /* Level 0: the sources. */
-    for (uint64_t m = 0; m < rs->matrices; m++) {
-        int32_t tab = rs->table_of[m];
-        for (int i = 0; i < W; i++) {
-            uint64_t s = tab >= 0 ? src_mask[(size_t)tab * W + i] : 0;
-            sh.front[m * W + i] = sh.visited[m * W + i] = s;
-            res->reached[0] += (uint64_t)__builtin_popcountll(s);
-        }
-    }
-    res->reached_valid[0] = res->reached[0];
-    if (class_dist)
-        for (size_t c = 0; c < rs->nclasses; c++)
-            if (source_class[c])
-                class_dist[c] = 0;
+    bfs_masks(&sh, source_class, src_mask);
+    bfs_sources(&sh, source_class, src_mask, res);
     for (int level = 1; res->reached[level - 1]; level++) {
         if (level >= CS_RAW_BFS_LEVELS) {
             st = cs_error_set(err, CS_ERR_LIMIT,
