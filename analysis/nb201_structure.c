@@ -58,14 +58,108 @@ static void class_sizes(const uint16_t *cls, uint32_t *count, uint64_t *hist)
             hist[count[i]]++;
 }
 
+/* structure_classes.tsv: unique cells by size under the three rules;
+ * *largest the largest size. */
+static cs_status classes_tsv(const cs_analysis_ctx *ctx, const char *outdir,
+                             const uint64_t *h_api, const uint64_t *h_graph,
+                             const uint64_t *h_expr, size_t *largest, cs_error *err)
+{
+    cs_outfile out;
+    cs_status st = cs_analysis_tsv_open(ctx, outdir, "structure_classes.tsv",
+                                        "NAS-Bench-201: unique cells by the number of the "
+                                        "15,625 cells they hold, under the API's key, the "
+                                        "computation graph (nauty) and the expression with "
+                                        "zero terms dropped",
+                                        "size\tapi_classes\tgraph_classes\texpression_classes",
+                                        &out, err);
+    if (st)
+        return st;
+    *largest = 0;
+    for (size_t n = 1; n <= CS_NB201_CELLS; n++) {
+        if (!h_api[n] && !h_graph[n] && !h_expr[n])
+            continue;
+        *largest = n;
+        fprintf(out.f, "%zu\t%llu\t%llu\t%llu\n", n, (unsigned long long)h_api[n],
+                (unsigned long long)h_graph[n], (unsigned long long)h_expr[n]);
+    }
+    return cs_analysis_close(&out, err);
+}
+
+/* Cells by depth, op depth, live edges, live convolutions, and by how many
+ * edges carry each operation. */
+typedef struct shape_counts {
+    uint64_t depth[CS_NB201_EDGES + 1], op_depth[CS_NB201_EDGES + 1];
+    uint64_t live[CS_NB201_EDGES + 1], live_convs[CS_NB201_EDGES + 1];
+    uint64_t by_op[CS_NB201_NUM_OPS][CS_NB201_EDGES + 1];
+} shape_counts;
+
+static void count_shapes(shape_counts *sc)
+{
+    memset(sc, 0, sizeof *sc);
+    for (uint32_t code = 0; code < CS_NB201_CELLS; code++) {
+        cs_nb201_cell c;
+        cs_nb201_from_code(code, &c);
+        cell_shape s = shape_of(&c);
+        sc->depth[s.depth]++;
+        sc->op_depth[s.op_depth]++;
+        sc->live[s.live]++;
+        sc->live_convs[s.live_convs]++;
+        int n[CS_NB201_NUM_OPS] = {0};
+        for (int e = 0; e < CS_NB201_EDGES; e++)
+            n[c.op[e]]++;
+        for (int op = 0; op < CS_NB201_NUM_OPS; op++)
+            sc->by_op[op][n[op]]++;
+    }
+}
+
+/* structure_depth.tsv and structure_ops.tsv of sc. */
+static cs_status shape_tsvs(const cs_analysis_ctx *ctx, const char *outdir,
+                            const shape_counts *sc, cs_error *err)
+{
+    cs_outfile out;
+    cs_status st = cs_analysis_tsv_open(
+        ctx, outdir, "structure_depth.tsv",
+        "NAS-Bench-201: cells by depth (edges on the longest input-output path, none "
+        "edges left out), op depth (convolutions and poolings on such a path), live "
+        "edges (on some input-output path) and live convolutions",
+        "n\tcells_by_depth\tcells_by_op_depth\tcells_by_live_edges\tcells_by_live_convs",
+        &out, err);
+    if (st)
+        return st;
+    for (int n = 0; n <= CS_NB201_EDGES; n++)
+        fprintf(out.f, "%d\t%llu\t%llu\t%llu\t%llu\n", n, (unsigned long long)sc->depth[n],
+                (unsigned long long)sc->op_depth[n], (unsigned long long)sc->live[n],
+                (unsigned long long)sc->live_convs[n]);
+    if ((st = cs_analysis_close(&out, err)))
+        return st;
+    char columns[256] = "edges";
+    for (int op = 0; op < CS_NB201_NUM_OPS; op++) {
+        size_t len = strlen(columns);
+        snprintf(columns + len, sizeof columns - len, "\t%s", cs_nb201_op_name(op));
+    }
+    if ((st = cs_analysis_tsv_open(ctx, outdir, "structure_ops.tsv",
+                                   "NAS-Bench-201: cells by how many of their 6 edges carry "
+                                   "each operation",
+                                   columns, &out, err)))
+        return st;
+    for (int n = 0; n <= CS_NB201_EDGES; n++) {
+        fprintf(out.f, "%d", n);
+        for (int op = 0; op < CS_NB201_NUM_OPS; op++)
+            fprintf(out.f, "\t%llu", (unsigned long long)sc->by_op[op][n]);
+        fputc('\n', out.f);
+    }
+    return cs_analysis_close(&out, err);
+}
+
 cs_status cs_analysis_nb201_structure(const cs_analysis_ctx *ctx, const char *outdir,
                                       cs_error *err)
 {
     cs_nb201_census *cen = malloc(sizeof *cen);
     uint32_t *count = malloc(CS_NB201_CELLS * sizeof *count);
     uint64_t *hist = calloc(3 * (CS_NB201_CELLS + 1), sizeof *hist);
+    shape_counts *sc = malloc(sizeof *sc);
     cs_status st;
-    if (!cen || !count || !hist) {
+    if (!cen || !count || !hist || !sc) {
         st = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
         goto out;
     }
@@ -77,80 +171,16 @@ cs_status cs_analysis_nb201_structure(const cs_analysis_ctx *ctx, const char *ou
     class_sizes(cen->api_class, count, h_api);
     class_sizes(cen->graph_class, count, h_graph);
     class_sizes(cen->expression_class, count, h_expr);
-
-    cs_outfile out;
-    if ((st = cs_analysis_tsv_open(ctx, outdir, "structure_classes.tsv",
-                                   "NAS-Bench-201: unique cells by the number of the 15,625 "
-                                   "cells they hold, under the API's key, the computation "
-                                   "graph (nauty) and the expression with zero terms dropped",
-                                   "size\tapi_classes\tgraph_classes\texpression_classes", &out,
-                                   err)))
+    size_t largest;
+    if ((st = classes_tsv(ctx, outdir, h_api, h_graph, h_expr, &largest, err)))
         goto out;
-    size_t largest = 0;
-    for (size_t n = 1; n <= CS_NB201_CELLS; n++) {
-        if (!h_api[n] && !h_graph[n] && !h_expr[n])
-            continue;
-        largest = n;
-        fprintf(out.f, "%zu\t%llu\t%llu\t%llu\n", n, (unsigned long long)h_api[n],
-                (unsigned long long)h_graph[n], (unsigned long long)h_expr[n]);
-    }
-    if ((st = cs_analysis_close(&out, err)))
-        goto out;
-
-    /* depth and live edges, per cell */
-    uint64_t by_depth[CS_NB201_EDGES + 1] = {0}, by_opdepth[CS_NB201_EDGES + 1] = {0},
-             by_live[CS_NB201_EDGES + 1] = {0}, by_convs[CS_NB201_EDGES + 1] = {0},
-             by_op[CS_NB201_NUM_OPS][CS_NB201_EDGES + 1] = {{0}};
-    for (uint32_t code = 0; code < CS_NB201_CELLS; code++) {
-        cs_nb201_cell c;
-        cs_nb201_from_code(code, &c);
-        cell_shape s = shape_of(&c);
-        by_depth[s.depth]++;
-        by_opdepth[s.op_depth]++;
-        by_live[s.live]++;
-        by_convs[s.live_convs]++;
-        int n[CS_NB201_NUM_OPS] = {0};
-        for (int e = 0; e < CS_NB201_EDGES; e++)
-            n[c.op[e]]++;
-        for (int op = 0; op < CS_NB201_NUM_OPS; op++)
-            by_op[op][n[op]]++;
-    }
-    if ((st = cs_analysis_tsv_open(
-             ctx, outdir, "structure_depth.tsv",
-             "NAS-Bench-201: cells by depth (edges on the longest input-output path, none "
-             "edges left out), op depth (convolutions and poolings on such a path), live "
-             "edges (on some input-output path) and live convolutions",
-             "n\tcells_by_depth\tcells_by_op_depth\tcells_by_live_edges\tcells_by_live_convs",
-             &out, err)))
+    count_shapes(sc);
+    if ((st = shape_tsvs(ctx, outdir, sc, err)))
         goto out;
     int maxdepth = 0;
-    for (int n = 0; n <= CS_NB201_EDGES; n++) {
-        if (by_depth[n])
+    for (int n = 0; n <= CS_NB201_EDGES; n++)
+        if (sc->depth[n])
             maxdepth = n;
-        fprintf(out.f, "%d\t%llu\t%llu\t%llu\t%llu\n", n, (unsigned long long)by_depth[n],
-                (unsigned long long)by_opdepth[n], (unsigned long long)by_live[n],
-                (unsigned long long)by_convs[n]);
-    }
-    if ((st = cs_analysis_close(&out, err)))
-        goto out;
-    char columns[256] = "edges";
-    for (int op = 0; op < CS_NB201_NUM_OPS; op++) {
-        size_t len = strlen(columns);
-        snprintf(columns + len, sizeof columns - len, "\t%s", cs_nb201_op_name(op));
-    }
-    if ((st = cs_analysis_tsv_open(ctx, outdir, "structure_ops.tsv",
-                                   "NAS-Bench-201: cells by how many of their 6 edges carry "
-                                   "each operation",
-                                   columns, &out, err)))
-        goto out;
-    for (int n = 0; n <= CS_NB201_EDGES; n++) {
-        fprintf(out.f, "%d", n);
-        for (int op = 0; op < CS_NB201_NUM_OPS; op++)
-            fprintf(out.f, "\t%llu", (unsigned long long)by_op[op][n]);
-        fputc('\n', out.f);
-    }
-    if ((st = cs_analysis_close(&out, err)))
-        goto out;
     cs_jb j;
     if ((st = cs_jb_init(&j, err)))
         goto out;
@@ -160,16 +190,16 @@ cs_status cs_analysis_nb201_structure(const cs_analysis_ctx *ctx, const char *ou
     cs_jb_ki(&j, "graph_classes", (long long)cen->graph_classes);
     cs_jb_ki(&j, "expression_classes", (long long)cen->expression_classes);
     cs_jb_ki(&j, "zero_cells", (long long)cen->zero_cells);
-    cs_jb_key(&j, "certified");
-    cs_jb_bool(&j, cs_nb201_census_certified(cen));
+    cs_jb_kb(&j, "certified", cs_nb201_census_certified(cen));
     cs_jb_ki(&j, "largest_class", (long long)largest);
     cs_jb_ki(&j, "max_depth", maxdepth);
-    cs_jb_ki(&j, "cells_depth_0", (long long)by_depth[0]);
+    cs_jb_ki(&j, "cells_depth_0", (long long)sc->depth[0]);
     st = cs_jb_commit(ctx, outdir, "structure.json", "structure", &j, err);
 out:
     free(cen);
     free(count);
     free(hist);
+    free(sc);
     return st;
 }
 
