@@ -371,6 +371,38 @@ done:
  * 2. noise (Fig. 2 right)
  * =================================================================================== */
 
+/* At budget b: sd (sorted, *nsd of them) the per-cell sample standard
+ * deviations of final test accuracy (cells with 2 repeats or more); xv and
+ * yt the cells' mean validation and test accuracy (*nm cells); rv and rt
+ * every run's (*nr runs). */
+static void noise_at(const ds_cells *d, int b, double *sd, size_t *nsd, double *xv, double *yt,
+                     size_t *nm, double *rv, double *rt, size_t *nr)
+{
+    *nsd = *nm = *nr = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        int r = ds_repeats(d, i, b);
+        if (r == 0)
+            continue;
+        /* the store holds at most CS_STORE_REPEATS runs per budget */
+        if (r > CS_STORE_REPEATS)
+            r = CS_STORE_REPEATS;
+        const cs_run *runs = cs_store_runs(d->store, d->entry[i], b);
+        double t[CS_STORE_REPEATS], sv = 0.0, stt = 0.0;
+        for (int k = 0; k < r; k++) {
+            t[k] = runs[k].final_test_accuracy;
+            rv[*nr] = runs[k].final_validation_accuracy;
+            rt[(*nr)++] = t[k];
+            sv += runs[k].final_validation_accuracy;
+            stt += t[k];
+        }
+        if (r >= 2)
+            sd[(*nsd)++] = cs_stddev(t, (size_t)r);
+        xv[*nm] = sv / r;
+        yt[(*nm)++] = stt / r;
+    }
+    cs_sorted_copy(sd, *nsd, sd);
+}
+
 cs_status cs_analysis_noise(const cs_analysis_ctx *ctx, const char *outdir, cs_error *err)
 {
     ds_cells d;
@@ -396,33 +428,9 @@ cs_status cs_analysis_noise(const cs_analysis_ctx *ctx, const char *outdir, cs_e
             st = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
             goto done;
         }
-        size_t nm = 0, nr = 0;
-        for (size_t i = 0; i < d.n; i++) {
-            int r = ds_repeats(&d, i, b);
-            if (r == 0)
-                continue;
-            /* the store holds at most CS_STORE_REPEATS runs per budget */
-            if (r > CS_STORE_REPEATS)
-                r = CS_STORE_REPEATS;
-            const cs_run *runs = cs_store_runs(d.store, d.entry[i], b);
-            double t[CS_STORE_REPEATS], sv = 0.0, stt = 0.0;
-            for (int k = 0; k < r; k++) {
-                t[k] = runs[k].final_test_accuracy;
-                rv[nr] = runs[k].final_validation_accuracy;
-                rt[nr++] = t[k];
-                sv += runs[k].final_validation_accuracy;
-                stt += t[k];
-            }
-            if (r >= 2)
-                sd[b][nsd[b]++] = cs_stddev(t, (size_t)r);
-            xv[nm] = sv / r;
-            yt[nm++] = stt / r;
-        }
-        cs_sorted_copy(sd[b], nsd[b], sd[b]);
-        r_means[b] = cs_pearson(xv, yt, nm);
-        n_means[b] = nm;
-        r_runs[b] = cs_pearson(rv, rt, nr);
-        n_runs[b] = nr;
+        noise_at(&d, b, sd[b], &nsd[b], xv, yt, &n_means[b], rv, rt, &n_runs[b]);
+        r_means[b] = cs_pearson(xv, yt, n_means[b]);
+        r_runs[b] = cs_pearson(rv, rt, n_runs[b]);
     }
 
     char names_buf[CS_STORE_MAX_BUDGETS][16];
