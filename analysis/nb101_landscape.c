@@ -194,6 +194,37 @@ static void class_fitness(cs_landscape_fitness *lf, const fitness *fit,
                                  .name_user = ctx->space};
 }
 
+/* What the locality files' RWA and FDC say they hold (size bytes each). */
+static void locality_texts(const fitness *fit, char *rwa_what, char *fdc_what, size_t size)
+{
+    char beside[96] = "";
+    if (fit->budget > 0)
+        snprintf(beside, sizeof beside, " (and of the mean test accuracy at %d epochs)",
+                 fit->budget);
+    if (fit->caller) {
+        snprintf(rwa_what, size,
+                 "random-walk autocorrelation of %s%s along %d walks of %d single edits "
+                 "in the raw encoding space (invalid encodings and classes without "
+                 "fitness rejected)",
+                 fit->name, beside, CS_LOCALITY_WALKS, CS_LOCALITY_STEPS);
+        snprintf(fdc_what, size,
+                 "classes with fitness by edit distance (Hamming distance of raw "
+                 "encodings, nearest encodings) to the class of best %s",
+                 fit->name);
+    } else {
+        snprintf(rwa_what, size,
+                 "random-walk autocorrelation of the mean accuracy at %d epochs along %d "
+                 "walks of %d single edits in the raw encoding space (invalid encodings "
+                 "and classes without data rejected)",
+                 fit->budget, CS_LOCALITY_WALKS, CS_LOCALITY_STEPS);
+        snprintf(fdc_what, size,
+                 "classes with data by edit distance (Hamming distance of raw encodings, "
+                 "nearest encodings) to the class of best mean validation accuracy at %d "
+                 "epochs",
+                 fit->budget);
+    }
+}
+
 cs_status cs_analysis_locality(const cs_analysis_ctx *ctx, const char *outdir, cs_error *err)
 {
     fitness fit;
@@ -242,33 +273,7 @@ cs_status cs_analysis_locality(const cs_analysis_ctx *ctx, const char *outdir, c
     /* files */
     {
         char rwa_what[512], fdc_what[512];
-        char beside[96] = "";
-        if (fit.budget > 0)
-            snprintf(beside, sizeof beside, " (and of the mean test accuracy at %d epochs)",
-                     fit.budget);
-        if (fit.caller)
-            snprintf(rwa_what, sizeof rwa_what,
-                     "random-walk autocorrelation of %s%s along %d walks of %d single edits "
-                     "in the raw encoding space (invalid encodings and classes without "
-                     "fitness rejected)",
-                     fit.name, beside, CS_LOCALITY_WALKS, CS_LOCALITY_STEPS);
-        else
-            snprintf(rwa_what, sizeof rwa_what,
-                     "random-walk autocorrelation of the mean accuracy at %d epochs along %d "
-                     "walks of %d single edits in the raw encoding space (invalid encodings "
-                     "and classes without data rejected)",
-                     fit.budget, CS_LOCALITY_WALKS, CS_LOCALITY_STEPS);
-        if (fit.caller)
-            snprintf(fdc_what, sizeof fdc_what,
-                     "classes with fitness by edit distance (Hamming distance of raw "
-                     "encodings, nearest encodings) to the class of best %s",
-                     fit.name);
-        else
-            snprintf(fdc_what, sizeof fdc_what,
-                     "classes with data by edit distance (Hamming distance of raw encodings, "
-                     "nearest encodings) to the class of best mean validation accuracy at %d "
-                     "epochs",
-                     fit.budget);
+        locality_texts(&fit, rwa_what, fdc_what, sizeof rwa_what);
         cs_jb extra;
         if ((st = budget_field(&fit, &extra, err)))
             goto out;
