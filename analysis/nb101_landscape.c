@@ -133,9 +133,7 @@ static cs_status budget_field(const fitness *f, cs_jb *out, cs_error *err)
         cs_jb_null(out);
     else
         cs_jb_int(out, f->budget);
-    if ((st = cs_jb_finish(out, err)))
-        cs_jb_free(out);
-    return st;
+    return cs_jb_finish(out, err);
 }
 
 /* What every data analysis starts with: the fitness and the raw space. */

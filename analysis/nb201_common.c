@@ -199,9 +199,7 @@ cs_status cs_nb201_values_fields(const cs_nb201_values *v, cs_jb *fields, cs_err
     if (st)
         return st;
     cs_nb201_values_put(fields, v);
-    if ((st = cs_jb_finish(fields, err)))
-        cs_jb_free(fields);
-    return st;
+    return cs_jb_finish(fields, err);
 }
 
 static int64_t arch_lookup(void *user, const char *key, size_t len)

@@ -107,10 +107,8 @@ cs_status cs_analysis_nb201_optimizers(const cs_analysis_ctx *ctx, const char *o
     cs_nb201_values_put(&fields, &v);
     cs_jb_kn(&fields, "search_fitness_scale", scale);
     cs_jb_ki(&fields, "cells_without_cost", (long long)no_cost);
-    if ((st = cs_jb_finish(&fields, err))) {
-        cs_jb_free(&fields);
+    if ((st = cs_jb_finish(&fields, err)))
         goto out;
-    }
     cs_opt_problem p = {.slots = 0,
                         .spots = CS_NB201_EDGES,
                         .num_ops = CS_NB201_NUM_OPS,

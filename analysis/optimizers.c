@@ -1983,10 +1983,8 @@ cs_status cs_opt_write(const cs_analysis_ctx *ctx, const cs_opt_options *o,
     if (st)
         return st;
     cs_jb_ks(&fields, "fitness", fitness_name);
-    if ((st = cs_jb_finish(&fields, err))) {
-        cs_jb_free(&fields);
+    if ((st = cs_jb_finish(&fields, err)))
         return st;
-    }
     opt_labels lb = {ctx,
                      true,
                      ctx->data_name,

@@ -350,7 +350,8 @@ int cs_cmd_enum(int argc, char **argv)
     }
     if (args.output && args.fmt == FMT_NONE)
         args.fmt = FMT_TSV;
-    bool listing_to_stdout = args.fmt != FMT_NONE && (!args.output || !strcmp(args.output, "-"));
+    bool listing_to_stdout =
+        args.fmt != FMT_NONE && (!args.output || !strcmp(args.output, "-"));
 
     cs_outfile out = {0};
     cs_error err;
@@ -378,7 +379,8 @@ int cs_cmd_enum(int argc, char **argv)
         if (args.fmt != FMT_NONE && out.path)
             cs_cli_error("enum", "interrupted; nothing written to %s", out.path);
         else
-            cs_cli_error("enum", "interrupted%s", args.fmt != FMT_NONE ? "; nothing written" : "");
+            cs_cli_error("enum", "interrupted%s",
+                         args.fmt != FMT_NONE ? "; nothing written" : "");
         if (args.fmt != FMT_NONE)
             cs_outfile_abort(&out);
         cs_enum_result_destroy(&res);

@@ -121,8 +121,8 @@ cs_status cs_export_sqlite(const cs_store *s, const char *path,
 
 /* The shortest decimal text that strtod reads back as exactly d, as
  * Python's repr writes it (100.0, 0.1, 1e+16, 1e-05); nan, inf, -inf for
- * non-finite values.  Every command and analysis writes doubles with it.  Returns the length written,
- * as snprintf (32 bytes always suffice). */
+ * non-finite values.  Every command and analysis writes doubles with it.
+ * Returns the length written, as snprintf (32 bytes always suffice). */
 int cs_export_format_double(char *buf, size_t size, double d);
 
 /* The cellscape version the exports record (meta table): the macro

@@ -25,11 +25,6 @@ extern "C" {
  * suffice). */
 int cs_format_double(char *buf, size_t size, double d);
 
-/* The inside of a JSON string for s.  _escape writes it into buf
- * (truncated to size). */
-void cs_json_put_string(FILE *f, const char *s);
-const char *cs_json_escape(const char *s, char *buf, size_t size);
-
 typedef struct cs_jb {
     FILE *f;
     char *buf;   /* cs_jb_init's text, once finished */
@@ -44,7 +39,8 @@ typedef struct cs_jb {
 cs_status cs_jb_init(cs_jb *b, cs_error *err);
 /* Build onto f (the caller checks f for write errors). */
 void cs_jb_start(cs_jb *b, FILE *f);
-/* Close cs_jb_init's stream; the text is b->buf (free it with cs_jb_free). */
+/* Close cs_jb_init's stream; the text is b->buf (free it with cs_jb_free).
+ * On failure (CS_ERR_NOMEM) b is freed already. */
 cs_status cs_jb_finish(cs_jb *b, cs_error *err);
 void cs_jb_free(cs_jb *b);
 

@@ -1,6 +1,6 @@
 /* JSON built piece by piece, into memory or onto a stream (cs_json.h). */
 #ifndef _POSIX_C_SOURCE
-#define _POSIX_C_SOURCE 200809L /* open_memstream, fmemopen */
+#define _POSIX_C_SOURCE 200809L /* open_memstream */
 #endif
 
 #include "cs_json.h"
@@ -33,8 +33,10 @@ cs_status cs_jb_finish(cs_jb *b, cs_error *err)
     int rc = fclose(b->f);
     b->f = NULL;
     b->own = false;
-    if (rc != 0 || bad)
+    if (rc != 0 || bad) {
+        cs_jb_free(b);
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory (JSON)");
+    }
     return CS_OK;
 }
 
@@ -99,7 +101,8 @@ static int utf8_length(const unsigned char *s)
     return n;
 }
 
-void cs_json_put_string(FILE *f, const char *s)
+/* The inside of a JSON string for s. */
+static void put_string(FILE *f, const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
     while (*p) {
@@ -126,24 +129,10 @@ void cs_json_put_string(FILE *f, const char *s)
     }
 }
 
-const char *cs_json_escape(const char *s, char *buf, size_t size)
-{
-    FILE *f = fmemopen(buf, size, "w");
-    if (!f) {
-        buf[0] = '\0';
-        return buf;
-    }
-    setvbuf(f, NULL, _IONBF, 0);
-    cs_json_put_string(f, s);
-    fclose(f);
-    buf[size - 1] = '\0';
-    return buf;
-}
-
 void cs_jb_strval(cs_jb *b, const char *s)
 {
     fputc('"', b->f);
-    cs_json_put_string(b->f, s);
+    put_string(b->f, s);
     fputc('"', b->f);
 }
 
