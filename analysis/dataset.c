@@ -1545,41 +1545,19 @@ static cs_status write_groups(const cs_analysis_ctx *ctx, const char *outdir, co
     return cs_analysis_close(&out, err);
 }
 
-cs_status cs_analysis_depth_width(const cs_analysis_ctx *ctx, const char *outdir,
-                                  cs_error *err)
+/* Each cell's depth (meas[0]) and width (meas[1]); g[m][v].n counts the
+ * cells with data of value v of measure m, so the groups can be sliced
+ * out of one buffer. */
+static cs_status measure_depth_width(const ds_cells *d, const double *col_v, uint8_t *meas[2],
+                                     group_stats g[2][MAX_GROUP], cs_error *err)
 {
-    ds_cells d;
-    cs_status st = ds_init(&d, ctx, "depth and width", err);
-    if (st)
-        return st;
-    progress(ctx, "depth and width", 0.0);
-    int b = d.main_b;
-    double *col_v = NULL, *col_t = NULL, *buf = NULL;
-    uint8_t *meas[2] = {NULL, NULL};
-    group_stats g[2][MAX_GROUP];
-    memset(g, 0, sizeof g);
-    cs_jb j = {0};
-    double *col[4];
-    if ((st = ds_columns(&d, b, 1u << F_VALID | 1u << F_TIME, col, err)))
-        goto done;
-    col_v = col[F_VALID];
-    col_t = col[F_TIME];
-    meas[0] = xcalloc(d.n, 1);
-    meas[1] = xcalloc(d.n, 1);
-    buf = xcalloc(4 * d.n, sizeof *buf);
-    if (!meas[0] || !meas[1] || !buf) {
-        st = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-        goto done;
-    }
-    for (size_t i = 0; i < d.n; i++) {
+    for (size_t i = 0; i < d->n; i++) {
         cs_cell c;
-        cs_key_cell(&cs_store_entry_at(d.store, d.entry[i])->cell, &c);
+        cs_key_cell(&cs_store_entry_at(d->store, d->entry[i])->cell, &c);
         int dep = cs_cell_depth(&c), wid = cs_cell_width(&c);
-        if (dep < 0 || dep >= MAX_GROUP || wid < 0 || wid >= MAX_GROUP) {
-            st = cs_error_set(err, CS_ERR_VALUE, "class %lld: depth %d, width %d out of range",
-                              (long long)d.cls[i], dep, wid);
-            goto done;
-        }
+        if (dep < 0 || dep >= MAX_GROUP || wid < 0 || wid >= MAX_GROUP)
+            return cs_error_set(err, CS_ERR_VALUE, "class %lld: depth %d, width %d out of range",
+                                (long long)d->cls[i], dep, wid);
         meas[0][i] = (uint8_t)dep;
         meas[1][i] = (uint8_t)wid;
         if (!isnan(col_v[i])) {
@@ -1587,16 +1565,24 @@ cs_status cs_analysis_depth_width(const cs_analysis_ctx *ctx, const char *outdir
             g[1][wid].n++;
         }
     }
-    /* slices of buf: [measure][value] for validation, then for time */
+    return CS_OK;
+}
+
+/* Fill the groups counted by measure_depth_width with their cells'
+ * validation accuracies and times, sorted, in slices of buf (4 n doubles:
+ * [measure][value] for validation, then for time). */
+static void fill_groups(const ds_cells *d, const double *col_v, const double *col_t,
+                        uint8_t *const meas[2], double *buf, group_stats g[2][MAX_GROUP])
+{
     size_t off = 0;
     for (int m = 0; m < 2; m++)
         for (int v = 0; v < MAX_GROUP; v++) {
             g[m][v].val = buf + off;
-            g[m][v].time = buf + 2 * d.n + off;
+            g[m][v].time = buf + 2 * d->n + off;
             off += g[m][v].n;
             g[m][v].n = 0;
         }
-    for (size_t i = 0; i < d.n; i++) {
+    for (size_t i = 0; i < d->n; i++) {
         if (isnan(col_v[i]))
             continue;
         for (int m = 0; m < 2; m++) {
@@ -1610,9 +1596,16 @@ cs_status cs_analysis_depth_width(const cs_analysis_ctx *ctx, const char *outdir
             cs_sorted_copy(g[m][v].val, g[m][v].n, g[m][v].val);
             cs_sorted_copy(g[m][v].time, g[m][v].n, g[m][v].time);
         }
+}
 
-    if ((st = cs_jb_init(&j, err)))
-        goto done;
+/* depth.tsv, width.tsv and depth_width.json from the filled groups. */
+static cs_status write_depth_width(const cs_analysis_ctx *ctx, const char *outdir,
+                                   const ds_cells *d, group_stats g[2][MAX_GROUP], cs_error *err)
+{
+    cs_jb j = {0};
+    cs_status st = cs_jb_init(&j, err);
+    if (st)
+        return st;
     cs_jb_ks(&j, "depth_definition", "edges on the longest input-to-output path");
     cs_jb_ks(&j, "width_definition",
           "the maximum directed cut: the most edges from a set S to its complement over the "
@@ -1620,24 +1613,57 @@ cs_status cs_analysis_depth_width(const cs_analysis_ctx *ctx, const char *outdir
     cs_jb_ks(&j, "accuracy_definition", ACCURACY_DEF);
     cs_jb_ks(&j, "training_time_definition",
           "mean over a cell's repeats of final_training_time (seconds) at the budget");
-    cs_jb_budgets(&j, &d);
+    cs_jb_budgets(&j, d);
     char what[300];
     snprintf(what, sizeof what,
              "validation accuracy and training time at %d epochs per cell depth (edges on the "
              "longest input-output path)",
-             d.epochs[b]);
+             d->epochs[d->main_b]);
     if ((st = write_groups(ctx, outdir, "depth.tsv", "depth", what, g[0], &j, err)))
         goto done;
     snprintf(what, sizeof what,
              "validation accuracy and training time at %d epochs per cell width (maximum "
              "directed cut)",
-             d.epochs[b]);
+             d->epochs[d->main_b]);
     if ((st = write_groups(ctx, outdir, "width.tsv", "width", what, g[1], &j, err)))
         goto done;
     st = cs_jb_commit(ctx, outdir, "depth_width.json", "depth-width", &j, err);
-    progress(ctx, "depth and width", 1.0);
 done:
     cs_jb_free(&j);
+    return st;
+}
+
+cs_status cs_analysis_depth_width(const cs_analysis_ctx *ctx, const char *outdir,
+                                  cs_error *err)
+{
+    ds_cells d;
+    cs_status st = ds_init(&d, ctx, "depth and width", err);
+    if (st)
+        return st;
+    progress(ctx, "depth and width", 0.0);
+    double *col_v = NULL, *col_t = NULL, *buf = NULL;
+    uint8_t *meas[2] = {NULL, NULL};
+    group_stats g[2][MAX_GROUP];
+    memset(g, 0, sizeof g);
+    double *col[4];
+    if ((st = ds_columns(&d, d.main_b, 1u << F_VALID | 1u << F_TIME, col, err)))
+        goto done;
+    col_v = col[F_VALID];
+    col_t = col[F_TIME];
+    meas[0] = xcalloc(d.n, 1);
+    meas[1] = xcalloc(d.n, 1);
+    buf = xcalloc(4 * d.n, sizeof *buf);
+    if (!meas[0] || !meas[1] || !buf) {
+        st = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    if ((st = measure_depth_width(&d, col_v, meas, g, err)))
+        goto done;
+    fill_groups(&d, col_v, col_t, meas, buf, g);
+    if ((st = write_depth_width(ctx, outdir, &d, g, err)))
+        goto done;
+    progress(ctx, "depth and width", 1.0);
+done:
     free(col_v);
     free(col_t);
     free(buf);

@@ -260,6 +260,41 @@ static cs_status job_done(const job *j, int status, const char *workdir,
     return CS_OK;
 }
 
+/* Both formats of a finished figure, from the work directory into
+ * figures/ (each file whole: a rename). */
+static cs_status publish_figure(const char *workdir, const char *figdir,
+                                const cs_report_figure *fig, cs_error *err)
+{
+    for (int f = 0; f < 2; f++) {
+        char from[4300], to[4300];
+        snprintf(from, sizeof from, "%s/%s.%s", workdir, fig->name, fmt_ext[f]);
+        snprintf(to, sizeof to, "%s/%s.%s", figdir, fig->name, fmt_ext[f]);
+        if (rename(from, to) != 0)
+            return cs_error_set(err, CS_ERR_IO, "cannot rename %s to %s: %s", from, to,
+                                strerror(errno));
+    }
+    return CS_OK;
+}
+
+/* On failure, stop what still runs; either way leave no work files. */
+static void stop_and_clean(const char *workdir, const cs_report_figure *figs, size_t n,
+                           const job *running, int active)
+{
+    for (int k = 0; k < active; k++) {
+        kill(running[k].pid, SIGTERM);
+        waitpid(running[k].pid, NULL, 0);
+    }
+    for (size_t i = 0; i < n; i++)
+        for (int f = 0; f < 2; f++) {
+            char p[4400];
+            snprintf(p, sizeof p, "%s/%s.%s", workdir, figs[i].name, fmt_ext[f]);
+            unlink(p);
+            snprintf(p, sizeof p, "%s/%s.%s.log", workdir, figs[i].name, fmt_ext[f]);
+            unlink(p);
+        }
+    rmdir(workdir);
+}
+
 cs_status cs_report_render(const char *gnuplot, const char *scripts_dir, const char *outdir,
                            const cs_report_figure *figs, size_t n, const bool *todo,
                            bool *rendered, int jobs, const cs_monitor *monitor, cs_error *err)
@@ -279,8 +314,10 @@ cs_status cs_report_render(const char *gnuplot, const char *scripts_dir, const c
     int active = 0;
     /* Per figure, formats still to finish. */
     int *left = calloc(n ? n : 1, sizeof *left);
-    if (!left)
+    if (!left) {
+        rmdir(workdir);
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    }
     size_t total = 0, done = 0;
     for (size_t i = 0; i < n; i++)
         if (todo[i]) {
@@ -332,33 +369,13 @@ cs_status cs_report_render(const char *gnuplot, const char *scripts_dir, const c
             break;
         unlink(j.log);
         if (--left[j.fig] == 0) {
-            for (int f = 0; f < 2 && st == CS_OK; f++) {
-                char from[4300], to[4300];
-                snprintf(from, sizeof from, "%s/%s.%s", workdir, fig->name, fmt_ext[f]);
-                snprintf(to, sizeof to, "%s/%s.%s", figdir, fig->name, fmt_ext[f]);
-                if (rename(from, to) != 0)
-                    st = cs_error_set(err, CS_ERR_IO, "cannot rename %s to %s: %s", from, to,
-                                      strerror(errno));
-            }
+            st = publish_figure(workdir, figdir, fig, err);
             rendered[j.fig] = st == CS_OK;
         }
         done++;
         cs_monitor_progress(monitor, "render figures", total ? (double)done / (double)total : 1.0);
     }
-    /* On failure, stop what still runs; either way leave no work files. */
-    for (int k = 0; k < active; k++) {
-        kill(running[k].pid, SIGTERM);
-        waitpid(running[k].pid, NULL, 0);
-    }
-    for (size_t i = 0; i < n; i++)
-        for (int f = 0; f < 2; f++) {
-            char p[4400];
-            snprintf(p, sizeof p, "%s/%s.%s", workdir, figs[i].name, fmt_ext[f]);
-            unlink(p);
-            snprintf(p, sizeof p, "%s/%s.%s.log", workdir, figs[i].name, fmt_ext[f]);
-            unlink(p);
-        }
-    rmdir(workdir);
+    stop_and_clean(workdir, figs, n, running, active);
     free(left);
     return st;
 }

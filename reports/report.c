@@ -499,6 +499,54 @@ static cs_status open_inputs(const cs_report_options *opt, cs_analysis_ctx *dctx
     return st;
 }
 
+/* The analyses' contexts: sctx for the structure analyses, which see no
+ * data, so nothing labels them synthetic; dctx for the data analyses. */
+static void analysis_contexts(const cs_report_options *opt, cs_analysis_ctx *sctx,
+                              cs_analysis_ctx *dctx)
+{
+    memset(sctx, 0, sizeof *sctx);
+    sctx->seed = opt->seed;
+    sctx->threads = opt->threads;
+    sctx->optimizer_runs = opt->optimizer_runs;
+    sctx->monitor = opt->monitor;
+    *dctx = *sctx;
+    dctx->synthetic = opt->synthetic;
+    dctx->nb201_dataset = opt->dataset;
+    dctx->nb201_fitness = opt->fitness;
+    dctx->nb201_score = opt->score;
+    dctx->nb201_cost = opt->cost;
+}
+
+/* Render the figures that need it, then write the page with those that
+ * were rendered. */
+static cs_status render_and_write_page(const cs_report_options *opt, const char *scripts,
+                                       const cs_report_figure *figs, size_t nfigs,
+                                       cs_report_page *page, cs_report_result *res,
+                                       cs_error *err)
+{
+    cs_status st;
+    bool *todo = calloc(nfigs, sizeof *todo);
+    bool *rendered = calloc(nfigs, sizeof *rendered);
+    if (!todo || !rendered) {
+        st = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    plan_figures(opt, scripts, figs, nfigs, page->have_data, todo, rendered, res);
+    if ((st = cs_report_render(opt->gnuplot ? opt->gnuplot : CS_GNUPLOT, scripts, opt->outdir,
+                               figs, nfigs, todo, rendered, cs_threads(opt->threads),
+                               &opt->monitor, err)))
+        goto done;
+    page->figures = figs;
+    page->nfigures = nfigs;
+    page->rendered = rendered;
+    st = cs_report_write_page(page, err);
+    page->rendered = NULL;
+done:
+    free(todo);
+    free(rendered);
+    return st;
+}
+
 cs_status cs_report_build(const cs_report_options *opt, cs_report_result *res, cs_error *err)
 {
     memset(res, 0, sizeof *res);
@@ -514,9 +562,6 @@ cs_status cs_report_build(const cs_report_options *opt, cs_report_result *res, c
     /* A report that fails or is interrupted leaves nothing new behind: the
      * directories this call makes are removed again with all they got (a
      * report directory that was there keeps what it had, each file whole). */
-    /* A report that fails or is interrupted leaves nothing new behind: the
-     * directories this call makes are removed again with all they got (a
-     * report directory that was there keeps what it had, each file whole). */
     char *made[3] = {NULL, NULL, NULL};
     if ((st = make_dirs(opt->outdir, made, res, err))) {
         free(figs);
@@ -525,25 +570,13 @@ cs_status cs_report_build(const cs_report_options *opt, cs_report_result *res, c
     cs_report_page page;
     page_init(&page, opt);
 
-    /* Structure analyses see no data, so nothing labels them synthetic. */
     cs_analysis_ctx sctx, dctx;
-    memset(&sctx, 0, sizeof sctx);
-    sctx.seed = opt->seed;
-    sctx.threads = opt->threads;
-    sctx.optimizer_runs = opt->optimizer_runs;
-    sctx.monitor = opt->monitor;
-    dctx = sctx;
-    dctx.synthetic = opt->synthetic;
-    dctx.nb201_dataset = opt->dataset;
-    dctx.nb201_fitness = opt->fitness;
-    dctx.nb201_score = opt->score;
-    dctx.nb201_cost = opt->cost;
+    analysis_contexts(opt, &sctx, &dctx);
     bool sctx_ready = false, dctx_ready = false;
 
     cs_space *space = NULL;
     cs_store *store = NULL;
     cs_nb201_data *csv = NULL;
-    bool *todo = NULL, *rendered = NULL;
     char data_key[512] = "";
     if ((st = open_inputs(opt, &dctx, &page, &space, &store, &csv, data_key, sizeof data_key,
                           err)))
@@ -567,21 +600,7 @@ cs_status cs_report_build(const cs_report_options *opt, cs_report_result *res, c
                            err)))
         goto done;
 
-    todo = calloc(nfigs, sizeof *todo);
-    rendered = calloc(nfigs, sizeof *rendered);
-    if (!todo || !rendered) {
-        st = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-        goto done;
-    }
-    plan_figures(opt, scripts, figs, nfigs, page.have_data, todo, rendered, res);
-    if ((st = cs_report_render(opt->gnuplot ? opt->gnuplot : CS_GNUPLOT, scripts, opt->outdir,
-                               figs, nfigs, todo, rendered, cs_threads(opt->threads),
-                               &opt->monitor, err)))
-        goto done;
-    page.figures = figs;
-    page.nfigures = nfigs;
-    page.rendered = rendered;
-    if ((st = cs_report_write_page(&page, err)))
+    if ((st = render_and_write_page(opt, scripts, figs, nfigs, &page, res, err)))
         goto done;
     snprintf(res->index_html, sizeof res->index_html, "%s/index.html", opt->outdir);
     snprintf(res->summary_md, sizeof res->summary_md, "%s/summary.md", opt->outdir);
@@ -594,8 +613,6 @@ done:
         cs_analysis_ctx_destroy(&sctx);
     if (dctx_ready)
         cs_analysis_ctx_destroy(&dctx);
-    free(todo);
-    free(rendered);
     free(figs);
     cs_store_close(store);
     cs_nb201_data_destroy(csv);
