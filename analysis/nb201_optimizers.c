@@ -48,6 +48,30 @@ static void nb201_classes(const void *user, uint64_t bits, int32_t *classes)
     }
 }
 
+/* Accuracies given in percent (the API's) are searched as fractions, the
+ * scale NAS-Bench-101's optimisers climb: 0.01 then, else 1. */
+static double fitness_scale(const cs_nb201_values *v)
+{
+    double fmax = -INFINITY;
+    for (size_t i = 0; i < CS_NB201_CELLS; i++)
+        if (!isnan(v->fitness[i]) && v->fitness[i] > fmax)
+            fmax = v->fitness[i];
+    size_t mlen = strlen(v->fitness_metric);
+    return mlen >= 8 && strcmp(v->fitness_metric + mlen - 8, "accuracy") == 0 && fmax > 1.0
+               ? 0.01
+               : 1.0;
+}
+
+/* The unit names a TSV column: the cost metric's name (or "queries") with
+ * what is not a letter, digit or '_' made '_'. */
+static void cost_unit(char *unit, size_t cap, const char *cost_metric)
+{
+    snprintf(unit, cap, "%s", cost_metric ? cost_metric : "queries");
+    for (char *p = unit; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
+            *p = '_';
+}
+
 cs_status cs_analysis_nb201_optimizers(const cs_analysis_ctx *ctx, const char *outdir,
                                        cs_error *err)
 {
@@ -62,14 +86,7 @@ cs_status cs_analysis_nb201_optimizers(const cs_analysis_ctx *ctx, const char *o
         st = cs_error_set(err, CS_ERR_NOMEM, "out of memory (optimizers)");
         goto out;
     }
-    double cost_sum = 0, fmax = -INFINITY;
-    for (size_t i = 0; i < CS_NB201_CELLS; i++)
-        if (!isnan(v.fitness[i]) && v.fitness[i] > fmax)
-            fmax = v.fitness[i];
-    size_t mlen = strlen(v.fitness_metric);
-    double scale = mlen >= 8 && strcmp(v.fitness_metric + mlen - 8, "accuracy") == 0 && fmax > 1.0
-                       ? 0.01
-                       : 1.0;
+    double scale = fitness_scale(&v), cost_sum = 0;
     size_t queryable = 0, no_cost = 0;
     for (size_t i = 0; i < CS_NB201_CELLS; i++) {
         if (isnan(v.fitness[i]))
@@ -93,12 +110,7 @@ cs_status cs_analysis_nb201_optimizers(const cs_analysis_ctx *ctx, const char *o
     }
     double mean_cost = cost_sum / (double)queryable;
     char unit[CS_NB201_DATA_MAX_NAME + 1], fitness_what[256], score_what[256];
-    /* The unit names a TSV column: the metric's name with what is not a
-     * letter, digit or '_' made '_'. */
-    snprintf(unit, sizeof unit, "%s", v.cost_metric ? v.cost_metric : "queries");
-    for (char *p = unit; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
-            *p = '_';
+    cost_unit(unit, sizeof unit, v.cost_metric);
     cs_nb201_values_describe(&v, fitness_what, sizeof fitness_what);
     snprintf(score_what, sizeof score_what, "%s of dataset %s", v.score_metric, v.dataset_name);
     cs_jb fields;
