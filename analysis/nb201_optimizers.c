@@ -24,7 +24,7 @@
  *     units.  The JSON says which scale was used. */
 #include "cs_nb201_analysis.h"
 #include "nb201_internal.h"
-#include "cs_optimizers.h"
+#include "optimizers_internal.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -62,13 +62,13 @@ static double fitness_scale(const cs_nb201_values *v)
                : 1.0;
 }
 
-/* The unit names a TSV column: the cost metric's name (or "queries") with
- * what is not a letter, digit or '_' made '_'. */
+/* The unit: the cost metric's name (or "queries") with what may not stand
+ * in a unit made '_'. */
 static void cost_unit(char *unit, size_t cap, const char *cost_metric)
 {
     snprintf(unit, cap, "%s", cost_metric ? cost_metric : "queries");
     for (char *p = unit; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
+        if (!cs_opt_unit_char(*p))
             *p = '_';
 }
 

@@ -728,8 +728,7 @@ cs_status cs_opt_problem_check(const cs_opt_problem *p, cs_error *err)
                             "a problem needs raw_classes, nrep, validation, cost and mean_test");
     /* The unit names a column and a JSON key. */
     for (const char *u = p->cost_unit; u && *u; u++)
-        if (!(*u >= 'a' && *u <= 'z') && !(*u >= 'A' && *u <= 'Z') && !(*u >= '0' && *u <= '9') &&
-            *u != '_')
+        if (!cs_opt_unit_char(*u))
             return cs_error_set(err, CS_ERR_ARG,
                                 "cost unit \"%s\": only letters, digits and '_' may name it",
                                 p->cost_unit);

@@ -7,6 +7,16 @@
 
 #include "cs_optimizers.h"
 
+#include <stdbool.h>
+
+/* What may stand in a problem's cost_unit: it names a TSV column and a JSON
+ * key. */
+static inline bool cs_opt_unit_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '_';
+}
+
 /* --- the PRNG every run owns (xoshiro256**, seeded by splitmix64) ------------- */
 
 typedef struct cs_opt_rng {
