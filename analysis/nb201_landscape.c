@@ -235,31 +235,41 @@ out:
 
 #define NPAIRS (CS_NB201_NUM_OPS * (CS_NB201_NUM_OPS - 1))
 
-cs_status cs_analysis_nb201_op_importance(const cs_analysis_ctx *ctx, const char *outdir,
-                                          cs_error *err)
+/* Per operation pair X -> Y (cs_op_pair_index): what replacing X by Y on
+ * one edge changes, over every cell and edge where both cells have data. */
+typedef struct replacements {
+    double *delta[NPAIRS], *rel[NPAIRS]; /* rel: NULL without a cost */
+    size_t cnt[NPAIRS], rcnt[NPAIRS];
+    size_t missing; /* replacements whose cell after has no data */
+} replacements;
+
+static cs_status replacements_alloc(replacements *r, bool have_cost, cs_error *err)
 {
-    cs_nb201_values v;
-    cs_status st = cs_nb201_values_init(&v, ctx, "op importance", err);
-    if (st)
-        return st;
-    progress(ctx, "op importance", 0.0);
+    memset(r, 0, sizeof *r);
     /* Each (cell, edge) with op x meets each other op y once: at most
      * 15,625 x 6 / 5 replacements per pair (every cell has 6 edges, a
      * fifth of them with x on average; bounded by cells x edges). */
     size_t cap = (size_t)CS_NB201_CELLS * CS_NB201_EDGES;
-    double *delta[NPAIRS] = {NULL}, *rel[NPAIRS] = {NULL};
-    size_t cnt[NPAIRS] = {0}, rcnt[NPAIRS] = {0};
-    bool have_cost = v.cost_metric != NULL;
-    cs_jb j = {0};
     for (int p = 0; p < NPAIRS; p++)
-        if (!(delta[p] = malloc(cap * sizeof **delta)) ||
-            (have_cost && !(rel[p] = malloc(cap * sizeof **rel)))) {
-            st = cs_error_set(err, CS_ERR_NOMEM, "out of memory (op importance)");
-            goto out;
-        }
-    size_t missing = 0;
+        if (!(r->delta[p] = malloc(cap * sizeof **r->delta)) ||
+            (have_cost && !(r->rel[p] = malloc(cap * sizeof **r->rel))))
+            return cs_error_set(err, CS_ERR_NOMEM, "out of memory (op importance)");
+    return CS_OK;
+}
+
+static void replacements_free(replacements *r)
+{
+    for (int p = 0; p < NPAIRS; p++) {
+        free(r->delta[p]);
+        free(r->rel[p]);
+    }
+}
+
+/* Every replacement, each pair's changes ascending. */
+static void replacements_collect(replacements *r, const cs_nb201_values *v, bool have_cost)
+{
     for (uint32_t i = 0; i < CS_NB201_CELLS; i++) {
-        if (isnan(v.fitness[i]))
+        if (isnan(v->fitness[i]))
             continue;
         cs_nb201_cell c;
         cs_nb201_from_index(i, &c);
@@ -271,56 +281,33 @@ cs_status cs_analysis_nb201_op_importance(const cs_analysis_ctx *ctx, const char
                 cs_nb201_cell d = c;
                 d.op[e] = (uint8_t)y;
                 uint32_t k = cs_nb201_index(&d);
-                if (isnan(v.fitness[k])) {
-                    missing++;
+                if (isnan(v->fitness[k])) {
+                    r->missing++;
                     continue;
                 }
                 int p = cs_op_pair_index(CS_NB201_NUM_OPS, x, y);
-                delta[p][cnt[p]++] = v.fitness[k] - v.fitness[i];
-                if (have_cost && v.cost[i] > 0 && v.cost[k] > 0) /* both cells have a cost */
-                    rel[p][rcnt[p]++] = (v.cost[k] - v.cost[i]) / v.cost[i];
+                r->delta[p][r->cnt[p]++] = v->fitness[k] - v->fitness[i];
+                if (have_cost && v->cost[i] > 0 && v->cost[k] > 0) /* both cells have a cost */
+                    r->rel[p][r->rcnt[p]++] = (v->cost[k] - v->cost[i]) / v->cost[i];
             }
     }
     for (int p = 0; p < NPAIRS; p++) {
-        cs_sorted_copy(delta[p], cnt[p], delta[p]);
+        cs_sorted_copy(r->delta[p], r->cnt[p], r->delta[p]);
         if (have_cost)
-            cs_sorted_copy(rel[p], rcnt[p], rel[p]);
+            cs_sorted_copy(r->rel[p], r->rcnt[p], r->rel[p]);
     }
-    char dwhat[512], cwhat[512], twhat[512];
-    snprintf(dwhat, sizeof dwhat,
-             "NAS-Bench-201, dataset %s: ECDF of the change in %s when one edge's operation X "
-             "is replaced by Y (column X_to_Y; after minus before, both cells with data)",
-             v.dataset_name, v.fitness_metric);
-    snprintf(cwhat, sizeof cwhat,
-             "NAS-Bench-201, dataset %s: ECDF of the relative change in %s, (after - before) "
-             "/ before, when one edge's operation X is replaced by Y (column X_to_Y)",
-             v.dataset_name, v.cost_metric ? v.cost_metric : "cost");
-    snprintf(twhat, sizeof twhat,
-             "NAS-Bench-201, dataset %s: per operation replacement X -> Y on one edge: change "
-             "in %s (as the data give it) and relative change in %s",
-             v.dataset_name, v.fitness_metric, v.cost_metric ? v.cost_metric : "cost (none)");
-    const double *dp[NPAIRS], *rp[NPAIRS];
-    for (int p = 0; p < NPAIRS; p++) {
-        dp[p] = delta[p];
-        rp[p] = rel[p];
-    }
-    const cs_op_pairs opp = {.nops = CS_NB201_NUM_OPS,
-                             .op_names = op_short,
-                             .delta = dp,
-                             .rel_cost = have_cost ? rp : NULL,
-                             .n = cnt,
-                             .rel_n = rcnt,
-                             .delta_name = "fitness",
-                             .cost_name = "cost",
-                             .percent = 1.0,
-                             .delta_what = dwhat,
-                             .cost_what = cwhat,
-                             .tsv_what = twhat};
-    if ((st = cs_analysis_op_pairs_files(ctx, outdir, &opp, err)))
-        goto out;
-    if ((st = cs_jb_init(&j, err)))
-        goto out;
-    cs_nb201_values_put(&j, &v);
+}
+
+/* op_importance.json; the analysis is done once it is written. */
+static cs_status op_importance_json(const cs_analysis_ctx *ctx, const char *outdir,
+                                    const cs_nb201_values *v, const replacements *r,
+                                    const cs_op_pairs *opp, cs_error *err)
+{
+    cs_jb j;
+    cs_status st = cs_jb_init(&j, err);
+    if (st)
+        return st;
+    cs_nb201_values_put(&j, v);
     cs_jb_ks(&j, "definition",
              "for every cell with data and every edge with operation X, and every other "
              "operation Y: the cell with Y on that edge; when it has data too, delta_fitness "
@@ -329,18 +316,71 @@ cs_status cs_analysis_nb201_op_importance(const cs_analysis_ctx *ctx, const char
              "(cost(after) - cost(before)) / cost(before)");
     size_t counted = 0;
     for (int p = 0; p < NPAIRS; p++)
-        counted += cnt[p];
+        counted += r->cnt[p];
     cs_jb_ki(&j, "replacements_counted", (long long)counted);
-    cs_jb_ki(&j, "replacements_missing", (long long)missing);
-    cs_jb_op_pairs(&j, &opp);
+    cs_jb_ki(&j, "replacements_missing", (long long)r->missing);
+    cs_jb_op_pairs(&j, opp);
     st = cs_jb_commit(ctx, outdir, "op_importance.json", "op-importance", &j, err);
     progress(ctx, "op importance", 1.0);
-out:
-    cs_jb_free(&j);
+    return st;
+}
+
+static cs_status op_importance_files(const cs_analysis_ctx *ctx, const char *outdir,
+                                     const cs_nb201_values *v, const replacements *r,
+                                     bool have_cost, cs_error *err)
+{
+    char dwhat[512], cwhat[512], twhat[512];
+    snprintf(dwhat, sizeof dwhat,
+             "NAS-Bench-201, dataset %s: ECDF of the change in %s when one edge's operation X "
+             "is replaced by Y (column X_to_Y; after minus before, both cells with data)",
+             v->dataset_name, v->fitness_metric);
+    snprintf(cwhat, sizeof cwhat,
+             "NAS-Bench-201, dataset %s: ECDF of the relative change in %s, (after - before) "
+             "/ before, when one edge's operation X is replaced by Y (column X_to_Y)",
+             v->dataset_name, v->cost_metric ? v->cost_metric : "cost");
+    snprintf(twhat, sizeof twhat,
+             "NAS-Bench-201, dataset %s: per operation replacement X -> Y on one edge: change "
+             "in %s (as the data give it) and relative change in %s",
+             v->dataset_name, v->fitness_metric, v->cost_metric ? v->cost_metric : "cost (none)");
+    /* cs_op_pairs takes const arrays, which double ** does not convert to */
+    const double *dp[NPAIRS], *rp[NPAIRS];
     for (int p = 0; p < NPAIRS; p++) {
-        free(delta[p]);
-        free(rel[p]);
+        dp[p] = r->delta[p];
+        rp[p] = r->rel[p];
     }
+    const cs_op_pairs opp = {.nops = CS_NB201_NUM_OPS,
+                             .op_names = op_short,
+                             .delta = dp,
+                             .rel_cost = have_cost ? rp : NULL,
+                             .n = r->cnt,
+                             .rel_n = r->rcnt,
+                             .delta_name = "fitness",
+                             .cost_name = "cost",
+                             .percent = 1.0,
+                             .delta_what = dwhat,
+                             .cost_what = cwhat,
+                             .tsv_what = twhat};
+    cs_status st = cs_analysis_op_pairs_files(ctx, outdir, &opp, err);
+    if (st)
+        return st;
+    return op_importance_json(ctx, outdir, v, r, &opp, err);
+}
+
+cs_status cs_analysis_nb201_op_importance(const cs_analysis_ctx *ctx, const char *outdir,
+                                          cs_error *err)
+{
+    cs_nb201_values v;
+    cs_status st = cs_nb201_values_init(&v, ctx, "op importance", err);
+    if (st)
+        return st;
+    progress(ctx, "op importance", 0.0);
+    bool have_cost = v.cost_metric != NULL;
+    replacements r;
+    if (!(st = replacements_alloc(&r, have_cost, err))) {
+        replacements_collect(&r, &v, have_cost);
+        st = op_importance_files(ctx, outdir, &v, &r, have_cost, err);
+    }
+    replacements_free(&r);
     cs_nb201_values_destroy(&v);
     return st;
 }

@@ -802,33 +802,25 @@ out:
     return st;
 }
 
-static cs_status write_neighbour_files(const cs_analysis_ctx *ctx, const char *outdir,
-                                       const cs_nbgraph *g, const igraph_vector_int_t *deg,
-                                       const igraph_vector_int_t *csize,
-                                       const bfs_sample *bs, const char *extra_json,
-                                       cs_error *err)
+/* What the neighbour files report of the degrees and components, and of
+ * the sampled distances. */
+typedef struct neighbour_stats {
+    igraph_integer_t mindeg, maxdeg, ncomp, largest, isolated;
+    uint64_t reach; /* sampled pairs at a finite distance */
+    double sumd;    /* the sum of their distances */
+} neighbour_stats;
+
+/* neighbours_degree.tsv from hist[d], the classes of degree d. */
+static cs_status degree_tsv(const cs_analysis_ctx *ctx, const char *outdir, const uint64_t *hist,
+                            igraph_integer_t maxdeg, size_t nv, cs_error *err)
 {
-    size_t nv = g->nvertices;
     cs_outfile out;
-    cs_status st;
-    /* degree distribution */
-    igraph_integer_t maxdeg = 0, mindeg = nv ? VECTOR(*deg)[0] : 0;
-    for (size_t v = 0; v < nv; v++) {
-        if (VECTOR(*deg)[v] > maxdeg)
-            maxdeg = VECTOR(*deg)[v];
-        if (VECTOR(*deg)[v] < mindeg)
-            mindeg = VECTOR(*deg)[v];
-    }
-    uint64_t *hist = calloc((size_t)maxdeg + 1 + nv + 1, sizeof *hist);
-    if (!hist)
-        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-    uint64_t *chist = hist + maxdeg + 1; /* components by size */
-    for (size_t v = 0; v < nv; v++)
-        hist[VECTOR(*deg)[v]]++;
-    if ((st = cs_analysis_tsv_open(ctx, outdir, "neighbours_degree.tsv",
-                                   "neighbour graph: classes by degree (neighbours at one edit)",
-                                   "degree\tclasses\tfraction", &out, err)))
-        goto out;
+    cs_status st = cs_analysis_tsv_open(
+        ctx, outdir, "neighbours_degree.tsv",
+        "neighbour graph: classes by degree (neighbours at one edit)", "degree\tclasses\tfraction",
+        &out, err);
+    if (st)
+        return st;
     for (igraph_integer_t d = 0; d <= maxdeg; d++) {
         if (!hist[d])
             continue;
@@ -836,73 +828,115 @@ static cs_status write_neighbour_files(const cs_analysis_ctx *ctx, const char *o
         cs_analysis_put_double(out.f, (double)hist[d] / (double)nv);
         fputc('\n', out.f);
     }
-    if ((st = cs_analysis_close(&out, err)))
-        goto out;
-    /* components */
-    igraph_integer_t ncomp = igraph_vector_int_size(csize), largest = 0, isolated = 0;
-    for (igraph_integer_t c = 0; c < ncomp; c++) {
-        igraph_integer_t s = VECTOR(*csize)[c];
-        chist[s]++;
-        if (s > largest)
-            largest = s;
-        isolated += s == 1;
-    }
-    if ((st = cs_analysis_tsv_open(ctx, outdir, "neighbours_components.tsv",
-                                   "neighbour graph: connected components by size",
-                                   "size\tcomponents\tclasses", &out, err)))
-        goto out;
+    return cs_analysis_close(&out, err);
+}
+
+/* neighbours_components.tsv from chist[s], the components of s classes. */
+static cs_status components_tsv(const cs_analysis_ctx *ctx, const char *outdir,
+                                const uint64_t *chist, size_t nv, cs_error *err)
+{
+    cs_outfile out;
+    cs_status st = cs_analysis_tsv_open(ctx, outdir, "neighbours_components.tsv",
+                                        "neighbour graph: connected components by size",
+                                        "size\tcomponents\tclasses", &out, err);
+    if (st)
+        return st;
     for (size_t s = nv; s >= 1; s--)
         if (chist[s])
             fprintf(out.f, "%zu\t%llu\t%llu\n", s, (unsigned long long)chist[s],
                     (unsigned long long)(chist[s] * s));
-    if ((st = cs_analysis_close(&out, err)))
-        goto out;
-    /* sampled distances */
-    uint64_t reach = 0;
-    double sumd = 0;
-    for (int d = 1; d <= bs->max_dist; d++) {
-        reach += bs->pairs[d];
-        sumd += (double)d * (double)bs->pairs[d];
-    }
+    return cs_analysis_close(&out, err);
+}
+
+static cs_status distance_tsv(const cs_analysis_ctx *ctx, const char *outdir,
+                              const bfs_sample *bs, uint64_t reach, cs_error *err)
+{
     char what[256];
     snprintf(what, sizeof what,
              "neighbour graph: distances from %zu sampled source classes to every class "
              "they reach (BFS)", bs->sources);
-    if ((st = cs_analysis_tsv_open(ctx, outdir, "neighbours_distance.tsv", what,
-                                   "distance\tpairs\tfraction", &out, err)))
-        goto out;
+    cs_outfile out;
+    cs_status st = cs_analysis_tsv_open(ctx, outdir, "neighbours_distance.tsv", what,
+                                        "distance\tpairs\tfraction", &out, err);
+    if (st)
+        return st;
     for (int d = 1; d <= bs->max_dist; d++) {
         fprintf(out.f, "%d\t%llu\t", d, (unsigned long long)bs->pairs[d]);
         cs_analysis_put_double(out.f, reach ? (double)bs->pairs[d] / (double)reach : 0.0);
         fputc('\n', out.f);
     }
-    if ((st = cs_analysis_close(&out, err)))
-        goto out;
-    /* headline numbers */
+    return cs_analysis_close(&out, err);
+}
+
+/* neighbours.json: the headline numbers. */
+static cs_status neighbours_json(const cs_analysis_ctx *ctx, const char *outdir,
+                                 const cs_nbgraph *g, const neighbour_stats *ns,
+                                 const bfs_sample *bs, const char *extra_json, cs_error *err)
+{
+    size_t nv = g->nvertices;
     int diam = bs->max_dist > bs->sweep_ecc ? bs->max_dist : bs->sweep_ecc;
     cs_jb j;
-    if ((st = cs_jb_init(&j, err)))
-        goto out;
+    cs_status st = cs_jb_init(&j, err);
+    if (st)
+        return st;
     cs_jb_ki(&j, "vertices", (long long)g->nvertices);
     cs_jb_ki(&j, "edges", (long long)g->nedges);
     cs_jb_kn(&j, "mean_degree", nv ? 2.0 * (double)g->nedges / (double)nv : 0.0);
-    cs_jb_ki(&j, "min_degree", (long long)mindeg);
-    cs_jb_ki(&j, "max_degree", (long long)maxdeg);
-    cs_jb_ki(&j, "components", (long long)ncomp);
-    cs_jb_ki(&j, "largest_component", (long long)largest);
-    cs_jb_ki(&j, "isolated_vertices", (long long)isolated);
+    cs_jb_ki(&j, "min_degree", (long long)ns->mindeg);
+    cs_jb_ki(&j, "max_degree", (long long)ns->maxdeg);
+    cs_jb_ki(&j, "components", (long long)ns->ncomp);
+    cs_jb_ki(&j, "largest_component", (long long)ns->largest);
+    cs_jb_ki(&j, "isolated_vertices", (long long)ns->isolated);
     if (extra_json)
         cs_jb_fields(&j, extra_json);
     cs_jb_ki(&j, "bfs_sources", (long long)bs->sources);
-    cs_jb_ki(&j, "sampled_pairs_reachable", (long long)reach);
+    cs_jb_ki(&j, "sampled_pairs_reachable", (long long)ns->reach);
     cs_jb_ki(&j, "sampled_pairs_unreachable", (long long)bs->unreachable);
-    cs_jb_kn(&j, "mean_distance_sampled", reach ? sumd / (double)reach : 0.0);
+    cs_jb_kn(&j, "mean_distance_sampled", ns->reach ? ns->sumd / (double)ns->reach : 0.0);
     cs_jb_ki(&j, "diameter_estimate", diam);
     cs_jb_ks(&j, "diameter_estimate_is",
              "lower bound: the largest eccentricity of the sampled sources and of a "
              "double-sweep vertex");
-    st = cs_jb_commit(ctx, outdir, "neighbours.json", "neighbours", &j, err);
-out:
+    return cs_jb_commit(ctx, outdir, "neighbours.json", "neighbours", &j, err);
+}
+
+static cs_status write_neighbour_files(const cs_analysis_ctx *ctx, const char *outdir,
+                                       const cs_nbgraph *g, const igraph_vector_int_t *deg,
+                                       const igraph_vector_int_t *csize,
+                                       const bfs_sample *bs, const char *extra_json,
+                                       cs_error *err)
+{
+    size_t nv = g->nvertices;
+    neighbour_stats ns = {.mindeg = nv ? VECTOR(*deg)[0] : 0};
+    for (size_t v = 0; v < nv; v++) {
+        if (VECTOR(*deg)[v] > ns.maxdeg)
+            ns.maxdeg = VECTOR(*deg)[v];
+        if (VECTOR(*deg)[v] < ns.mindeg)
+            ns.mindeg = VECTOR(*deg)[v];
+    }
+    uint64_t *hist = calloc((size_t)ns.maxdeg + 1 + nv + 1, sizeof *hist);
+    if (!hist)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    uint64_t *chist = hist + ns.maxdeg + 1; /* components by size */
+    for (size_t v = 0; v < nv; v++)
+        hist[VECTOR(*deg)[v]]++;
+    ns.ncomp = igraph_vector_int_size(csize);
+    for (igraph_integer_t c = 0; c < ns.ncomp; c++) {
+        igraph_integer_t s = VECTOR(*csize)[c];
+        chist[s]++;
+        if (s > ns.largest)
+            ns.largest = s;
+        ns.isolated += s == 1;
+    }
+    for (int d = 1; d <= bs->max_dist; d++) {
+        ns.reach += bs->pairs[d];
+        ns.sumd += (double)d * (double)bs->pairs[d];
+    }
+    cs_status st;
+    if (!(st = degree_tsv(ctx, outdir, hist, ns.maxdeg, nv, err)) &&
+        !(st = components_tsv(ctx, outdir, chist, nv, err)) &&
+        !(st = distance_tsv(ctx, outdir, bs, ns.reach, err)))
+        st = neighbours_json(ctx, outdir, g, &ns, bs, extra_json, err);
     free(hist);
     return st;
 }

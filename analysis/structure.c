@@ -849,13 +849,9 @@ static void cs_mult_row(FILE *f, size_t i, const void *user)
             (unsigned long long)r->m->per_class[i]);
 }
 
-static cs_status cs_multiplicity_files(const cs_analysis_ctx *ctx, const char *outdir,
-                                       const cs_multiplicity *m, const uint64_t *sorted,
-                                       cs_error *err)
+static cs_status cs_mult_cells_tsv(const cs_analysis_ctx *ctx, const char *outdir,
+                                   const cs_multiplicity *m, cs_error *err)
 {
-    const cs_enum_result *res = cs_space_result(ctx->space);
-    const cs_limits *lim = cs_space_limits(ctx->space);
-    size_t nc = m->nclasses;
     cs_outfile o;
     cs_status st = cs_analysis_tsv_open(
         ctx, outdir, "multiplicity_cells.tsv",
@@ -864,20 +860,25 @@ static cs_status cs_multiplicity_files(const cs_analysis_ctx *ctx, const char *o
         "class\thash\tvertices\tmultiplicity", &o, err);
     if (st)
         return st;
-    cs_mult_rows rows = {res, m};
-    if ((st = cs_write_rows(o.f, nc, ctx->threads, cs_mult_row, &rows, err))) {
+    cs_mult_rows rows = {cs_space_result(ctx->space), m};
+    if ((st = cs_write_rows(o.f, m->nclasses, ctx->threads, cs_mult_row, &rows, err))) {
         cs_outfile_abort(&o);
         return st;
     }
-    if ((st = cs_analysis_close(&o, err)))
-        return st;
+    return cs_analysis_close(&o, err);
+}
 
-    /* Powers of two: multiplicities span 1 to about 10^8. */
-    if ((st = cs_analysis_tsv_open(
-             ctx, outdir, "multiplicity_hist.tsv",
-             "classes by multiplicity in power-of-two bins [bin_lo, bin_hi] (integers); "
-             "encodings = raw encodings landing in those classes",
-             "bin_lo\tbin_hi\tclasses\tencodings", &o, err)))
+/* Powers of two: multiplicities span 1 to about 10^8. */
+static cs_status cs_mult_hist_tsv(const cs_analysis_ctx *ctx, const char *outdir,
+                                  const uint64_t *sorted, size_t nc, cs_error *err)
+{
+    cs_outfile o;
+    cs_status st = cs_analysis_tsv_open(
+        ctx, outdir, "multiplicity_hist.tsv",
+        "classes by multiplicity in power-of-two bins [bin_lo, bin_hi] (integers); "
+        "encodings = raw encodings landing in those classes",
+        "bin_lo\tbin_hi\tclasses\tencodings", &o, err);
+    if (st)
         return st;
     for (size_t i = 0; i < nc;) {
         uint64_t lo = 0, hi = 0;
@@ -895,15 +896,22 @@ static cs_status cs_multiplicity_files(const cs_analysis_ctx *ctx, const char *o
         fprintf(o.f, "%llu\t%llu\t%zu\t%llu\n", (unsigned long long)lo,
                 (unsigned long long)hi, cnt, (unsigned long long)enc);
     }
-    if ((st = cs_analysis_close(&o, err)))
-        return st;
+    return cs_analysis_close(&o, err);
+}
 
-    if ((st = cs_analysis_tsv_open(
-             ctx, outdir, "multiplicity_ecdf.tsv",
-             "ECDF of multiplicity: every distinct value, the classes with it, the fraction "
-             "of classes at or below it, and the fraction of valid encodings in those "
-             "classes",
-             "multiplicity\tclasses\tecdf\tencodings_ecdf", &o, err)))
+static cs_status cs_mult_ecdf_tsv(const cs_analysis_ctx *ctx, const char *outdir,
+                                  const cs_multiplicity *m, const uint64_t *sorted,
+                                  cs_error *err)
+{
+    size_t nc = m->nclasses;
+    cs_outfile o;
+    cs_status st = cs_analysis_tsv_open(
+        ctx, outdir, "multiplicity_ecdf.tsv",
+        "ECDF of multiplicity: every distinct value, the classes with it, the fraction "
+        "of classes at or below it, and the fraction of valid encodings in those "
+        "classes",
+        "multiplicity\tclasses\tecdf\tencodings_ecdf", &o, err);
+    if (st)
         return st;
     uint64_t cum = 0;
     for (size_t i = 0; i < nc;) {
@@ -917,18 +925,25 @@ static cs_status cs_multiplicity_files(const cs_analysis_ctx *ctx, const char *o
         fputc('\n', o.f);
         i = j;
     }
-    if ((st = cs_analysis_close(&o, err)))
-        return st;
+    return cs_analysis_close(&o, err);
+}
 
-    if ((st = cs_analysis_tsv_open(
-             ctx, outdir, "multiplicity_vertices.tsv",
-             "raw encodings by the vertex count of the class they prune to",
-             "vertices\tclasses\tencodings\tfraction_of_valid\tmean_multiplicity", &o, err)))
+static cs_status cs_mult_vertices_tsv(const cs_analysis_ctx *ctx, const char *outdir,
+                                      const cs_multiplicity *m, cs_error *err)
+{
+    const cs_enum_result *res = cs_space_result(ctx->space);
+    const cs_limits *lim = cs_space_limits(ctx->space);
+    cs_outfile o;
+    cs_status st = cs_analysis_tsv_open(
+        ctx, outdir, "multiplicity_vertices.tsv",
+        "raw encodings by the vertex count of the class they prune to",
+        "vertices\tclasses\tencodings\tfraction_of_valid\tmean_multiplicity", &o, err);
+    if (st)
         return st;
     for (int v = 2; v <= lim->max_vertices; v++) {
         size_t cnt = 0;
         uint64_t enc = 0;
-        for (size_t i = 0; i < nc; i++)
+        for (size_t i = 0; i < m->nclasses; i++)
             if (res->classes[i].n == v) {
                 cnt++;
                 enc += m->per_class[i];
@@ -939,14 +954,19 @@ static cs_status cs_multiplicity_files(const cs_analysis_ctx *ctx, const char *o
         cs_analysis_put_double(o.f, cnt ? (double)enc / (double)cnt : 0.0);
         fputc('\n', o.f);
     }
-    if ((st = cs_analysis_close(&o, err)))
-        return st;
+    return cs_analysis_close(&o, err);
+}
 
-    if ((st = cs_analysis_tsv_open(
-             ctx, outdir, "multiplicity_encodings.tsv",
-             "all raw encodings by outcome (invalid reasons in the reference's order: "
-             "disconnected first, then too many edges after pruning)",
-             "outcome\tencodings\tfraction", &o, err)))
+static cs_status cs_mult_encodings_tsv(const cs_analysis_ctx *ctx, const char *outdir,
+                                       const cs_multiplicity *m, cs_error *err)
+{
+    cs_outfile o;
+    cs_status st = cs_analysis_tsv_open(
+        ctx, outdir, "multiplicity_encodings.tsv",
+        "all raw encodings by outcome (invalid reasons in the reference's order: "
+        "disconnected first, then too many edges after pruning)",
+        "outcome\tencodings\tfraction", &o, err);
+    if (st)
         return st;
     const char *kinds[] = {"all", "valid", "invalid", "invalid_disconnected",
                            "invalid_too_many_edges"};
@@ -958,6 +978,19 @@ static cs_status cs_multiplicity_files(const cs_analysis_ctx *ctx, const char *o
         fputc('\n', o.f);
     }
     return cs_analysis_close(&o, err);
+}
+
+static cs_status cs_multiplicity_files(const cs_analysis_ctx *ctx, const char *outdir,
+                                       const cs_multiplicity *m, const uint64_t *sorted,
+                                       cs_error *err)
+{
+    cs_status st;
+    if ((st = cs_mult_cells_tsv(ctx, outdir, m, err)) ||
+        (st = cs_mult_hist_tsv(ctx, outdir, sorted, m->nclasses, err)) ||
+        (st = cs_mult_ecdf_tsv(ctx, outdir, m, sorted, err)) ||
+        (st = cs_mult_vertices_tsv(ctx, outdir, m, err)))
+        return st;
+    return cs_mult_encodings_tsv(ctx, outdir, m, err);
 }
 
 cs_status cs_analysis_multiplicity(const cs_analysis_ctx *given, const char *outdir,

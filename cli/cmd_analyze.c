@@ -412,6 +412,156 @@ static void remove_made_dirs(const char *outdir, const char *made)
     }
 }
 
+/* The analysis argv names: *one, or NULL for all.  Returns -1 if there is
+ * one such, else the exit code. */
+static int find_analysis(int argc, char **argv, const analyze_options *o, const char **name,
+                         const cs_analysis_info **one)
+{
+    if (optind != argc - 1) {
+        cs_cli_error("analyze", "name one analysis, or all (see --list)");
+        return CS_EXIT_USAGE;
+    }
+    *name = argv[optind];
+    *one = NULL;
+    if (strcmp(*name, "all") == 0)
+        return -1;
+    *one = o->nb201 ? cs_analysis_nb201_find(*name) : cs_analysis_find(*name);
+    if (!*one) {
+        cs_cli_error("analyze", "no analysis named '%s' (see%s --list)", *name,
+                     o->nb201 ? " --space nb201" : "");
+        return CS_EXIT_USAGE;
+    }
+    return -1;
+}
+
+/* What the analyses read: --data, and NB-101's space. */
+typedef struct analyze_inputs {
+    cs_store *store;
+    cs_nb201_data *csv;
+    cs_space *space;
+} analyze_inputs;
+
+static void inputs_close(analyze_inputs *in)
+{
+    cs_space_destroy(in->space);
+    cs_store_close(in->store);
+    cs_nb201_data_destroy(in->csv);
+}
+
+/* Returns -1 when the inputs are open, else the exit code with nothing
+ * left open. */
+static int inputs_open(analyze_inputs *in, const analyze_options *o, cs_progress *prog)
+{
+    cs_error err;
+    cs_status st;
+    memset(in, 0, sizeof *in);
+    if (o->data && o->nb201 && (st = cs_nb201_data_read(o->data, &in->csv, &err))) {
+        cs_cli_error("analyze", "%s", err.msg);
+        return cs_cli_exit_for_input(st);
+    }
+    if (o->data && !o->nb201 && (st = cs_store_open_any(&in->store, o->data, NULL, &err))) {
+        cs_cli_error("analyze", "%s", err.msg);
+        return cs_cli_exit_for_input(st);
+    }
+    if (o->nb201)
+        return -1;
+    cs_enum_options eo;
+    cs_enum_options_init(&eo);
+    eo.threads = o->threads;
+    eo.monitor.progress = cs_progress_report;
+    eo.monitor.progress_user = prog;
+    if ((st = cs_space_build(&in->space, &eo, &err))) {
+        inputs_close(in);
+        cs_cli_error("analyze", "%s", err.msg);
+        return cs_cli_exit_for(st);
+    }
+    return -1;
+}
+
+/* The analyses' context as the options set it, before cs_analysis_ctx_init. */
+static void ctx_from_options(cs_analysis_ctx *ctx, const analyze_options *o,
+                             const analyze_inputs *in, cs_progress *prog)
+{
+    memset(ctx, 0, sizeof *ctx);
+    ctx->data_name = o->data;
+    ctx->seed = (uint64_t)o->seed;
+    ctx->threads = o->threads;
+    ctx->optimizer_runs = o->runs;
+    ctx->synthetic = o->synthetic;
+    ctx->nb201 = in->csv;
+    ctx->nb201_dataset = o->dataset;
+    ctx->nb201_fitness = o->fitness_file ? NULL : o->fitness;
+    ctx->nb201_score = o->score;
+    ctx->nb201_cost = o->cost;
+    ctx->budget = o->budget;
+    ctx->monitor.progress = cs_progress_report;
+    ctx->monitor.progress_user = prog;
+}
+
+/* With ctx and sctx ready: the caller's fitness, the output directory and
+ * the analyses of one (NULL: all). */
+static int analyze_into(const analyze_options *o, const cs_analysis_info *one,
+                        const analyze_inputs *in, cs_analysis_ctx *ctx,
+                        const cs_analysis_ctx *sctx, cs_progress *prog, int *sig)
+{
+    cs_error err;
+    cs_status st;
+    char *made = NULL;
+    own_fitness fit;
+    int code = CS_EXIT_OK;
+    if ((st = own_fitness_load(&fit, o, ctx, &err))) {
+        cs_cli_error("analyze", "%s", err.msg);
+        code = cs_cli_exit_for_input(st);
+    } else if ((st = cs_mkdirs(o->outdir, &made, &err))) {
+        cs_cli_error("analyze", "%s", err.msg);
+        code = cs_cli_exit_for(st);
+    } else {
+        if (fit.values && !o->quiet)
+            fprintf(stderr, "cellscape analyze: fitness %s\n", fit.name);
+        size_t n = 1, wrote = 0;
+        const cs_analysis_info *list =
+            one ? one : o->nb201 ? cs_analysis_nb201_list(&n) : cs_analysis_list(&n);
+        code = run_analyses(list, n, ctx, sctx, in->store || in->csv, o->outdir, o->quiet, prog,
+                            sig, &wrote);
+        if (code == CS_EXIT_OK && !*sig && o->edges)
+            code = write_graph_files(o, in->space, o->quiet, prog);
+        if (!wrote && made)
+            remove_made_dirs(o->outdir, made);
+    }
+    free(made);
+    own_fitness_destroy(&fit);
+    return code;
+}
+
+/* The analyses' contexts around analyze_into. */
+static int analyze_with_inputs(const analyze_options *o, const cs_analysis_info *one,
+                               const analyze_inputs *in, cs_progress *prog, int *sig)
+{
+    cs_error err;
+    cs_status st;
+    cs_analysis_ctx ctx;
+    ctx_from_options(&ctx, o, in, prog);
+    /* Structure analyses get a context without the data: their results do
+     * not depend on it, and their files must not be labelled with it. */
+    cs_analysis_ctx sctx = ctx;
+    sctx.data_name = NULL;
+    sctx.nb201 = NULL;
+    sctx.budget = 0;
+    if ((st = cs_analysis_ctx_init(&sctx, in->space, NULL, &err))) {
+        cs_cli_error("analyze", "%s", err.msg);
+        return cs_cli_exit_for(st);
+    }
+    if ((st = cs_analysis_ctx_init(&ctx, in->space, in->store, &err))) {
+        cs_cli_error("analyze", "%s", err.msg);
+        cs_analysis_ctx_destroy(&sctx);
+        return cs_cli_exit_for(st);
+    }
+    int code = analyze_into(o, one, in, &ctx, &sctx, prog, sig);
+    cs_analysis_ctx_destroy(&ctx);
+    cs_analysis_ctx_destroy(&sctx);
+    return code;
+}
+
 int cs_cmd_analyze(int argc, char **argv)
 {
     analyze_options o;
@@ -427,112 +577,19 @@ int cs_cmd_analyze(int argc, char **argv)
         list_analyses(stdout, o.nb201, true);
         return CS_EXIT_OK;
     }
-    if (optind != argc - 1) {
-        cs_cli_error("analyze", "name one analysis, or all (see --list)");
-        return CS_EXIT_USAGE;
-    }
-    const char *name = argv[optind];
-    const cs_analysis_info *one = NULL;
-    if (strcmp(name, "all") != 0) {
-        one = o.nb201 ? cs_analysis_nb201_find(name) : cs_analysis_find(name);
-        if (!one) {
-            cs_cli_error("analyze", "no analysis named '%s' (see%s --list)", name,
-                         o.nb201 ? " --space nb201" : "");
-            return CS_EXIT_USAGE;
-        }
-    }
-    if ((code = check_options(&o, one, name)) >= 0)
+    const char *name;
+    const cs_analysis_info *one;
+    if ((code = find_analysis(argc, argv, &o, &name, &one)) >= 0 ||
+        (code = check_options(&o, one, name)) >= 0)
         return code;
     cs_progress prog;
     cs_progress_init(&prog, "analyze", o.quiet);
-    cs_error err;
-    cs_status st;
-    cs_store *store = NULL;
-    cs_nb201_data *csv = NULL;
-    if (o.data && o.nb201 && (st = cs_nb201_data_read(o.data, &csv, &err))) {
-        cs_cli_error("analyze", "%s", err.msg);
-        return cs_cli_exit_for_input(st);
-    }
-    if (o.data && !o.nb201 && (st = cs_store_open_any(&store, o.data, NULL, &err))) {
-        cs_cli_error("analyze", "%s", err.msg);
-        return cs_cli_exit_for_input(st);
-    }
-    cs_space *space = NULL;
-    if (!o.nb201) {
-        cs_enum_options eo;
-        cs_enum_options_init(&eo);
-        eo.threads = o.threads;
-        eo.monitor.progress = cs_progress_report;
-        eo.monitor.progress_user = &prog;
-        if ((st = cs_space_build(&space, &eo, &err))) {
-            cs_store_close(store);
-            cs_cli_error("analyze", "%s", err.msg);
-            return cs_cli_exit_for(st);
-        }
-    }
-    cs_analysis_ctx ctx;
-    memset(&ctx, 0, sizeof ctx);
-    ctx.data_name = o.data;
-    ctx.seed = (uint64_t)o.seed;
-    ctx.threads = o.threads;
-    ctx.optimizer_runs = o.runs;
-    ctx.synthetic = o.synthetic;
-    ctx.nb201 = csv;
-    ctx.nb201_dataset = o.dataset;
-    ctx.nb201_fitness = o.fitness_file ? NULL : o.fitness;
-    ctx.nb201_score = o.score;
-    ctx.nb201_cost = o.cost;
-    ctx.budget = o.budget;
-    ctx.monitor.progress = cs_progress_report;
-    ctx.monitor.progress_user = &prog;
+    analyze_inputs in;
+    if ((code = inputs_open(&in, &o, &prog)) >= 0)
+        return code;
     int sig = 0;
-    char *made = NULL;
-    own_fitness fit = {0};
-    code = CS_EXIT_OK;
-    /* Structure analyses get a context without the data: their results do
-     * not depend on it, and their files must not be labelled with it. */
-    cs_analysis_ctx sctx = ctx;
-    sctx.data_name = NULL;
-    sctx.nb201 = NULL;
-    sctx.budget = 0;
-    if ((st = cs_analysis_ctx_init(&sctx, space, NULL, &err))) {
-        cs_cli_error("analyze", "%s", err.msg);
-        code = cs_cli_exit_for(st);
-        goto done;
-    }
-    if ((st = cs_analysis_ctx_init(&ctx, space, store, &err))) {
-        cs_cli_error("analyze", "%s", err.msg);
-        code = cs_cli_exit_for(st);
-        cs_analysis_ctx_destroy(&sctx);
-        goto done;
-    }
-    if ((st = own_fitness_load(&fit, &o, &ctx, &err))) {
-        cs_cli_error("analyze", "%s", err.msg);
-        code = cs_cli_exit_for_input(st);
-    } else if ((st = cs_mkdirs(o.outdir, &made, &err))) {
-        cs_cli_error("analyze", "%s", err.msg);
-        code = cs_cli_exit_for(st);
-    } else {
-        if (fit.values && !o.quiet)
-            fprintf(stderr, "cellscape analyze: fitness %s\n", fit.name);
-        size_t n = 1, wrote = 0;
-        const cs_analysis_info *list =
-            one ? one : o.nb201 ? cs_analysis_nb201_list(&n) : cs_analysis_list(&n);
-        code = run_analyses(list, n, &ctx, &sctx, store || csv, o.outdir, o.quiet, &prog, &sig,
-                            &wrote);
-        if (code == CS_EXIT_OK && !sig && o.edges)
-            code = write_graph_files(&o, space, o.quiet, &prog);
-        if (!wrote && made)
-            remove_made_dirs(o.outdir, made);
-    }
-    free(made);
-    own_fitness_destroy(&fit);
-    cs_analysis_ctx_destroy(&ctx);
-    cs_analysis_ctx_destroy(&sctx);
-done:
-    cs_space_destroy(space);
-    cs_store_close(store);
-    cs_nb201_data_destroy(csv);
+    code = analyze_with_inputs(&o, one, &in, &prog, &sig);
+    inputs_close(&in);
     if (sig) {
         raise(sig);
         return CS_EXIT_IO;
