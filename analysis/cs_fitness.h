@@ -44,6 +44,11 @@ double cs_metric_of_run(const cs_metric_spec *spec, const cs_run *run);
 /* The budget the analyses read by default: 108 epochs if the store has it,
  * else its largest; -1 without budgets. */
 int cs_analysis_default_budget(const cs_store *s);
+/* *b gets the store's index of its runs at `budget` epochs.  Errors:
+ * CS_ERR_ARG when it has none, the message naming the store (`name`, or
+ * "the dataset" if NULL) and listing the budgets it has.  Time O(1). */
+cs_status cs_analysis_budget_index(const cs_store *s, const char *name, int budget, int *b,
+                                   cs_error *err);
 
 #define CS_FITNESS_MEAN (-1)
 

@@ -74,9 +74,8 @@ int cs_analysis_default_budget(const cs_store *s)
     return best;
 }
 
-/* The store's budget index for `budget` epochs, or an error listing them. */
-static cs_status budget_index(const cs_store *s, const char *name, int budget, int *b,
-                              cs_error *err)
+cs_status cs_analysis_budget_index(const cs_store *s, const char *name, int budget, int *b,
+                                   cs_error *err)
 {
     if ((*b = cs_store_budget_index(s, budget)) >= 0)
         return CS_OK;
@@ -99,7 +98,7 @@ cs_status cs_analysis_fitness(const cs_analysis_ctx *ctx, const cs_metric_spec *
         return cs_error_set(err, CS_ERR_ARG, "repeat %d is not one of 0..%d", repeat,
                             CS_STORE_REPEATS - 1);
     int b;
-    cs_status st = budget_index(ctx->store, ctx->data_name, budget, &b, err);
+    cs_status st = cs_analysis_budget_index(ctx->store, ctx->data_name, budget, &b, err);
     if (st)
         return st;
     size_t nc = cs_space_num_classes(ctx->space), n = 0;

@@ -205,6 +205,13 @@ static int check_options(const analyze_options *o, const cs_analysis_info *one, 
         cs_cli_error("analyze", "--repeat picks a repeat of the --fitness metric: name it");
         return CS_EXIT_USAGE;
     }
+    /* A mistyped metric fails now, not after the space is built. */
+    cs_metric_spec spec;
+    cs_error err;
+    if (o->fitness && !o->nb201 && cs_metric_parse(o->fitness, &spec, &err)) {
+        cs_cli_error("analyze", "%s", err.msg);
+        return CS_EXIT_USAGE;
+    }
     if (o->nodes && !o->edges) {
         cs_cli_error("analyze", "--nodes names the vertices of --edges: give --edges FILE");
         return CS_EXIT_USAGE;
@@ -462,6 +469,14 @@ static int inputs_open(analyze_inputs *in, const analyze_options *o, cs_progress
     if (o->data && !o->nb201 && (st = cs_store_open_any(&in->store, o->data, NULL, &err))) {
         cs_cli_error("analyze", "%s", err.msg);
         return cs_cli_exit_for_input(st);
+    }
+    /* So does a budget the data lacks (the message lists those it has). */
+    int budget_index;
+    if (in->store && o->budget &&
+        (st = cs_analysis_budget_index(in->store, o->data, o->budget, &budget_index, &err))) {
+        inputs_close(in);
+        cs_cli_error("analyze", "%s", err.msg);
+        return CS_EXIT_USAGE;
     }
     if (o->nb201)
         return -1;

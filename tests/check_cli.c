@@ -902,7 +902,8 @@ START_TEST(test_analyze_fitness_metric)
          "test-accuracy", 2},
         {"analyze locality --data %s --fitness test-accuracy --budget 36 -o %s", "36",
          "it has: 108", 2},
-        {"analyze optimizers --data %s --budget 36 -o %s", "36", "no 36-epoch runs", 2},
+        {"analyze optimizers --data %s --budget 36 -o %s", "no runs at 36 epochs", "it has: 108",
+         2},
         {"analyze peaks --data %s --fitness-file %s.nosuch -o %s", "nosuch", "cannot open", 1},
         {"analyze peaks --data %s --fitness-file BAD -o %s", ":3: column 2 (fitness)",
          "'0.5x' is not a number", 1},
@@ -956,12 +957,14 @@ START_TEST(test_analyze_fitness_metric)
 END_TEST
 
 /* A fitness file (minus the parameter count, one cell without a value)
- * drives optima, locality and peaks with or without a dataset. */
+ * drives optima, locality and peaks with or without a dataset: one run per
+ * loop index (0, 1: optima without and with the dataset; 2: locality;
+ * 3: peaks), so that tests/valgrind.sh can share them out. */
 START_TEST(test_analyze_fitness_file)
 {
     char data[4096], dir[4096], args[16384], path[8192], ffile[4096];
     cs_test_shared_path(data, sizeof data, "fixtures/nb101-real30-only108.tfrecord");
-    snprintf(dir, sizeof dir, "%s/anfile-%ld", CS_TEST_TMPDIR, (long)getpid());
+    snprintf(dir, sizeof dir, "%s/anfile-%ld-%d", CS_TEST_TMPDIR, (long)getpid(), _i);
     json_t *real = cs_test_load_json("realdata/nb101-real-30-repeats.json");
     ck_assert_uint_eq(json_object_size(real), 30);
     char *text = NULL;
@@ -986,12 +989,13 @@ START_TEST(test_analyze_fitness_file)
     fclose(f);
     write_temp(ffile, sizeof ffile, text);
     free(text);
-    for (int with_data = 0; with_data < 2; with_data++) {
+    snprintf(path, sizeof path, "file:%s", ffile);
+    json_t *o;
+    if (_i < 2) {
+        bool with_data = _i == 1;
         snprintf(args, sizeof args, "analyze optima %s%s --fitness-file %s -o %s -q",
                  with_data ? "--data " : "", with_data ? data : "", ffile, dir);
-        json_t *o;
         free(run_ok_json(args, dir, "optima.json", &o));
-        snprintf(path, sizeof path, "file:%s", ffile);
         ck_assert_str_eq(json_string_value(json_object_get(o, "fitness")), path);
         ck_assert_int_eq((int)cs_test_jnum(o, "classes_with_data"), 29);
         ck_assert(cs_test_jnum(o, "global_best_fitness") == best);
@@ -1002,25 +1006,25 @@ START_TEST(test_analyze_fitness_file)
         else
             ck_assert_msg(json_is_null(budget), "budget without a dataset is not null");
         json_decref(o);
+    } else if (_i == 2) {
+        snprintf(args, sizeof args, "analyze locality --fitness-file %s -o %s -q", ffile, dir);
+        free(run_ok_json(args, dir, "locality.json", &o));
+        ck_assert_str_eq(json_string_value(json_object_get(o, "fitness")), path);
+        ck_assert(json_is_null(json_object_get(o, "budget")));
+        json_decref(o);
+        snprintf(path, sizeof path, "%s/locality_rwa.tsv", dir);
+        size_t rwa_len;
+        char *rwa = cs_test_read_file(path, &rwa_len);
+        ck_assert_ptr_nonnull(rwa);
+        ck_assert_msg(!strstr(rwa, "at 0 epochs"), "%.300s", rwa);
+        free(rwa);
+    } else {
+        snprintf(args, sizeof args, "analyze peaks --fitness-file %s -o %s -q", ffile, dir);
+        free(run_ok_json(args, dir, "peaks.json", &o));
+        ck_assert_str_eq(json_string_value(json_object_get(o, "fitness")), path);
+        ck_assert(json_is_null(json_object_get(o, "budget")));
+        json_decref(o);
     }
-    snprintf(args, sizeof args, "analyze locality --fitness-file %s -o %s -q", ffile, dir);
-    json_t *o;
-    free(run_ok_json(args, dir, "locality.json", &o));
-    snprintf(path, sizeof path, "file:%s", ffile);
-    ck_assert_str_eq(json_string_value(json_object_get(o, "fitness")), path);
-    ck_assert(json_is_null(json_object_get(o, "budget")));
-    json_decref(o);
-    snprintf(args, sizeof args, "analyze peaks --fitness-file %s -o %s -q", ffile, dir);
-    free(run_ok_json(args, dir, "peaks.json", &o));
-    ck_assert(json_is_null(json_object_get(o, "budget")));
-    json_decref(o);
-    snprintf(path, sizeof path, "%s/locality_rwa.tsv", dir);
-    size_t rwa_len;
-    char *rwa = cs_test_read_file(path, &rwa_len);
-    ck_assert_ptr_nonnull(rwa);
-    ck_assert_msg(!strstr(rwa, "at 0 epochs"), "%.300s", rwa);
-    free(rwa);
-
     json_decref(real);
     snprintf(args, sizeof args, "rm -rf %s %s", dir, ffile);
     ck_assert_int_eq(system(args), 0);
@@ -1050,14 +1054,18 @@ static Suite *cli_suite(void)
     tcase_add_test(tc, test_analyze_nb201);
     tcase_add_test(tc, test_analyze_fitness_metric);
     tcase_add_test(tc, test_analyze_edges);
+    tcase_add_loop_test(tc, test_analyze_fitness_file, 0, 2);
     suite_add_tcase(s, tc);
     /* A case of its own, tagged, so that tests/valgrind.sh can run the
-     * suite as two processes of about the same length. */
-    TCase *files = tcase_create("fitness_file");
-    tcase_set_tags(files, "fitness-file");
-    tcase_set_timeout(files, 300);
-    tcase_add_test(files, test_analyze_fitness_file);
-    suite_add_tcase(s, files);
+     * suite as two processes of about the same length: under memcheck a
+     * process's threads run one at a time, so what to balance is the CPU
+     * time of the commands (locality and peaks on a fitness file, the
+     * heaviest, against all the rest). */
+    TCase *half = tcase_create("valgrind_half");
+    tcase_set_tags(half, "valgrind-half");
+    tcase_set_timeout(half, 300);
+    tcase_add_loop_test(half, test_analyze_fitness_file, 2, 4);
+    suite_add_tcase(s, half);
     return s;
 }
 

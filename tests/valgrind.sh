@@ -26,10 +26,10 @@ export CS_TEST_WRAPPER="$dir/libtool --mode=execute valgrind -q --tool=memcheck 
 echo "== tests/check_cli under valgrind memcheck ($dir)"
 # The command runs 20-50 times slower under memcheck, and memcheck runs a
 # process's threads one at a time: the suite runs as two processes, one per
-# core, split by check_cli's "fitness-file" tag into halves of about the
-# same length.
+# core, split by check_cli's "valgrind-half" tag into halves of about the
+# same CPU time.
 run_half() { # TAG-VARIABLE LOG
-    env "$1=fitness-file" CK_TIMEOUT_MULTIPLIER=20 CK_VERBOSITY=silent CK_TAP_LOG_FILE_NAME=- \
+    env "$1=valgrind-half" CK_TIMEOUT_MULTIPLIER=20 CK_VERBOSITY=silent CK_TAP_LOG_FILE_NAME=- \
         "$dir/tests/check_cli" > "$2" 2>&1
 }
 run_half CK_INCLUDE_TAGS "$logs/tap.1" &
