@@ -5,7 +5,7 @@
 #   tests/fuzz/run.sh [SECONDS] [TARGET...]
 #
 # SECONDS per target (default 60); TARGETs among tfrecord row metrics cell
-# store import nb201csv (default: all, one after the other).  Builds into $FUZZ_BUILD
+# store import nb201csv (default: all; as many at once as there are cores).  Builds into $FUZZ_BUILD
 # (kept, and reused: only changed sources are compiled again) or a temporary
 # directory (removed unless something was found).  Needs clang with
 # libclang-rt (Debian: clang, libclang-rt-dev), protoc-c and the -dev
@@ -146,16 +146,16 @@ for t in $targets; do
 done
 
 # --- run -----------------------------------------------------------------
-status=0
-summary=""
-for t in $targets; do
+# One target's run; its line for the summary goes to $work/line_$t, the
+# exit status 1 if it found something.
+run_target() {
+    t=$1
     corpus="$work/corpus/$t"
     artifacts="$work/artifacts/$t"
     log="$work/fuzz_$t.log"
     rm -rf "$corpus" "$artifacts"
     mkdir -p "$corpus" "$artifacts"
     cp "$here/corpus/$t"/* "$corpus"/
-    echo "run.sh: fuzz_$t for ${seconds}s (log $log)"
     # fuzz_import writes its stores here (tmpfs if there is one); a crashed
     # process leaves them behind, so the directory goes after the run.
     shm=/dev/shm
@@ -177,22 +177,51 @@ for t in $targets; do
         [ -e "$f" ] && found="$found ${f##*/}"
     done
     if [ "$rc" -ne 0 ] || [ -n "$found" ]; then
-        status=1
         line="fuzz_$t: FOUND (exit $rc) after ${execs:-?} executions"
         for f in $found; do
             line="$line
   input: $artifacts/$f"
         done
         [ -n "$found" ] || line="$line (no input saved; see $log)"
-        echo "$line"
-        grep -E 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:|fuzz check failed' "$log" |
-            head -n 5 | sed 's/^/  /'
-    else
-        line="fuzz_$t: ok, ${execs:-?} executions, cov: ${cov:-?} ft: ${ft:-?}"
-        echo "$line"
+        {
+            echo "$line"
+            grep -E 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:|fuzz check failed' "$log" |
+                head -n 5 | sed 's/^/  /'
+        } >"$work/line_$t"
+        return 1
     fi
-    summary="$summary$line
+    echo "fuzz_$t: ok, ${execs:-?} executions, cov: ${cov:-?} ft: ${ft:-?}" >"$work/line_$t"
+}
+
+# The targets run side by side, one per core: each is single-threaded, and
+# the smoke run in .ci/run takes SECONDS per round instead of per target.
+jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
+status=0
+summary=""
+# shellcheck disable=SC2086
+set -- $targets
+while [ $# -gt 0 ]; do
+    round=""
+    pids=""
+    # shellcheck disable=SC2086
+    while [ $# -gt 0 ] && [ "$(echo $round | wc -w)" -lt "$jobs" ]; do
+        echo "run.sh: fuzz_$1 for ${seconds}s (log $work/fuzz_$1.log)"
+        rm -f "$work/line_$1"
+        run_target "$1" &
+        pids="$pids $!"
+        round="$round $1"
+        shift
+    done
+    for pid in $pids; do
+        wait "$pid" || status=1
+    done
+    for t in $round; do
+        [ -f "$work/line_$t" ] || echo "fuzz_$t: FOUND (its run ended without a result)" >"$work/line_$t"
+        cat "$work/line_$t"
+        summary="$summary$(sed -n 1p "$work/line_$t")
 "
+        if grep -q ': FOUND ' "$work/line_$t"; then status=1; fi
+    done
 done
 
 echo "--- fuzzing summary (${seconds}s per target) ---"
