@@ -172,6 +172,85 @@ static size_t chomp(char *line, size_t n)
     return n;
 }
 
+/* A fitness file being read: where, which columns, and what is filled so far. */
+typedef struct fitness_reader {
+    const char *path, *key;
+    size_t n, lineno, count;
+    int64_t (*lookup)(void *user, const char *key, size_t len);
+    void *user;
+    double *out;
+    uint8_t *seen; /* by class: a second line for a cell is an error, not an override */
+    long kcol, fcol; /* -1 until the header row names them */
+} fitness_reader;
+
+/* The header row: the first column of each name is the one read. */
+static cs_status read_header(fitness_reader *r, const char *line, cs_error *err)
+{
+    for (long c = 0;; c++) {
+        const char *s;
+        size_t l;
+        if (!field_at(line, (size_t)c, &s, &l))
+            break;
+        if (l == strlen(r->key) && memcmp(s, r->key, l) == 0 && r->kcol < 0)
+            r->kcol = c;
+        else if (l == 7 && memcmp(s, "fitness", 7) == 0 && r->fcol < 0)
+            r->fcol = c;
+    }
+    if (r->kcol < 0 || r->fcol < 0)
+        return cs_error_set(err, CS_ERR_FORMAT,
+                            "%s:%zu: the header row has no column '%s' (it needs "
+                            "tab-separated columns '%s' and 'fitness')",
+                            r->path, r->lineno, r->kcol < 0 ? r->key : "fitness", r->key);
+    return CS_OK;
+}
+
+/* A fitness field's value, NaN (no fitness) when empty; false when it is
+ * not a number or is infinite. */
+static bool fitness_value(const char *s, size_t len, double *x)
+{
+    *x = NAN;
+    if (!len)
+        return true;
+    char num[64];
+    char *end;
+    if (len >= sizeof num)
+        return false;
+    memcpy(num, s, len);
+    num[len] = '\0';
+    errno = 0;
+    *x = strtod(num, &end);
+    return !(*end || end == num || isinf(*x));
+}
+
+/* A data row: the cell its key names gets its fitness. */
+static cs_status read_row(fitness_reader *r, const char *line, cs_error *err)
+{
+    const char *ks, *fs;
+    size_t kl, fl;
+    long kcol = r->kcol, fcol = r->fcol;
+    if (!field_at(line, (size_t)kcol, &ks, &kl) || !field_at(line, (size_t)fcol, &fs, &fl))
+        return cs_error_set(err, CS_ERR_FORMAT, "%s:%zu: column %ld (%s) is missing", r->path,
+                            r->lineno, (kcol > fcol ? kcol : fcol) + 1,
+                            kcol > fcol ? r->key : "fitness");
+    int64_t v = r->lookup(r->user, ks, kl);
+    if (v < 0 || (size_t)v >= r->n)
+        return cs_error_set(err, CS_ERR_FORMAT,
+                            "%s:%zu: column %ld (%s): '%.*s' is not a cell of the space",
+                            r->path, r->lineno, kcol + 1, r->key, (int)(kl > 64 ? 64 : kl), ks);
+    if (r->seen[v])
+        return cs_error_set(err, CS_ERR_FORMAT, "%s:%zu: column %ld (%s): '%.*s' given twice",
+                            r->path, r->lineno, kcol + 1, r->key, (int)(kl > 64 ? 64 : kl), ks);
+    r->seen[v] = 1;
+    double x;
+    if (!fitness_value(fs, fl, &x))
+        return cs_error_set(err, CS_ERR_FORMAT,
+                            "%s:%zu: column %ld (fitness): '%.*s' is not a number", r->path,
+                            r->lineno, fcol + 1, (int)(fl > 64 ? 64 : fl), fs);
+    r->out[v] = x;
+    r->count += !isnan(x);
+    return CS_OK;
+}
+
 cs_status cs_fitness_file_read(const char *path, const char *key, size_t n,
                                int64_t (*lookup)(void *user, const char *key, size_t len),
                                void *user, double *out, size_t *with_data, cs_error *err)
@@ -179,12 +258,12 @@ cs_status cs_fitness_file_read(const char *path, const char *key, size_t n,
     FILE *f = fopen(path, "r");
     if (!f)
         return cs_error_set(err, CS_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    uint8_t *seen = calloc(n + 1, 1);
+    fitness_reader r = {.path = path, .key = key, .n = n, .lookup = lookup, .user = user,
+                        .out = out, .seen = calloc(n + 1, 1), .kcol = -1, .fcol = -1};
     char *line = NULL;
-    size_t cap = 0, lineno = 0, count = 0;
-    long kcol = -1, fcol = -1;
+    size_t cap = 0;
     cs_status st = CS_OK;
-    if (!seen) {
+    if (!r.seen) {
         st = cs_error_set(err, CS_ERR_NOMEM, "out of memory (%s)", path);
         goto out;
     }
@@ -192,89 +271,29 @@ cs_status cs_fitness_file_read(const char *path, const char *key, size_t n,
         out[i] = NAN;
     ssize_t got;
     while ((got = getline(&line, &cap, f)) >= 0) {
-        lineno++;
+        r.lineno++;
         size_t len = chomp(line, (size_t)got);
-        if (line[0] == '#' || (len == 0 && kcol < 0))
+        if (line[0] == '#' || len == 0)
             continue;
-        if (kcol < 0) { /* the header row */
-            for (long c = 0;; c++) {
-                const char *s;
-                size_t l;
-                if (!field_at(line, (size_t)c, &s, &l))
-                    break;
-                if (l == strlen(key) && memcmp(s, key, l) == 0 && kcol < 0)
-                    kcol = c;
-                else if (l == 7 && memcmp(s, "fitness", 7) == 0 && fcol < 0)
-                    fcol = c;
-            }
-            if (kcol < 0 || fcol < 0) {
-                st = cs_error_set(err, CS_ERR_FORMAT,
-                                  "%s:%zu: the header row has no column '%s' (it needs "
-                                  "tab-separated columns '%s' and 'fitness')",
-                                  path, lineno, kcol < 0 ? key : "fitness", key);
-                goto out;
-            }
-            continue;
-        }
-        if (len == 0)
-            continue;
-        const char *ks, *fs;
-        size_t kl, fl;
-        if (!field_at(line, (size_t)kcol, &ks, &kl) || !field_at(line, (size_t)fcol, &fs, &fl)) {
-            st = cs_error_set(err, CS_ERR_FORMAT, "%s:%zu: column %ld (%s) is missing", path,
-                              lineno, (kcol > fcol ? kcol : fcol) + 1,
-                              kcol > fcol ? key : "fitness");
+        if ((st = r.kcol < 0 ? read_header(&r, line, err) : read_row(&r, line, err)))
             goto out;
-        }
-        int64_t v = lookup(user, ks, kl);
-        if (v < 0 || (size_t)v >= n) {
-            st = cs_error_set(err, CS_ERR_FORMAT,
-                              "%s:%zu: column %ld (%s): '%.*s' is not a cell of the space",
-                              path, lineno, kcol + 1, key, (int)(kl > 64 ? 64 : kl), ks);
-            goto out;
-        }
-        if (seen[v]) {
-            st = cs_error_set(err, CS_ERR_FORMAT, "%s:%zu: column %ld (%s): '%.*s' given twice",
-                              path, lineno, kcol + 1, key, (int)(kl > 64 ? 64 : kl), ks);
-            goto out;
-        }
-        seen[v] = 1;
-        double x = NAN;
-        if (fl) {
-            char num[64];
-            char *end;
-            if (fl < sizeof num) {
-                memcpy(num, fs, fl);
-                num[fl] = '\0';
-                errno = 0;
-                x = strtod(num, &end);
-            }
-            if (fl >= sizeof num || *end || end == num || isinf(x)) {
-                st = cs_error_set(err, CS_ERR_FORMAT,
-                                  "%s:%zu: column %ld (fitness): '%.*s' is not a number", path,
-                                  lineno, fcol + 1, (int)(fl > 64 ? 64 : fl), fs);
-                goto out;
-            }
-        }
-        out[v] = x;
-        count += !isnan(x);
     }
     if (ferror(f)) {
-        st = cs_error_set(err, CS_ERR_IO, "%s: read error after line %zu: %s", path, lineno,
+        st = cs_error_set(err, CS_ERR_IO, "%s: read error after line %zu: %s", path, r.lineno,
                           strerror(errno));
         goto out;
     }
-    if (kcol < 0) {
+    if (r.kcol < 0) {
         st = cs_error_set(err, CS_ERR_FORMAT,
                           "%s: no header row (it needs tab-separated columns '%s' and 'fitness')",
                           path, key);
         goto out;
     }
     if (with_data)
-        *with_data = count;
+        *with_data = r.count;
 out:
     free(line);
-    free(seen);
+    free(r.seen);
     fclose(f);
     return st;
 }

@@ -718,109 +718,136 @@ static cs_status sql_meta_rows(sql_export *x, const cs_store *s, cs_error *err)
                     "parameters: a count (nb101* views: nni's percent and millions)", err);
 }
 
+/* The ids of the rows inserted last: each table counts from 1. */
+typedef struct sql_ids {
+    sqlite3_int64 config, trial, inter;
+} sql_ids;
+
+/* Cell i's row of table cell; t and nni are the caller's, reused cell
+ * after cell. */
+static cs_status sql_cell(sql_export *x, const cs_store *s, size_t i, sqlite3_int64 cell_id,
+                          cell_text *t, sbuf *nni, cs_error *err)
+{
+    char arch[4096];
+    cs_status st = cell_text_init(s, i, t, err);
+    if (st)
+        return st;
+    int need = cs_cell_format_json(&t->cell, arch, sizeof arch);
+    if (need < 0 || (size_t)need >= sizeof arch)
+        return cs_error_set(err, CS_ERR_VALUE, "cell %s (entry %zu): too large to write",
+                            t->hash, i);
+    nni_arch(nni, &t->cell);
+    if (nni->failed)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    sqlite3_stmt *q = x->cell;
+    sqlite3_bind_int64(q, 1, cell_id);
+    sqlite3_bind_text(q, 2, t->hash, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 3, t->compact, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 4, t->adjacency, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 5, t->ops, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 6, arch, need, SQLITE_STATIC);
+    sqlite3_bind_text(q, 7, nni->p, (int)nni->len, SQLITE_STATIC);
+    sqlite3_bind_int(q, 8, t->vertices);
+    sqlite3_bind_int(q, 9, t->edges);
+    sqlite3_bind_int(q, 10, t->conv3x3);
+    sqlite3_bind_int(q, 11, t->conv1x1);
+    sqlite3_bind_int(q, 12, t->maxpool3x3);
+    sqlite3_bind_int(q, 13, t->depth);
+    sqlite3_bind_int(q, 14, cs_store_entry_at(s, i)->trainable_parameters);
+    sqlite3_bind_text(q, 15, t->canonical, -1, SQLITE_STATIC);
+    /* Stepped before arch goes out of scope: SQLite does not copy it. */
+    return sql_step(x, q, "insert into cell", err);
+}
+
+/* Run k's row of trial_stats and its two of intermediate_stats, halfway
+ * first. */
+static cs_status sql_trial(sql_export *x, const cs_run *r, int k, int epochs, int32_t params,
+                           sql_ids *id, cs_error *err)
+{
+    sqlite3_stmt *q = x->trial;
+    sqlite3_bind_int64(q, 1, ++id->trial);
+    sqlite3_bind_int64(q, 2, id->config);
+    sqlite3_bind_int(q, 3, k);
+    sqlite3_bind_double(q, 4, r->final_train_accuracy);
+    sqlite3_bind_double(q, 5, r->final_validation_accuracy);
+    sqlite3_bind_double(q, 6, r->final_test_accuracy);
+    sqlite3_bind_int(q, 7, params);
+    sqlite3_bind_double(q, 8, r->final_training_time);
+    cs_status st = sql_step(x, q, "insert into trial_stats", err);
+    for (int half = 1; half >= 0 && st == CS_OK; half--) {
+        q = x->inter;
+        sqlite3_bind_int64(q, 1, ++id->inter);
+        sqlite3_bind_int64(q, 2, id->trial);
+        sqlite3_bind_int(q, 3, half ? epochs / 2 : epochs);
+        sqlite3_bind_double(q, 4, half ? r->halfway_train_accuracy : r->final_train_accuracy);
+        sqlite3_bind_double(q, 5, half ? r->halfway_validation_accuracy
+                                       : r->final_validation_accuracy);
+        sqlite3_bind_double(q, 6, half ? r->halfway_test_accuracy : r->final_test_accuracy);
+        sqlite3_bind_double(q, 7, half ? r->halfway_training_time : r->final_training_time);
+        st = sql_step(x, q, "insert into intermediate_stats", err);
+    }
+    return st;
+}
+
+/* The means of the text exports' --mean, bit for bit. */
+static cs_status sql_mean(sql_export *x, const cs_run *runs, int n, sqlite3_int64 config_id,
+                          cs_error *err)
+{
+    double mean[NMETRICS], std[NMETRICS];
+    mean_std(runs, n, mean, std);
+    sqlite3_stmt *q = x->mean;
+    sqlite3_bind_int64(q, 1, config_id);
+    sqlite3_bind_int(q, 2, n);
+    for (int m = 0; m < NMETRICS; m++) {
+        sqlite3_bind_double(q, 3 + 2 * m, mean[m]);
+        if (n > 1)
+            sqlite3_bind_double(q, 4 + 2 * m, std[m]);
+        else
+            sqlite3_bind_null(q, 4 + 2 * m);
+    }
+    return sql_step(x, q, "insert into trial_mean", err);
+}
+
+/* Cell i's runs at budget b (if it has any): its trial_config row, then
+ * the runs' rows and their mean. */
+static cs_status sql_budget(sql_export *x, const cs_store *s, size_t i, int b,
+                            sqlite3_int64 cell_id, sql_ids *id, cs_error *err)
+{
+    const cs_store_entry *e = cs_store_entry_at(s, i);
+    const int n = e->repeats[b];
+    if (n == 0)
+        return CS_OK;
+    const int epochs = cs_store_budget(s, b);
+    const cs_run *runs = cs_store_runs(s, i, b);
+    sqlite3_bind_int64(x->config, 1, ++id->config);
+    sqlite3_bind_int64(x->config, 2, cell_id);
+    sqlite3_bind_int(x->config, 3, epochs);
+    cs_status st = sql_step(x, x->config, "insert into trial_config", err);
+    for (int k = 0; k < n && st == CS_OK; k++)
+        st = sql_trial(x, &runs[k], k, epochs, e->trainable_parameters, id, err);
+    if (st == CS_OK)
+        st = sql_mean(x, runs, n, id->config, err);
+    return st;
+}
+
 static cs_status sql_rows(sql_export *x, const cs_store *s, const cs_export_options *opt,
                           cs_error *err)
 {
     cs_status st = CS_OK;
     cell_text *t = malloc(sizeof *t);
     sbuf nni = {0};
-    char arch[4096];
     if (!t)
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
     const size_t ncells = cs_store_num_cells(s);
     const int nb = cs_store_num_budgets(s);
-    sqlite3_int64 config_id = 0, trial_id = 0, inter_id = 0;
+    sql_ids id = {0, 0, 0};
     for (size_t i = 0; i < ncells && st == CS_OK; i++) {
-        if ((st = tick(opt, i, ncells, "export", err)) || (st = cell_text_init(s, i, t, err)))
-            break;
-        const cs_store_entry *e = cs_store_entry_at(s, i);
-        int need = cs_cell_format_json(&t->cell, arch, sizeof arch);
-        if (need < 0 || (size_t)need >= sizeof arch) {
-            st = cs_error_set(err, CS_ERR_VALUE, "cell %s (entry %zu): too large to write",
-                              t->hash, i);
-            break;
-        }
-        nni_arch(&nni, &t->cell);
-        if (nni.failed) {
-            st = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-            break;
-        }
         const sqlite3_int64 cell_id = (sqlite3_int64)i + 1;
-        sqlite3_stmt *q = x->cell;
-        sqlite3_bind_int64(q, 1, cell_id);
-        sqlite3_bind_text(q, 2, t->hash, -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 3, t->compact, -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 4, t->adjacency, -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 5, t->ops, -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 6, arch, need, SQLITE_STATIC);
-        sqlite3_bind_text(q, 7, nni.p, (int)nni.len, SQLITE_STATIC);
-        sqlite3_bind_int(q, 8, t->vertices);
-        sqlite3_bind_int(q, 9, t->edges);
-        sqlite3_bind_int(q, 10, t->conv3x3);
-        sqlite3_bind_int(q, 11, t->conv1x1);
-        sqlite3_bind_int(q, 12, t->maxpool3x3);
-        sqlite3_bind_int(q, 13, t->depth);
-        sqlite3_bind_int(q, 14, e->trainable_parameters);
-        sqlite3_bind_text(q, 15, t->canonical, -1, SQLITE_STATIC);
-        if ((st = sql_step(x, q, "insert into cell", err)))
+        if ((st = tick(opt, i, ncells, "export", err)) ||
+            (st = sql_cell(x, s, i, cell_id, t, &nni, err)))
             break;
-        for (int b = 0; b < nb && st == CS_OK; b++) {
-            const int n = e->repeats[b];
-            if (n == 0)
-                continue;
-            const int epochs = cs_store_budget(s, b);
-            const cs_run *runs = cs_store_runs(s, i, b);
-            sqlite3_bind_int64(x->config, 1, ++config_id);
-            sqlite3_bind_int64(x->config, 2, cell_id);
-            sqlite3_bind_int(x->config, 3, epochs);
-            if ((st = sql_step(x, x->config, "insert into trial_config", err)))
-                break;
-            for (int k = 0; k < n && st == CS_OK; k++) {
-                const cs_run *r = &runs[k];
-                q = x->trial;
-                sqlite3_bind_int64(q, 1, ++trial_id);
-                sqlite3_bind_int64(q, 2, config_id);
-                sqlite3_bind_int(q, 3, k);
-                sqlite3_bind_double(q, 4, r->final_train_accuracy);
-                sqlite3_bind_double(q, 5, r->final_validation_accuracy);
-                sqlite3_bind_double(q, 6, r->final_test_accuracy);
-                sqlite3_bind_int(q, 7, e->trainable_parameters);
-                sqlite3_bind_double(q, 8, r->final_training_time);
-                if ((st = sql_step(x, q, "insert into trial_stats", err)))
-                    break;
-                for (int half = 1; half >= 0 && st == CS_OK; half--) {
-                    q = x->inter;
-                    sqlite3_bind_int64(q, 1, ++inter_id);
-                    sqlite3_bind_int64(q, 2, trial_id);
-                    sqlite3_bind_int(q, 3, half ? epochs / 2 : epochs);
-                    sqlite3_bind_double(q, 4, half ? r->halfway_train_accuracy
-                                                   : r->final_train_accuracy);
-                    sqlite3_bind_double(q, 5, half ? r->halfway_validation_accuracy
-                                                   : r->final_validation_accuracy);
-                    sqlite3_bind_double(q, 6, half ? r->halfway_test_accuracy
-                                                   : r->final_test_accuracy);
-                    sqlite3_bind_double(q, 7, half ? r->halfway_training_time
-                                                   : r->final_training_time);
-                    st = sql_step(x, q, "insert into intermediate_stats", err);
-                }
-            }
-            if (st)
-                break;
-            /* The means of the text exports' --mean, bit for bit. */
-            double mean[NMETRICS], std[NMETRICS];
-            mean_std(runs, n, mean, std);
-            q = x->mean;
-            sqlite3_bind_int64(q, 1, config_id);
-            sqlite3_bind_int(q, 2, n);
-            for (int m = 0; m < NMETRICS; m++) {
-                sqlite3_bind_double(q, 3 + 2 * m, mean[m]);
-                if (n > 1)
-                    sqlite3_bind_double(q, 4 + 2 * m, std[m]);
-                else
-                    sqlite3_bind_null(q, 4 + 2 * m);
-            }
-            st = sql_step(x, q, "insert into trial_mean", err);
-        }
+        for (int b = 0; b < nb && st == CS_OK; b++)
+            st = sql_budget(x, s, i, b, cell_id, &id, err);
     }
     free(nni.p);
     free(t);

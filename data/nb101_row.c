@@ -563,22 +563,22 @@ static size_t cs_put_json_string(char *dst, const char *s, size_t n)
      | CS_NB101_LAYOUT_NO_EVAL_FIELD(1, 0) | CS_NB101_LAYOUT_NO_EVAL_FIELD(2, 0)                  \
      | CS_NB101_LAYOUT_EMPTY_CHECKPOINT | CS_NB101_LAYOUT_DROPPED)
 
-cs_status cs_nb101_row_encode(const cs_nb101_row *row, unsigned char **out, size_t *outlen,
-                              cs_error *err)
+/* The row's text fields' lengths, or why the row cannot be encoded: a
+ * field without its NUL, or a record our own decoder would reject. */
+static cs_status row_encode_check(const cs_nb101_row *row, size_t *al, size_t *ol, size_t *cl,
+                                  cs_error *err)
 {
-    *out = NULL;
-    *outlen = 0;
     size_t hl = strnlen(row->hash, sizeof row->hash);
     if (hl != 32 || !cs_is_lower_hex(row->hash, 32))
         return cs_error_set(err, CS_ERR_ARG, "row hash is not 32 lowercase hex digits");
     if (row->epochs < 1)
         return cs_error_set(err, CS_ERR_ARG, "row epochs is %d, expected a positive integer",
                             row->epochs);
-    size_t al = strnlen(row->adjacency, sizeof row->adjacency);
-    size_t ol = strnlen(row->ops, sizeof row->ops);
-    size_t cl = strnlen(row->checkpoint_path, sizeof row->checkpoint_path);
-    if (al == sizeof row->adjacency || ol == sizeof row->ops
-        || cl == sizeof row->checkpoint_path)
+    *al = strnlen(row->adjacency, sizeof row->adjacency);
+    *ol = strnlen(row->ops, sizeof row->ops);
+    *cl = strnlen(row->checkpoint_path, sizeof row->checkpoint_path);
+    if (*al == sizeof row->adjacency || *ol == sizeof row->ops
+        || *cl == sizeof row->checkpoint_path)
         return cs_error_set(err, CS_ERR_ARG, "row text field is not NUL-terminated within its bound");
     if (row->n_eval != CS_NB101_N_EVAL)
         return cs_error_set(err, CS_ERR_ARG, "row has %d evaluations, expected %d", row->n_eval,
@@ -587,83 +587,124 @@ cs_status cs_nb101_row_encode(const cs_nb101_row *row, unsigned char **out, size
         return cs_error_set(err, CS_ERR_ARG,
                             "row layout 0x%x would leave out a required protobuf field",
                             (unsigned)row->layout);
+    return CS_OK;
+}
 
+/* A row's ModelMetrics message with everything it points to, so that one
+ * stack object holds the lot and nothing needs freeing. */
+typedef struct metrics_msg {
+    Nasbench__ModelMetrics m;
     Nasbench__EvaluationData ev[CS_NB101_N_EVAL];
     Nasbench__EvaluationData *evp[CS_NB101_N_EVAL];
-    char cp[sizeof row->checkpoint_path];
+    char cp[CS_NB101_CHECKPOINT_MAX + 1]; /* protobuf-c's fields are not const */
+} metrics_msg;
+
+/* metrics_into_row's inverse; cl is the checkpoint path's length. */
+static void metrics_from_row(const cs_nb101_row *row, size_t cl, metrics_msg *msg)
+{
     for (int i = 0; i < CS_NB101_N_EVAL; i++) {
         const cs_nb101_eval *s = &row->eval[i];
-        nasbench__evaluation_data__init(&ev[i]);
-        ev[i].current_epoch = s->current_epoch;
-        ev[i].training_time = s->training_time;
-        ev[i].train_accuracy = s->train_accuracy;
-        ev[i].validation_accuracy = s->validation_accuracy;
-        ev[i].test_accuracy = s->test_accuracy;
-        ev[i].has_current_epoch = !(row->layout & CS_NB101_LAYOUT_NO_EVAL_FIELD(i, 0));
-        ev[i].has_training_time = !(row->layout & CS_NB101_LAYOUT_NO_EVAL_FIELD(i, 1));
-        ev[i].has_train_accuracy = !(row->layout & CS_NB101_LAYOUT_NO_EVAL_FIELD(i, 2));
-        ev[i].has_validation_accuracy = !(row->layout & CS_NB101_LAYOUT_NO_EVAL_FIELD(i, 3));
-        ev[i].has_test_accuracy = !(row->layout & CS_NB101_LAYOUT_NO_EVAL_FIELD(i, 4));
-        evp[i] = &ev[i];
+        Nasbench__EvaluationData *ev = &msg->ev[i];
+        nasbench__evaluation_data__init(ev);
+        ev->current_epoch = s->current_epoch;
+        ev->training_time = s->training_time;
+        ev->train_accuracy = s->train_accuracy;
+        ev->validation_accuracy = s->validation_accuracy;
+        ev->test_accuracy = s->test_accuracy;
+        ev->has_current_epoch = !(row->layout & CS_NB101_LAYOUT_NO_EVAL_FIELD(i, 0));
+        ev->has_training_time = !(row->layout & CS_NB101_LAYOUT_NO_EVAL_FIELD(i, 1));
+        ev->has_train_accuracy = !(row->layout & CS_NB101_LAYOUT_NO_EVAL_FIELD(i, 2));
+        ev->has_validation_accuracy = !(row->layout & CS_NB101_LAYOUT_NO_EVAL_FIELD(i, 3));
+        ev->has_test_accuracy = !(row->layout & CS_NB101_LAYOUT_NO_EVAL_FIELD(i, 4));
+        msg->evp[i] = ev;
     }
     /* protobuf-c writes a string field iff its pointer is non-NULL. */
-    memcpy(cp, row->checkpoint_path, cl + 1);
+    memcpy(msg->cp, row->checkpoint_path, cl + 1);
     if (cl > 0 || (row->layout & CS_NB101_LAYOUT_EMPTY_CHECKPOINT))
-        ev[CS_NB101_N_EVAL - 1].checkpoint_path = cp;
+        msg->ev[CS_NB101_N_EVAL - 1].checkpoint_path = msg->cp;
 
-    Nasbench__ModelMetrics m;
-    nasbench__model_metrics__init(&m);
-    m.n_evaluation_data = CS_NB101_N_EVAL;
-    m.evaluation_data = evp;
-    m.has_trainable_parameters = 1;
-    m.trainable_parameters = row->trainable_parameters;
-    m.has_total_time = !(row->layout & CS_NB101_LAYOUT_NO_TOTAL_TIME);
-    m.total_time = row->total_time;
+    Nasbench__ModelMetrics *m = &msg->m;
+    nasbench__model_metrics__init(m);
+    m->n_evaluation_data = CS_NB101_N_EVAL;
+    m->evaluation_data = msg->evp;
+    m->has_trainable_parameters = 1;
+    m->trainable_parameters = row->trainable_parameters;
+    m->has_total_time = !(row->layout & CS_NB101_LAYOUT_NO_TOTAL_TIME);
+    m->total_time = row->total_time;
+}
 
-    alignas(max_align_t) unsigned char pb_stack[CS_NB101_STACK_BUF];
-    size_t pblen = nasbench__model_metrics__get_packed_size(&m);
-    unsigned char *pb = pblen <= sizeof pb_stack ? pb_stack : malloc(pblen);
-    if (!pb)
-        return cs_error_set(err, CS_ERR_NOMEM, "out of memory encoding a row");
-    nasbench__model_metrics__pack(&m, pb);
+/* EVP_EncodeBlock's output length for n bytes, padding included. */
+static size_t base64_len(size_t n)
+{
+    return (n + 2) / 3 * 4;
+}
 
-    /* Bound: 6 output bytes per input byte covers \u00XX and surrogate pairs. */
-    size_t b64len = (pblen + 2) / 3 * 4;
-    size_t cap = 64 + 2 + 32 + (2 + 6 * al) + (2 + 6 * ol) + (2 + b64len);
-    char *buf = malloc(cap);
-    if (!buf) {
-        if (pb != pb_stack)
-            free(pb);
-        return cs_error_set(err, CS_ERR_NOMEM, "out of memory encoding a row");
-    }
+/* Room for row_json_put.  Bound: 6 output bytes per input byte covers
+ * \u00XX and surrogate pairs. */
+static size_t row_json_cap(size_t al, size_t ol, size_t pblen)
+{
+    return 64 + 2 + 32 + (2 + 6 * al) + (2 + 6 * ol) + (2 + base64_len(pblen));
+}
+
+/* The row in the official files' spelling (the one cs_row_plain reads),
+ * with pb as its metrics: the bytes written, or 0 if the adjacency or the
+ * operations are not UTF-8. */
+static size_t row_json_put(char *buf, const cs_nb101_row *row, size_t al, size_t ol,
+                           const unsigned char *pb, size_t pblen)
+{
     char *o = buf;
     o += sprintf(o, "[\"%s\", %d, ", row->hash, row->epochs);
     size_t k = cs_put_json_string(o, row->adjacency, al);
     if (k == 0)
-        goto bad_utf8;
+        return 0;
     o += k;
     *o++ = ',';
     *o++ = ' ';
     k = cs_put_json_string(o, row->ops, ol);
     if (k == 0)
-        goto bad_utf8;
+        return 0;
     o += k;
     *o++ = ',';
     *o++ = ' ';
     *o++ = '"';
     EVP_EncodeBlock((unsigned char *)o, pb, (int)pblen);
-    o += b64len;
+    o += base64_len(pblen);
     *o++ = '"';
     *o++ = ']';
-    if (pb != pb_stack)
-        free(pb);
-    *out = (unsigned char *)buf;
-    *outlen = (size_t)(o - buf);
-    return CS_OK;
+    return (size_t)(o - buf);
+}
 
-bad_utf8:
+cs_status cs_nb101_row_encode(const cs_nb101_row *row, unsigned char **out, size_t *outlen,
+                              cs_error *err)
+{
+    *out = NULL;
+    *outlen = 0;
+    size_t al = 0, ol = 0, cl = 0;
+    cs_status st = row_encode_check(row, &al, &ol, &cl, err);
+    if (st)
+        return st;
+    metrics_msg msg;
+    metrics_from_row(row, cl, &msg);
+
+    alignas(max_align_t) unsigned char pb_stack[CS_NB101_STACK_BUF];
+    size_t pblen = nasbench__model_metrics__get_packed_size(&msg.m);
+    unsigned char *pb = pblen <= sizeof pb_stack ? pb_stack : malloc(pblen);
+    if (!pb)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory encoding a row");
+    nasbench__model_metrics__pack(&msg.m, pb);
+
+    char *buf = malloc(row_json_cap(al, ol, pblen));
+    size_t len = buf ? row_json_put(buf, row, al, ol, pb, pblen) : 0;
     if (pb != pb_stack)
         free(pb);
-    free(buf);
-    return cs_error_set(err, CS_ERR_ARG, "row adjacency or operations text is not valid UTF-8");
+    if (!buf)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory encoding a row");
+    if (len == 0) {
+        free(buf);
+        return cs_error_set(err, CS_ERR_ARG,
+                            "row adjacency or operations text is not valid UTF-8");
+    }
+    *out = (unsigned char *)buf;
+    *outlen = len;
+    return CS_OK;
 }
