@@ -58,6 +58,46 @@ cs_status cs_report_manifest_load(const char *dir, cs_report_figure **figures, s
     return cs_report_manifest_load_space(dir, CS_REPORT_NB101, figures, count, err);
 }
 
+/* One figure's row of the manifest (line `lineno` of `path`, len chars):
+ * six tab-separated fields. */
+static cs_status manifest_row(char *line, size_t len, const char *path, int lineno,
+                              cs_report_figure *fig, cs_error *err)
+{
+    const char *fs[7];
+    int nf = 0;
+    fs[nf++] = line;
+    for (char *p = line; *p && nf < 7; p++)
+        if (*p == '\t')
+            fs[nf++] = p + 1;
+    if (nf != 6)
+        return cs_error_set(err, CS_ERR_FORMAT, "%s: line %d has %d fields, expected 6", path,
+                            lineno, nf);
+    const char *end5 = line + len;
+    char kind[32];
+    if (!field(fig->name, sizeof fig->name, fs[0], fs[1] - 1) ||
+        !field(kind, sizeof kind, fs[1], fs[2] - 1) ||
+        !field(fig->analyses, sizeof fig->analyses, fs[2], fs[3] - 1) ||
+        !field(fig->inputs, sizeof fig->inputs, fs[3], fs[4] - 1) ||
+        !field(fig->title, sizeof fig->title, fs[4], fs[5] - 1) ||
+        !field(fig->caption, sizeof fig->caption, fs[5], end5))
+        return cs_error_set(err, CS_ERR_FORMAT, "%s: line %d: a field is too long", path,
+                            lineno);
+    if (strcmp(kind, "data") != 0 && strcmp(kind, "structure") != 0)
+        return cs_error_set(err, CS_ERR_FORMAT,
+                            "%s: line %d: kind is '%s', expected data or structure", path,
+                            lineno, kind);
+    fig->needs_data = strcmp(kind, "data") == 0;
+    /* The name becomes file names: keep it to a safe alphabet. */
+    bool safe = strncmp(fig->name, "fig-", 4) == 0;
+    for (const char *p = fig->name; *p && safe; p++)
+        safe = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-';
+    if (!safe)
+        return cs_error_set(err, CS_ERR_FORMAT,
+                            "%s: line %d: figure name '%s' is not fig-[a-z0-9-]+", path, lineno,
+                            fig->name);
+    return CS_OK;
+}
+
 cs_status cs_report_manifest_load_space(const char *dir, cs_report_space space,
                                         cs_report_figure **figures, size_t *count,
                                         cs_error *err)
@@ -85,17 +125,6 @@ cs_status cs_report_manifest_load_space(const char *dir, cs_report_space space,
         }
         if (lineno == 1 || len == 0)
             continue; /* the header row */
-        const char *fs[7];
-        int nf = 0;
-        fs[nf++] = line;
-        for (char *p = line; *p && nf < 7; p++)
-            if (*p == '\t')
-                fs[nf++] = p + 1;
-        if (nf != 6) {
-            st = cs_error_set(err, CS_ERR_FORMAT, "%s: line %d has %d fields, expected 6", path,
-                              lineno, nf);
-            break;
-        }
         if (n == cap) {
             cap = cap ? 2 * cap : 32;
             cs_report_figure *nv = realloc(v, cap * sizeof *nv);
@@ -105,36 +134,8 @@ cs_status cs_report_manifest_load_space(const char *dir, cs_report_space space,
             }
             v = nv;
         }
-        cs_report_figure *fig = &v[n];
-        const char *end5 = line + len;
-        char kind[32];
-        if (!field(fig->name, sizeof fig->name, fs[0], fs[1] - 1) ||
-            !field(kind, sizeof kind, fs[1], fs[2] - 1) ||
-            !field(fig->analyses, sizeof fig->analyses, fs[2], fs[3] - 1) ||
-            !field(fig->inputs, sizeof fig->inputs, fs[3], fs[4] - 1) ||
-            !field(fig->title, sizeof fig->title, fs[4], fs[5] - 1) ||
-            !field(fig->caption, sizeof fig->caption, fs[5], end5)) {
-            st = cs_error_set(err, CS_ERR_FORMAT, "%s: line %d: a field is too long", path,
-                              lineno);
+        if ((st = manifest_row(line, len, path, lineno, &v[n], err)))
             break;
-        }
-        if (strcmp(kind, "data") != 0 && strcmp(kind, "structure") != 0) {
-            st = cs_error_set(err, CS_ERR_FORMAT,
-                              "%s: line %d: kind is '%s', expected data or structure", path,
-                              lineno, kind);
-            break;
-        }
-        fig->needs_data = strcmp(kind, "data") == 0;
-        /* The name becomes file names: keep it to a safe alphabet. */
-        bool safe = strncmp(fig->name, "fig-", 4) == 0;
-        for (const char *p = fig->name; *p && safe; p++)
-            safe = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-';
-        if (!safe) {
-            st = cs_error_set(err, CS_ERR_FORMAT,
-                              "%s: line %d: figure name '%s' is not fig-[a-z0-9-]+", path, lineno,
-                              fig->name);
-            break;
-        }
         n++;
     }
     if (st == CS_OK && ferror(f))
