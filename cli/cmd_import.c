@@ -69,7 +69,10 @@ static void print_json(const char *input, const char *output, const cs_import_st
     putchar('\n');
 }
 
-int cs_cmd_import(int argc, char **argv)
+/* The options into opt, *output, *json and *quiet; -1 to go on, else the
+ * exit code. */
+static int parse_args(int argc, char **argv, cs_import_options *opt, const char **output,
+                      bool *json, bool *quiet)
 {
     static const struct option longopts[] = {{"output", required_argument, NULL, 'o'},
                                              {"keep-going", no_argument, NULL, 'k'},
@@ -78,27 +81,67 @@ int cs_cmd_import(int argc, char **argv)
                                              {"quiet", no_argument, NULL, 'q'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
-    const char *output = NULL;
-    bool json = false, quiet = false;
-    cs_import_options opt;
-    cs_import_options_init(&opt);
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
         switch (c) {
-        case 'o': output = optarg; break;
-        case 'k': opt.keep_going = true; break;
-        case 's': opt.synthetic = true; break;
-        case 'j': json = true; break;
-        case 'q': quiet = true; break;
+        case 'o': *output = optarg; break;
+        case 'k': opt->keep_going = true; break;
+        case 's': opt->synthetic = true; break;
+        case 'j': *json = true; break;
+        case 'q': *quiet = true; break;
         case 'h': fputs(help, stdout); return CS_EXIT_OK;
         default: fputs("Try 'cellscape import --help'.\n", stderr); return CS_EXIT_USAGE;
         }
     }
-    if (optind != argc - 1 || !output) {
+    if (optind != argc - 1 || !*output) {
         cs_cli_error("import", "give one input file and -o STORE (see --help)");
         return CS_EXIT_USAGE;
     }
+    return -1;
+}
+
+/* What was imported, on standard output; warnings on standard error. */
+static void print_result(const char *input, const char *output, const cs_import_stats *stats,
+                         bool json)
+{
+    char sha[65];
+    for (int i = 0; i < 32; i++)
+        snprintf(sha + 2 * i, 3, "%02x", stats->sha256[i]);
+    char budgets[64] = "";
+    size_t off = 0;
+    for (int k = 0; k < stats->nbudgets; k++)
+        off += (size_t)snprintf(budgets + off, sizeof budgets - off, "%s%d", k ? ", " : "",
+                                stats->budgets[k]);
+    const char *official = cs_official_name(stats->sha256);
+    if (json) {
+        print_json(input, output, stats, sha, official);
+    } else {
+        printf("%s: %llu records, %llu cells, budgets {%s}%s\n", input,
+               (unsigned long long)stats->records, (unsigned long long)stats->cells, budgets,
+               stats->synthetic ? ", SYNTHETIC data (cellscape synth)" : "");
+        printf("source SHA-256 %s%s%s\n", sha, official ? ": the official " : "",
+               official ? official : "");
+        printf("store written to %s\n", output);
+    }
+    if (stats->skipped)
+        cs_cli_error("import", "warning: skipped %llu bad records; the first: %s",
+                     (unsigned long long)stats->skipped, stats->first_skipped.msg);
+    if (stats->cut)
+        cs_cli_error("import", "warning: %s; kept the %llu records before the cut, "
+                     "lost its last %llu bytes", stats->cut_error.msg,
+                     (unsigned long long)stats->records, (unsigned long long)stats->cut_bytes);
+}
+
+int cs_cmd_import(int argc, char **argv)
+{
+    const char *output = NULL;
+    bool json = false, quiet = false;
+    cs_import_options opt;
+    cs_import_options_init(&opt);
+    int code = parse_args(argc, argv, &opt, &output, &json, &quiet);
+    if (code >= 0)
+        return code;
     const char *input = argv[optind];
     cs_progress prog;
     cs_progress_init(&prog, "import", quiet);
@@ -128,31 +171,6 @@ int cs_cmd_import(int argc, char **argv)
         }
         return cs_cli_exit_for(st);
     }
-    char sha[65];
-    for (int i = 0; i < 32; i++)
-        snprintf(sha + 2 * i, 3, "%02x", stats.sha256[i]);
-    char budgets[64] = "";
-    size_t off = 0;
-    for (int k = 0; k < stats.nbudgets; k++)
-        off += (size_t)snprintf(budgets + off, sizeof budgets - off, "%s%d", k ? ", " : "",
-                                stats.budgets[k]);
-    const char *official = cs_official_name(stats.sha256);
-    if (json) {
-        print_json(input, output, &stats, sha, official);
-    } else {
-        printf("%s: %llu records, %llu cells, budgets {%s}%s\n", input,
-               (unsigned long long)stats.records, (unsigned long long)stats.cells, budgets,
-               stats.synthetic ? ", SYNTHETIC data (cellscape synth)" : "");
-        printf("source SHA-256 %s%s%s\n", sha, official ? ": the official " : "",
-               official ? official : "");
-        printf("store written to %s\n", output);
-    }
-    if (stats.skipped)
-        cs_cli_error("import", "warning: skipped %llu bad records; the first: %s",
-                     (unsigned long long)stats.skipped, stats.first_skipped.msg);
-    if (stats.cut)
-        cs_cli_error("import", "warning: %s; kept the %llu records before the cut, "
-                     "lost its last %llu bytes", stats.cut_error.msg,
-                     (unsigned long long)stats.records, (unsigned long long)stats.cut_bytes);
+    print_result(input, output, &stats, json);
     return stats.skipped || stats.cut ? CS_EXIT_PARTIAL : CS_EXIT_OK;
 }
