@@ -783,28 +783,42 @@ static cs_status cost_correlations(cs_jb *j, const double *params, const double 
     return st;
 }
 
-/* The ResNet-like and Inception-like cells and the Inception-like cell's
- * neighbours: cost_marked.tsv and the JSON's "marked". */
-static cs_status cost_marked(const cs_analysis_ctx *ctx, const char *outdir, const ds_cells *d,
-                             const double *params, const double *time, const double *val,
-                             const double *test, cs_jb *j, cs_error *err)
+/* Room for the ResNet-like and Inception-like cells and the latter's
+ * neighbours. */
+#define MAX_MARKED (2 + 64)
+
+/* The ResNet-like cell, the Inception-like cell and, when the space holds
+ * the latter, its neighbours (*nnb of them), into mk. */
+static cs_status marked_cells(const cs_analysis_ctx *ctx, marked *mk, size_t *nmk, size_t *nnb,
+                              cs_error *err)
 {
     cs_status st = CS_OK;
     cs_cell inc, res;
     cs_dataset_inception_like(&inc);
     cs_dataset_resnet_like(&res);
-    marked mk[2 + 64];
-    size_t nmk = 0;
-    mk[nmk++] = (marked){"resnet-like", cs_space_find_cell(ctx->space, &res)};
-    mk[nmk++] = (marked){"inception-like", cs_space_find_cell(ctx->space, &inc)};
-    int64_t nb[64];
-    size_t nnb = 0;
+    size_t n = 0;
+    mk[n++] = (marked){"resnet-like", cs_space_find_cell(ctx->space, &res)};
+    mk[n++] = (marked){"inception-like", cs_space_find_cell(ctx->space, &inc)};
+    int64_t nb[MAX_MARKED - 2];
+    *nnb = 0;
     if (mk[1].cls >= 0 &&
-        (st = cs_dataset_neighbours(ctx->space, &inc, nb, sizeof nb / sizeof *nb, &nnb, err)))
+        (st = cs_dataset_neighbours(ctx->space, &inc, nb, sizeof nb / sizeof *nb, nnb, err)))
         return st;
-    for (size_t k = 0; k < nnb; k++)
-        mk[nmk++] = (marked){"inception-neighbour", nb[k]};
+    for (size_t k = 0; k < *nnb; k++)
+        mk[n++] = (marked){"inception-neighbour", nb[k]};
+    *nmk = n;
+    return CS_OK;
+}
+
+/* cost_marked.tsv: the marked cells the dataset has a result for; *in_data
+ * of the neighbours among them. */
+static cs_status cost_marked_tsv(const cs_analysis_ctx *ctx, const char *outdir, const ds_cells *d,
+                                 const marked *mk, size_t nmk, const double *params,
+                                 const double *time, const double *val, const double *test,
+                                 size_t *in_data, cs_error *err)
+{
     cs_outfile out;
+    cs_status st;
     if ((st = cs_analysis_tsv_open(ctx, outdir, "cost_marked.tsv",
                                    "the ResNet-like and Inception-like cells and the "
                                    "Inception-like cell's neighbours (one edit away) that the "
@@ -813,7 +827,7 @@ static cs_status cost_marked(const cs_analysis_ctx *ctx, const char *outdir, con
                                    "training_time\tvalidation\ttest",
                                    &out, err)))
         return st;
-    size_t in_data = 0;
+    *in_data = 0;
     for (size_t k = 0; k < nmk; k++) {
         size_t i = mk[k].cls >= 0 ? ds_find_class(d, mk[k].cls) : SIZE_MAX;
         if (i == SIZE_MAX || isnan(val[i]))
@@ -826,9 +840,57 @@ static cs_status cost_marked(const cs_analysis_ctx *ctx, const char *outdir, con
         cs_analysis_tsv_num(out.f, val[i], false);
         cs_analysis_tsv_num(out.f, test[i], false);
         fputc('\n', out.f);
-        in_data += k >= 2;
+        *in_data += k >= 2;
     }
-    if ((st = cs_analysis_close(&out, err)))
+    return cs_analysis_close(&out, err);
+}
+
+/* One marked cell in the JSON: its class's cell whether or not the
+ * dataset has it, and the dataset's values when it does. */
+static void marked_json(cs_jb *j, const cs_enum_result *er, const ds_cells *d, const marked *m,
+                        const double *params, const double *time, const double *val,
+                        const double *test)
+{
+    cs_jb_open(j, '{');
+    cs_jb_ks(j, "label", m->label);
+    cs_jb_ki(j, "class", m->cls);
+    size_t i = m->cls >= 0 ? ds_find_class(d, m->cls) : SIZE_MAX;
+    if (m->cls >= 0) {
+        cs_cell rep;
+        char compact[128];
+        int64_t p = -1;
+        cs_enum_class_cell(er, &er->classes[m->cls], &rep);
+        cs_cell_format_compact(&rep, compact, sizeof compact);
+        char hex[33];
+        cs_hash_to_hex(er->classes[m->cls].hash, hex);
+        cs_jb_ks(j, "hash", hex);
+        cs_jb_ks(j, "cell", compact);
+        /* what the facts sheet's rule gives, beside the dataset's value */
+        if (cs_cell_trainable_parameters(&rep, &p, NULL) == CS_OK)
+            cs_jb_ki(j, "trainable_parameters_computed", p);
+    }
+    cs_jb_key(j, "in_dataset");
+    cs_jb_bool(j, i != SIZE_MAX && !isnan(val[i]));
+    if (i != SIZE_MAX && !isnan(val[i])) {
+        cs_jb_kn(j, "trainable_parameters", params[i]);
+        cs_jb_kn(j, "training_time", time[i]);
+        cs_jb_kn(j, "validation", val[i]);
+        cs_jb_kn(j, "test", test[i]);
+    }
+    cs_jb_close(j, '}');
+}
+
+/* The ResNet-like and Inception-like cells and the Inception-like cell's
+ * neighbours: cost_marked.tsv and the JSON's "marked". */
+static cs_status cost_marked(const cs_analysis_ctx *ctx, const char *outdir, const ds_cells *d,
+                             const double *params, const double *time, const double *val,
+                             const double *test, cs_jb *j, cs_error *err)
+{
+    marked mk[MAX_MARKED];
+    size_t nmk = 0, nnb = 0, in_data = 0;
+    cs_status st;
+    if ((st = marked_cells(ctx, mk, &nmk, &nnb, err)) ||
+        (st = cost_marked_tsv(ctx, outdir, d, mk, nmk, params, time, val, test, &in_data, err)))
         return st;
     cs_jb_ks(j, "resnet_like_definition",
           "input -> conv3x3 -> conv3x3 -> output plus input -> output (I33O:101101): our "
@@ -844,35 +906,8 @@ static cs_status cost_marked(const cs_analysis_ctx *ctx, const char *outdir, con
     cs_jb_key(j, "marked");
     cs_jb_open(j, '[');
     const cs_enum_result *er = cs_space_result(ctx->space);
-    for (size_t k = 0; k < nmk; k++) {
-        cs_jb_open(j, '{');
-        cs_jb_ks(j, "label", mk[k].label);
-        cs_jb_ki(j, "class", mk[k].cls);
-        size_t i = mk[k].cls >= 0 ? ds_find_class(d, mk[k].cls) : SIZE_MAX;
-        if (mk[k].cls >= 0) {
-            cs_cell rep;
-            char compact[128];
-            int64_t p = -1;
-            cs_enum_class_cell(er, &er->classes[mk[k].cls], &rep);
-            cs_cell_format_compact(&rep, compact, sizeof compact);
-            char hex[33];
-            cs_hash_to_hex(er->classes[mk[k].cls].hash, hex);
-            cs_jb_ks(j, "hash", hex);
-            cs_jb_ks(j, "cell", compact);
-            /* what the facts sheet's rule gives, beside the dataset's value */
-            if (cs_cell_trainable_parameters(&rep, &p, NULL) == CS_OK)
-                cs_jb_ki(j, "trainable_parameters_computed", p);
-        }
-        cs_jb_key(j, "in_dataset");
-        cs_jb_bool(j, i != SIZE_MAX && !isnan(val[i]));
-        if (i != SIZE_MAX && !isnan(val[i])) {
-            cs_jb_kn(j, "trainable_parameters", params[i]);
-            cs_jb_kn(j, "training_time", time[i]);
-            cs_jb_kn(j, "validation", val[i]);
-            cs_jb_kn(j, "test", test[i]);
-        }
-        cs_jb_close(j, '}');
-    }
+    for (size_t k = 0; k < nmk; k++)
+        marked_json(j, er, d, &mk[k], params, time, val, test);
     cs_jb_close(j, ']');
     return CS_OK;
 }
@@ -1399,6 +1434,72 @@ static cs_status op_importance_json(const cs_analysis_ctx *ctx, const char *outd
     return st;
 }
 
+/* The dataset's validation accuracy and training time by store entry (NaN
+ * for entries not among its cells): op_replacements looks up the cell
+ * after a replacement by entry. */
+static cs_status entry_values(const cs_analysis_ctx *ctx, const ds_cells *d, int b,
+                              double *val_e, double *time_e, cs_error *err)
+{
+    size_t ne = cs_store_num_cells(ctx->store);
+    for (size_t e = 0; e < ne; e++)
+        val_e[e] = time_e[e] = NAN;
+    double *col[4];
+    cs_status st = ds_columns(d, b, 1u << F_VALID | 1u << F_TIME, col, err);
+    if (st)
+        return st;
+    for (size_t i = 0; i < d->n; i++) {
+        val_e[d->entry[i]] = col[F_VALID][i];
+        time_e[d->entry[i]] = col[F_TIME][i];
+    }
+    free_columns(col);
+    return CS_OK;
+}
+
+/* The op-pair files and op_importance.json from the sorted replacements;
+ * the analysis is done once they are written. */
+static cs_status op_importance_files(const cs_analysis_ctx *ctx, const char *outdir,
+                                     const ds_cells *d, const op_pair_data *pd,
+                                     uint64_t counted, uint64_t missing, cs_error *err)
+{
+    int b = d->main_b;
+    /* cs_op_pairs takes const arrays, which double ** does not convert to */
+    const double *sv[NOPPAIRS], *stt[NOPPAIRS];
+    size_t cnt[NOPPAIRS];
+    for (int p = 0; p < NOPPAIRS; p++) {
+        sv[p] = pd[p].dval;
+        stt[p] = pd[p].dtime;
+        cnt[p] = pd[p].n;
+    }
+    char dwhat[400], cwhat[400];
+    snprintf(dwhat, sizeof dwhat,
+             "ECDF of the change in validation accuracy at %d epochs when one interior "
+             "vertex's op X is replaced by Y (column X_to_Y; graph kept)",
+             d->epochs[b]);
+    snprintf(cwhat, sizeof cwhat,
+             "ECDF of the relative change in training time at %d epochs, (t_after - "
+             "t_before) / t_before, when an op X is replaced by Y (column X_to_Y)",
+             d->epochs[b]);
+    const cs_op_pairs opp = {.nops = CS_NUM_OPS,
+                             .op_names = op_short,
+                             .delta = sv,
+                             .rel_cost = stt,
+                             .n = cnt,
+                             .delta_name = "validation",
+                             .cost_name = "time",
+                             .percent = 100.0,
+                             .delta_what = dwhat,
+                             .cost_what = cwhat,
+                             .tsv_what = "per op replacement X -> Y: change in validation "
+                                         "accuracy (fraction, not percent) and relative change "
+                                         "in training time"};
+    cs_status st = cs_analysis_op_pairs_files(ctx, outdir, &opp, err);
+    if (st)
+        return st;
+    st = op_importance_json(ctx, outdir, d, &opp, counted, missing, err);
+    progress(ctx, "op importance", 1.0);
+    return st;
+}
+
 cs_status cs_analysis_op_importance(const cs_analysis_ctx *ctx, const char *outdir,
                                     cs_error *err)
 {
@@ -1413,7 +1514,6 @@ cs_status cs_analysis_op_importance(const cs_analysis_ctx *ctx, const char *outd
         return cs_error_set(err, CS_ERR_ARG, "op importance needs the %d NAS-Bench-101 ops",
                             CS_NUM_OPS);
     }
-    int b = d.main_b;
     size_t ne = cs_store_num_cells(ctx->store);
     double *val_e = NULL, *time_e = NULL;
     raw_index ri = {0};
@@ -1425,17 +1525,8 @@ cs_status cs_analysis_op_importance(const cs_analysis_ctx *ctx, const char *outd
         st = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
         goto done;
     }
-    for (size_t e = 0; e < ne; e++)
-        val_e[e] = time_e[e] = NAN;
-    double *col[4];
-    if ((st = ds_columns(&d, b, 1u << F_VALID | 1u << F_TIME, col, err)))
-        goto done;
-    for (size_t i = 0; i < d.n; i++) {
-        val_e[d.entry[i]] = col[F_VALID][i];
-        time_e[d.entry[i]] = col[F_TIME][i];
-    }
-    free_columns(col);
-    if ((st = raw_index_build(&ri, ctx->space, d.cls, d.n, err)))
+    if ((st = entry_values(ctx, &d, d.main_b, val_e, time_e, err)) ||
+        (st = raw_index_build(&ri, ctx->space, d.cls, d.n, err)))
         goto done;
     progress(ctx, "op importance", 0.2);
 
@@ -1444,41 +1535,7 @@ cs_status cs_analysis_op_importance(const cs_analysis_ctx *ctx, const char *outd
         goto done;
     progress(ctx, "op importance", 0.6);
     cs_parallel_for(ctx->threads, 2 * NOPPAIRS, sort_job, pd);
-
-    const double *sv[NOPPAIRS], *stt[NOPPAIRS];
-    size_t cnt[NOPPAIRS];
-    for (int p = 0; p < NOPPAIRS; p++) {
-        sv[p] = pd[p].dval;
-        stt[p] = pd[p].dtime;
-        cnt[p] = pd[p].n;
-    }
-    char dwhat[400], cwhat[400];
-    snprintf(dwhat, sizeof dwhat,
-             "ECDF of the change in validation accuracy at %d epochs when one interior "
-             "vertex's op X is replaced by Y (column X_to_Y; graph kept)",
-             d.epochs[b]);
-    snprintf(cwhat, sizeof cwhat,
-             "ECDF of the relative change in training time at %d epochs, (t_after - "
-             "t_before) / t_before, when an op X is replaced by Y (column X_to_Y)",
-             d.epochs[b]);
-    const cs_op_pairs opp = {.nops = CS_NUM_OPS,
-                             .op_names = op_short,
-                             .delta = sv,
-                             .rel_cost = stt,
-                             .n = cnt,
-                             .delta_name = "validation",
-                             .cost_name = "time",
-                             .percent = 100.0,
-                             .delta_what = dwhat,
-                             .cost_what = cwhat,
-                             .tsv_what = "per op replacement X -> Y: change in validation "
-                                         "accuracy (fraction, not percent) and relative change "
-                                         "in training time"};
-    if ((st = cs_analysis_op_pairs_files(ctx, outdir, &opp, err)))
-        goto done;
-
-    st = op_importance_json(ctx, outdir, &d, &opp, counted, missing, err);
-    progress(ctx, "op importance", 1.0);
+    st = op_importance_files(ctx, outdir, &d, pd, counted, missing, err);
 done:
     for (int p = 0; p < NOPPAIRS; p++) {
         free(pd[p].dval);

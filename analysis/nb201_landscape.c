@@ -136,6 +136,99 @@ static cs_status accuracy_best_tsv(const cs_analysis_ctx *ctx, const char *outdi
     return cs_analysis_close(&o, err);
 }
 
+/* accuracy_ecdf.tsv: one curve when the fitness is the score. */
+static cs_status accuracy_ecdf_tsv(const cs_analysis_ctx *ctx, const char *outdir,
+                                   const cs_nb201_values *v, const double *sf, size_t nf,
+                                   const double *ss, size_t ns, cs_error *err)
+{
+    bool same = strcmp(v->fitness_metric, v->score_metric) == 0;
+    const char *names[2] = {v->fitness_metric, v->score_metric};
+    const double *curves[2] = {sf, ss};
+    size_t counts[2] = {nf, ns};
+    char what[512];
+    snprintf(what, sizeof what,
+             "NAS-Bench-201, dataset %s: ECDF of each cell's mean over its rows of %s%s%s "
+             "(cells with data)",
+             v->dataset_name, v->fitness_metric, same ? "" : " and of ",
+             same ? "" : v->score_metric);
+    return cs_analysis_ecdf_write(ctx, outdir, "accuracy_ecdf.tsv", what, same ? 1 : 2, names,
+                                  curves, counts, err);
+}
+
+/* The cells with a fitness, best first, into order; their number. */
+static size_t rank_by_fitness(const cs_nb201_values *v, ranked *order)
+{
+    size_t n = 0;
+    for (uint32_t i = 0; i < CS_NB201_CELLS; i++)
+        if (!isnan(v->fitness[i]))
+            order[n++] = (ranked){v->fitness[i], i};
+    qsort(order, n, sizeof *order, cmp_ranked);
+    return n;
+}
+
+/* The best cell by fitness (order[0] of n) and, on its own, by score: the
+ * two differ when the fitness is not the score. */
+static void accuracy_json_best(cs_jb *j, const cs_nb201_values *v, const ranked *order, size_t n)
+{
+    if (n) {
+        char arch[128];
+        cs_nb201_name_index(NULL, order[0].i, arch, sizeof arch);
+        cs_jb_ki(j, "best_fitness_index", order[0].i);
+        cs_jb_ks(j, "best_fitness_arch", arch);
+        cs_jb_kn(j, "best_fitness", v->fitness[order[0].i]);
+        cs_jb_kn(j, "best_fitness_score", v->score[order[0].i]);
+    }
+    int64_t bs = -1;
+    for (uint32_t i = 0; i < CS_NB201_CELLS; i++)
+        if (!isnan(v->score[i]) && (bs < 0 || v->score[i] > v->score[bs]))
+            bs = i;
+    if (bs >= 0) {
+        char arch[128];
+        cs_nb201_name_index(NULL, bs, arch, sizeof arch);
+        cs_jb_ki(j, "best_score_index", bs);
+        cs_jb_ks(j, "best_score_arch", arch);
+        cs_jb_kn(j, "best_score", v->score[bs]);
+    }
+}
+
+static void accuracy_json_noise(cs_jb *j, const class_noise *cn)
+{
+    cs_jb_ki(j, "zero_cells_with_data", (long long)cn->zero_n);
+    cs_jb_kn(j, "zero_cells_mean_score", cn->zero_n ? cn->zero_sum / (double)cn->zero_n : NAN);
+    cs_jb_ks(j, "zero_cells_are", "cells whose output is 0 (nothing reaches the output)");
+    cs_jb_ki(j, "api_classes_with_duplicates", (long long)cn->dup_classes);
+    cs_jb_kn(j, "api_class_pooled_score_sd",
+             cn->dof ? sqrt(cn->ss_within / (double)cn->dof) : NAN);
+    cs_jb_ks(j, "api_class_pooled_score_sd_is",
+             "pooled sample standard deviation of the score among the cells of one API class "
+             "(isomorphic cells, trained separately), over classes with 2 or more cells with "
+             "data");
+}
+
+/* accuracy.json; the analysis is done once it is written. */
+static cs_status accuracy_json(const cs_analysis_ctx *ctx, const char *outdir,
+                               const cs_nb201_values *v, const double *sf, size_t nf,
+                               const double *ss, size_t ns, const ranked *order, size_t n,
+                               const class_noise *cn, cs_error *err)
+{
+    cs_jb j;
+    cs_status st = cs_jb_init(&j, err);
+    if (st)
+        return st;
+    cs_nb201_values_put(&j, v);
+    cs_jb_ks(&j, "definition",
+             "a cell's value is the mean of its rows (repeats) in the data; cells without "
+             "both the fitness and the score are left out");
+    cs_jb_ki(&j, "cells_with_data", (long long)v->with_data);
+    cs_jb_summary(&j, "fitness", sf, nf);
+    cs_jb_summary(&j, "score", ss, ns);
+    accuracy_json_best(&j, v, order, n);
+    accuracy_json_noise(&j, cn);
+    st = cs_jb_commit(ctx, outdir, "accuracy.json", "accuracy", &j, err);
+    progress(ctx, "accuracy", 1.0);
+    return st;
+}
+
 cs_status cs_analysis_nb201_accuracy(const cs_analysis_ctx *ctx, const char *outdir,
                                      cs_error *err)
 {
@@ -148,81 +241,24 @@ cs_status cs_analysis_nb201_accuracy(const cs_analysis_ctx *ctx, const char *out
     double *sf = sorted_values(v.fitness, &nf), *ss = sorted_values(v.score, &ns);
     ranked *order = malloc(CS_NB201_CELLS * sizeof *order);
     cs_nb201_census *cen = malloc(sizeof *cen);
-    cs_jb j = {0};
     if (!sf || !ss || !order || !cen) {
         st = cs_error_set(err, CS_ERR_NOMEM, "out of memory (accuracy)");
         goto out;
     }
     if ((st = cs_nb201_census_run(cen, err)))
         goto out;
-    bool same = strcmp(v.fitness_metric, v.score_metric) == 0;
-    const char *names[2] = {v.fitness_metric, v.score_metric};
-    const double *curves[2] = {sf, ss};
-    size_t counts[2] = {nf, ns};
-    char what[512], desc[256];
+    char desc[256];
     cs_nb201_values_describe(&v, desc, sizeof desc);
-    snprintf(what, sizeof what,
-             "NAS-Bench-201, dataset %s: ECDF of each cell's mean over its rows of %s%s%s "
-             "(cells with data)",
-             v.dataset_name, v.fitness_metric, same ? "" : " and of ",
-             same ? "" : v.score_metric);
-    if ((st = cs_analysis_ecdf_write(ctx, outdir, "accuracy_ecdf.tsv", what, same ? 1 : 2,
-                                     names, curves, counts, err)))
+    if ((st = accuracy_ecdf_tsv(ctx, outdir, &v, sf, nf, ss, ns, err)))
         goto out;
-
-    size_t n = 0;
-    for (uint32_t i = 0; i < CS_NB201_CELLS; i++)
-        if (!isnan(v.fitness[i]))
-            order[n++] = (ranked){v.fitness[i], i};
-    qsort(order, n, sizeof *order, cmp_ranked);
+    size_t n = rank_by_fitness(&v, order);
     if ((st = accuracy_best_tsv(ctx, outdir, &v, desc, order, n, err)))
         goto out;
-
     class_noise cn;
     if ((st = class_noise_of(&v, cen, &cn, err)))
         goto out;
-
-    if ((st = cs_jb_init(&j, err)))
-        goto out;
-    cs_nb201_values_put(&j, &v);
-    cs_jb_ks(&j, "definition",
-             "a cell's value is the mean of its rows (repeats) in the data; cells without "
-             "both the fitness and the score are left out");
-    cs_jb_ki(&j, "cells_with_data", (long long)v.with_data);
-    cs_jb_summary(&j, "fitness", sf, nf);
-    cs_jb_summary(&j, "score", ss, ns);
-    if (n) {
-        char arch[128];
-        cs_nb201_name_index(NULL, order[0].i, arch, sizeof arch);
-        cs_jb_ki(&j, "best_fitness_index", order[0].i);
-        cs_jb_ks(&j, "best_fitness_arch", arch);
-        cs_jb_kn(&j, "best_fitness", v.fitness[order[0].i]);
-        cs_jb_kn(&j, "best_fitness_score", v.score[order[0].i]);
-    }
-    int64_t bs = -1;
-    for (uint32_t i = 0; i < CS_NB201_CELLS; i++)
-        if (!isnan(v.score[i]) && (bs < 0 || v.score[i] > v.score[bs]))
-            bs = i;
-    if (bs >= 0) {
-        char arch[128];
-        cs_nb201_name_index(NULL, bs, arch, sizeof arch);
-        cs_jb_ki(&j, "best_score_index", bs);
-        cs_jb_ks(&j, "best_score_arch", arch);
-        cs_jb_kn(&j, "best_score", v.score[bs]);
-    }
-    cs_jb_ki(&j, "zero_cells_with_data", (long long)cn.zero_n);
-    cs_jb_kn(&j, "zero_cells_mean_score", cn.zero_n ? cn.zero_sum / (double)cn.zero_n : NAN);
-    cs_jb_ks(&j, "zero_cells_are", "cells whose output is 0 (nothing reaches the output)");
-    cs_jb_ki(&j, "api_classes_with_duplicates", (long long)cn.dup_classes);
-    cs_jb_kn(&j, "api_class_pooled_score_sd", cn.dof ? sqrt(cn.ss_within / (double)cn.dof) : NAN);
-    cs_jb_ks(&j, "api_class_pooled_score_sd_is",
-             "pooled sample standard deviation of the score among the cells of one API class "
-             "(isomorphic cells, trained separately), over classes with 2 or more cells with "
-             "data");
-    st = cs_jb_commit(ctx, outdir, "accuracy.json", "accuracy", &j, err);
-    progress(ctx, "accuracy", 1.0);
+    st = accuracy_json(ctx, outdir, &v, sf, nf, ss, ns, order, n, &cn, err);
 out:
-    cs_jb_free(&j);
     free(sf);
     free(ss);
     free(order);

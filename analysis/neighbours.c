@@ -550,6 +550,102 @@ nomem:
     return cs_error_set(err, CS_ERR_NOMEM, "out of memory (neighbour graph)");
 }
 
+/* One phase on nt threads (jobs set up by the caller), its output gathered;
+ * a stop asked for meanwhile is an error. */
+static cs_status run_phase(edge_job *jobs, int nt, void *(*worker)(void *),
+                           const cs_monitor *monitor, uint64_t **out, size_t *n, cs_error *err)
+{
+    cs_parallel_run(nt, worker, jobs, sizeof *jobs);
+    cs_status st = gather_keys(jobs, nt, out, n, err);
+    if (st)
+        return st;
+    return cs_monitor_check(monitor, err);
+}
+
+/* Pairs of tables one edge flip apart, sorted and unique: a pair comes
+ * from each of its flips.  *tpairs is the caller's to free, also on error. */
+static cs_status table_pairs(edge_job *jobs, int nt, const cs_rawspace *rs, const sublabels *sl,
+                             int cbits, const cs_monitor *monitor, uint64_t **tpairs, size_t *ntp,
+                             cs_error *err)
+{
+    for (int i = 0; i < nt; i++)
+        jobs[i] = (edge_job){.rs = rs, .sl = sl, .cbits = cbits,
+                             .mlo = rs->matrices * (uint64_t)i / (uint64_t)nt,
+                             .mhi = rs->matrices * (uint64_t)(i + 1) / (uint64_t)nt};
+    cs_status st = run_phase(jobs, nt, table_pair_worker, monitor, tpairs, ntp, err);
+    if (st)
+        return st;
+    uint64_t *tmp = malloc((*ntp ? *ntp : 1) * sizeof *tmp);
+    if (!tmp)
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory (neighbour graph)");
+    sort_u64(*tpairs, tmp, *ntp, 32 + bits_for(rs->ntables));
+    *ntp = unique_u64(*tpairs, *ntp);
+    free(tmp);
+    return CS_OK;
+}
+
+/* One table per shape for the operation changes, which keep the shape:
+ * tables whose labelling 0 gives one class are one shape and would repeat
+ * its pairs (tables without that class are all kept).  Into shapes
+ * (rs->ntables + 1 entries); false when out of memory. */
+static bool one_table_per_shape(const cs_rawspace *rs, uint32_t *shapes, size_t *nshapes)
+{
+    uint8_t *seen = calloc(rs->nclasses + 1, 1);
+    if (!seen)
+        return false;
+    size_t n = 0;
+    for (uint32_t a = 0; a < rs->ntables; a++) {
+        int32_t c0 = rs->tables[(size_t)a * rs->labellings];
+        if (c0 >= 0 && seen[c0])
+            continue;
+        if (c0 >= 0)
+            seen[c0] = 1;
+        shapes[n++] = a;
+    }
+    free(seen);
+    *nshapes = n;
+    return true;
+}
+
+/* Class pairs one edit apart: the edge flips' (from the table pairs) then
+ * the operation changes' (from the shapes), in one array.  *keys is the
+ * caller's to free, also on error. */
+static cs_status class_pairs(edge_job *jobs, int nt, const cs_rawspace *rs, const sublabels *sl,
+                             int cbits, const cs_monitor *monitor, const uint64_t *tpairs,
+                             size_t ntp, const uint32_t *shapes, size_t nshapes, uint64_t **keys,
+                             size_t *nk, cs_error *err)
+{
+    for (int i = 0; i < nt; i++) {
+        jobs[i] = (edge_job){.rs = rs, .sl = sl, .cbits = cbits, .tpairs = tpairs,
+                             .plo = ntp * (size_t)i / (size_t)nt,
+                             .phi = ntp * (size_t)(i + 1) / (size_t)nt};
+    }
+    cs_status st = run_phase(jobs, nt, edge_flip_worker, monitor, keys, nk, err);
+    if (st)
+        return st;
+    for (int i = 0; i < nt; i++) {
+        jobs[i] = (edge_job){.rs = rs, .sl = sl, .cbits = cbits, .shapes = shapes,
+                             .slo = nshapes * (size_t)i / (size_t)nt,
+                             .shi = nshapes * (size_t)(i + 1) / (size_t)nt};
+    }
+    uint64_t *keys2 = NULL;
+    size_t nk2 = 0;
+    if ((st = run_phase(jobs, nt, op_change_worker, monitor, &keys2, &nk2, err))) {
+        free(keys2);
+        return st;
+    }
+    uint64_t *all = realloc(*keys, (*nk + nk2 + 1) * sizeof *all);
+    if (!all) {
+        free(keys2);
+        return cs_error_set(err, CS_ERR_NOMEM, "out of memory (neighbour graph)");
+    }
+    *keys = all;
+    memcpy(all + *nk, keys2, nk2 * sizeof *all);
+    *nk += nk2;
+    free(keys2);
+    return CS_OK;
+}
+
 cs_status cs_nbgraph_build(cs_nbgraph *g, const cs_rawspace *rs, int threads,
                            const cs_monitor *monitor, cs_error *err)
 {
@@ -561,67 +657,20 @@ cs_status cs_nbgraph_build(cs_nbgraph *g, const cs_rawspace *rs, int threads,
     if (!sublabels_init(&sl, rs))
         return cs_error_set(err, CS_ERR_NOMEM, "out of memory (neighbour graph)");
     edge_job *jobs = calloc((size_t)nt, sizeof *jobs);
-    uint64_t *tpairs = NULL, *keys = NULL, *tmp = NULL, *keys2 = NULL;
+    uint64_t *tpairs = NULL, *keys = NULL;
     uint32_t *shapes = NULL;
-    uint8_t *seen = NULL;
-    size_t ntp = 0, nk = 0, nk2 = 0;
+    size_t ntp = 0, nk = 0, nshapes = 0;
     cs_status st = CS_OK;
     if (!jobs)
         goto nomem;
-
-    /* Pairs of tables one edge flip apart. */
-    for (int i = 0; i < nt; i++)
-        jobs[i] = (edge_job){.rs = rs, .sl = &sl, .cbits = cbits,
-                             .mlo = rs->matrices * (uint64_t)i / (uint64_t)nt,
-                             .mhi = rs->matrices * (uint64_t)(i + 1) / (uint64_t)nt};
-    cs_parallel_run(nt, table_pair_worker, jobs, sizeof *jobs);
-    if ((st = gather_keys(jobs, nt, &tpairs, &ntp, err)) || (st = cs_monitor_check(monitor, err)))
+    if ((st = table_pairs(jobs, nt, rs, &sl, cbits, monitor, &tpairs, &ntp, err)))
         goto out;
-    if (!(tmp = malloc((ntp ? ntp : 1) * sizeof *tmp)))
+    if (!(shapes = malloc((rs->ntables + 1) * sizeof *shapes)) ||
+        !one_table_per_shape(rs, shapes, &nshapes))
         goto nomem;
-    sort_u64(tpairs, tmp, ntp, 32 + bits_for(rs->ntables));
-    ntp = unique_u64(tpairs, ntp);
-    free(tmp);
-    tmp = NULL;
-
-    /* One table per shape for the operation changes. */
-    if (!(seen = calloc(rs->nclasses + 1, 1)) ||
-        !(shapes = malloc((rs->ntables + 1) * sizeof *shapes)))
-        goto nomem;
-    size_t nshapes = 0;
-    for (uint32_t a = 0; a < rs->ntables; a++) {
-        int32_t c0 = rs->tables[(size_t)a * rs->labellings];
-        if (c0 >= 0 && seen[c0])
-            continue;
-        if (c0 >= 0)
-            seen[c0] = 1;
-        shapes[nshapes++] = a;
-    }
-
-    for (int i = 0; i < nt; i++) {
-        jobs[i] = (edge_job){.rs = rs, .sl = &sl, .cbits = cbits, .tpairs = tpairs,
-                             .plo = ntp * (size_t)i / (size_t)nt,
-                             .phi = ntp * (size_t)(i + 1) / (size_t)nt};
-    }
-    cs_parallel_run(nt, edge_flip_worker, jobs, sizeof *jobs);
-    if ((st = gather_keys(jobs, nt, &keys, &nk, err)) || (st = cs_monitor_check(monitor, err)))
+    if ((st = class_pairs(jobs, nt, rs, &sl, cbits, monitor, tpairs, ntp, shapes, nshapes, &keys,
+                          &nk, err)))
         goto out;
-    for (int i = 0; i < nt; i++) {
-        jobs[i] = (edge_job){.rs = rs, .sl = &sl, .cbits = cbits, .shapes = shapes,
-                             .slo = nshapes * (size_t)i / (size_t)nt,
-                             .shi = nshapes * (size_t)(i + 1) / (size_t)nt};
-    }
-    cs_parallel_run(nt, op_change_worker, jobs, sizeof *jobs);
-    if ((st = gather_keys(jobs, nt, &keys2, &nk2, err)) || (st = cs_monitor_check(monitor, err)))
-        goto out;
-    uint64_t *all = realloc(keys, (nk + nk2 + 1) * sizeof *all);
-    if (!all)
-        goto nomem;
-    keys = all;
-    memcpy(keys + nk, keys2, nk2 * sizeof *keys);
-    nk += nk2;
-    free(keys2);
-    keys2 = NULL;
     st = cs_nbgraph_from_pairs(g, rs->nclasses, keys, nk, cbits, err);
     goto out;
 
@@ -634,10 +683,7 @@ out:
     free(jobs);
     free(tpairs);
     free(keys);
-    free(keys2);
-    free(tmp);
     free(shapes);
-    free(seen);
     free(sl.start);
     free(sl.list);
     if (st)
