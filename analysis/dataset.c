@@ -403,6 +403,95 @@ static void noise_at(const ds_cells *d, int b, double *sd, size_t *nsd, double *
     cs_sorted_copy(sd, *nsd, sd);
 }
 
+/* Per budget b: sd[b] as noise_at leaves it, and the validation-test Pearson
+ * r over cells (r_means, over n_means cells) and over runs (r_runs, n_runs). */
+typedef struct {
+    double *sd[CS_STORE_MAX_BUDGETS];
+    size_t nsd[CS_STORE_MAX_BUDGETS];
+    double r_means[CS_STORE_MAX_BUDGETS], r_runs[CS_STORE_MAX_BUDGETS];
+    size_t n_means[CS_STORE_MAX_BUDGETS], n_runs[CS_STORE_MAX_BUDGETS];
+} noise_stats;
+
+/* Fills ns for every budget of d.  ns->sd is the caller's to free, also on
+ * error; the per-budget scratch is reused across budgets and freed here. */
+static cs_status noise_compute(const ds_cells *d, noise_stats *ns, cs_error *err)
+{
+    cs_status st = CS_OK;
+    double *xv = xcalloc(d->n, sizeof *xv);
+    double *yt = xcalloc(d->n, sizeof *yt);
+    double *rv = xcalloc(d->n * CS_STORE_REPEATS, sizeof *rv);
+    double *rt = xcalloc(d->n * CS_STORE_REPEATS, sizeof *rt);
+    if (!xv || !yt || !rv || !rt) {
+        st = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    for (int b = 0; b < d->nb; b++) {
+        if (!(ns->sd[b] = xcalloc(d->n, sizeof *ns->sd[b]))) {
+            st = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+            goto done;
+        }
+        noise_at(d, b, ns->sd[b], &ns->nsd[b], xv, yt, &ns->n_means[b], rv, rt,
+                 &ns->n_runs[b]);
+        ns->r_means[b] = cs_pearson(xv, yt, ns->n_means[b]);
+        ns->r_runs[b] = cs_pearson(rv, rt, ns->n_runs[b]);
+    }
+done:
+    free(xv);
+    free(yt);
+    free(rv);
+    free(rt);
+    return st;
+}
+
+static cs_status noise_ecdf_write(const cs_analysis_ctx *ctx, const char *outdir,
+                                  const ds_cells *d, const noise_stats *ns, cs_error *err)
+{
+    char names_buf[CS_STORE_MAX_BUDGETS][16];
+    const char *names[CS_STORE_MAX_BUDGETS];
+    const double *sp[CS_STORE_MAX_BUDGETS];
+    for (int b = 0; b < d->nb; b++) {
+        snprintf(names_buf[b], sizeof names_buf[b], "e%d", d->epochs[b]);
+        names[b] = names_buf[b];
+        sp[b] = ns->sd[b];
+    }
+    return cs_analysis_ecdf_write(ctx, outdir, "noise_ecdf.tsv",
+                         "ECDF of the per-cell sample standard deviation (n-1) of final test "
+                         "accuracy over the repeats, one column per budget (eEPOCHS)",
+                         (size_t)d->nb, names, sp, ns->nsd, err);
+}
+
+static void noise_json_put(cs_jb *j, const ds_cells *d, const noise_stats *ns)
+{
+    cs_jb_ks(j, "noise_definition",
+          "per cell and budget: sample standard deviation (n-1 denominator) of the final test "
+          "accuracy over the cell's repeats (cells with at least 2 repeats); multiply by "
+          "sqrt(2/3) for numpy's default ddof=0 over 3 repeats");
+    cs_jb_ks(j, "pearson_definition",
+          "Pearson r between validation and test accuracy: over cells (means over repeats, the "
+          "accuracy definition of every analysis) and over single runs");
+    cs_jb_ks(j, "accuracy_definition", ACCURACY_DEF);
+    cs_jb_budgets(j, d);
+    cs_jb_key(j, "per_budget");
+    cs_jb_open(j, '[');
+    for (int b = 0; b < d->nb; b++) {
+        cs_jb_open(j, '{');
+        cs_jb_ki(j, "epochs", d->epochs[b]);
+        cs_jb_summary(j, "test_stddev", ns->sd[b], ns->nsd[b]);
+        cs_jb_kn(j, "pearson_validation_test_cells", ns->r_means[b]);
+        cs_jb_ki(j, "cells", (long long)ns->n_means[b]);
+        cs_jb_kn(j, "pearson_validation_test_runs", ns->r_runs[b]);
+        cs_jb_ki(j, "runs", (long long)ns->n_runs[b]);
+        cs_jb_close(j, '}');
+    }
+    cs_jb_close(j, ']');
+    cs_jb_kn(j, "pearson_validation_test", ns->r_means[d->main_b]);
+    cs_jb_key(j, "paper");
+    cs_jb_open(j, '{');
+    cs_jb_kn(j, "pearson_validation_test", 0.999);
+    cs_jb_ks(j, "source", "Ying et al. 2019, section 5.1 (Fig. 2)");
+    cs_jb_close(j, '}');
+}
+
 cs_status cs_analysis_noise(const cs_analysis_ctx *ctx, const char *outdir, cs_error *err)
 {
     ds_cells d;
@@ -410,83 +499,18 @@ cs_status cs_analysis_noise(const cs_analysis_ctx *ctx, const char *outdir, cs_e
     if (st)
         return st;
     progress(ctx, "noise", 0.0);
-    double *sd[CS_STORE_MAX_BUDGETS] = {NULL}, *xv = NULL, *yt = NULL, *rv = NULL, *rt = NULL;
-    size_t nsd[CS_STORE_MAX_BUDGETS] = {0};
-    double r_means[CS_STORE_MAX_BUDGETS], r_runs[CS_STORE_MAX_BUDGETS];
-    size_t n_means[CS_STORE_MAX_BUDGETS], n_runs[CS_STORE_MAX_BUDGETS];
+    noise_stats ns = {0};
     cs_jb j = {0};
-    xv = xcalloc(d.n, sizeof *xv);
-    yt = xcalloc(d.n, sizeof *yt);
-    rv = xcalloc(d.n * CS_STORE_REPEATS, sizeof *rv);
-    rt = xcalloc(d.n * CS_STORE_REPEATS, sizeof *rt);
-    if (!xv || !yt || !rv || !rt) {
-        st = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
+    if ((st = noise_compute(&d, &ns, err)) || (st = noise_ecdf_write(ctx, outdir, &d, &ns, err)) ||
+        (st = cs_jb_init(&j, err)))
         goto done;
-    }
-    for (int b = 0; b < d.nb; b++) {
-        if (!(sd[b] = xcalloc(d.n, sizeof *sd[b]))) {
-            st = cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-            goto done;
-        }
-        noise_at(&d, b, sd[b], &nsd[b], xv, yt, &n_means[b], rv, rt, &n_runs[b]);
-        r_means[b] = cs_pearson(xv, yt, n_means[b]);
-        r_runs[b] = cs_pearson(rv, rt, n_runs[b]);
-    }
-
-    char names_buf[CS_STORE_MAX_BUDGETS][16];
-    const char *names[CS_STORE_MAX_BUDGETS];
-    const double *sp[CS_STORE_MAX_BUDGETS];
-    for (int b = 0; b < d.nb; b++) {
-        snprintf(names_buf[b], sizeof names_buf[b], "e%d", d.epochs[b]);
-        names[b] = names_buf[b];
-        sp[b] = sd[b];
-    }
-    if ((st = cs_analysis_ecdf_write(ctx, outdir, "noise_ecdf.tsv",
-                         "ECDF of the per-cell sample standard deviation (n-1) of final test "
-                         "accuracy over the repeats, one column per budget (eEPOCHS)",
-                         (size_t)d.nb, names, sp, nsd, err)))
-        goto done;
-
-    if ((st = cs_jb_init(&j, err)))
-        goto done;
-    cs_jb_ks(&j, "noise_definition",
-          "per cell and budget: sample standard deviation (n-1 denominator) of the final test "
-          "accuracy over the cell's repeats (cells with at least 2 repeats); multiply by "
-          "sqrt(2/3) for numpy's default ddof=0 over 3 repeats");
-    cs_jb_ks(&j, "pearson_definition",
-          "Pearson r between validation and test accuracy: over cells (means over repeats, the "
-          "accuracy definition of every analysis) and over single runs");
-    cs_jb_ks(&j, "accuracy_definition", ACCURACY_DEF);
-    cs_jb_budgets(&j, &d);
-    cs_jb_key(&j, "per_budget");
-    cs_jb_open(&j, '[');
-    for (int b = 0; b < d.nb; b++) {
-        cs_jb_open(&j, '{');
-        cs_jb_ki(&j, "epochs", d.epochs[b]);
-        cs_jb_summary(&j, "test_stddev", sd[b], nsd[b]);
-        cs_jb_kn(&j, "pearson_validation_test_cells", r_means[b]);
-        cs_jb_ki(&j, "cells", (long long)n_means[b]);
-        cs_jb_kn(&j, "pearson_validation_test_runs", r_runs[b]);
-        cs_jb_ki(&j, "runs", (long long)n_runs[b]);
-        cs_jb_close(&j, '}');
-    }
-    cs_jb_close(&j, ']');
-    cs_jb_kn(&j, "pearson_validation_test", r_means[d.main_b]);
-    cs_jb_key(&j, "paper");
-    cs_jb_open(&j, '{');
-    cs_jb_kn(&j, "pearson_validation_test", 0.999);
-    cs_jb_ks(&j, "source", "Ying et al. 2019, section 5.1 (Fig. 2)");
-    cs_jb_close(&j, '}');
+    noise_json_put(&j, &d, &ns);
     st = cs_jb_commit(ctx, outdir, "noise.json", "noise", &j, err);
     progress(ctx, "noise", 1.0);
 done:
     cs_jb_free(&j);
     for (int b = 0; b < CS_STORE_MAX_BUDGETS; b++)
-        free(sd[b]);
-    free(xv);
-    free(yt);
-    free(rv);
-    free(rt);
+        free(ns.sd[b]);
     ds_destroy(&d);
     return st;
 }

@@ -64,43 +64,46 @@ static cs_status named_metric(const cs_nb201_values *v, const cs_analysis_ctx *c
                         analysis, v->dataset_name, ctx->data_name, name, have);
 }
 
-cs_status cs_nb201_values_init(cs_nb201_values *v, const cs_analysis_ctx *ctx,
-                               const char *analysis, cs_error *err)
+/* The dataset the user named (default the first), or an error listing the
+ * datasets the data has. */
+static cs_status pick_dataset(const cs_nb201_data *d, const cs_analysis_ctx *ctx,
+                              const char *analysis, int *ds, cs_error *err)
 {
-    memset(v, 0, sizeof *v);
-    const cs_nb201_data *d = ctx->nb201;
-    if (!d)
-        return cs_error_set(err, CS_ERR_ARG,
-                            "%s needs NAS-Bench-201 results (a CSV: doc/nb201-csv.md)",
-                            analysis);
+    *ds = 0;
+    if (!ctx->nb201_dataset)
+        return CS_OK;
+    if ((*ds = cs_nb201_data_find_dataset(d, ctx->nb201_dataset)) >= 0)
+        return CS_OK;
     char have[1024];
-    int ds = 0;
-    if (ctx->nb201_dataset) {
-        ds = cs_nb201_data_find_dataset(d, ctx->nb201_dataset);
-        if (ds < 0) {
-            size_t len = 0;
-            have[0] = '\0';
-            for (int i = 0; i < cs_nb201_data_num_datasets(d) && len < sizeof have; i++)
-                len += (size_t)snprintf(have + len, sizeof have - len, "%s%s",
-                                        len ? ", " : "", cs_nb201_data_dataset(d, i));
-            return cs_error_set(err, CS_ERR_ARG, "%s: no dataset '%s' in %s (it has: %s)",
-                                analysis, ctx->nb201_dataset, ctx->data_name, have);
-        }
-    }
-    v->dataset = ds;
-    v->dataset_name = cs_nb201_data_dataset(d, ds);
-    cs_nb201_data_list_metrics(d, ds, have, sizeof have);
-    int fm, sm, cm = -1;
+    size_t len = 0;
+    have[0] = '\0';
+    for (int i = 0; i < cs_nb201_data_num_datasets(d) && len < sizeof have; i++)
+        len += (size_t)snprintf(have + len, sizeof have - len, "%s%s",
+                                len ? ", " : "", cs_nb201_data_dataset(d, i));
+    return cs_error_set(err, CS_ERR_ARG, "%s: no dataset '%s' in %s (it has: %s)",
+                        analysis, ctx->nb201_dataset, ctx->data_name, have);
+}
+
+/* The metric indices of fitness (-1: the caller's own), score and cost (-1:
+ * one per query).  Defaults fall back as documented: fitness to test
+ * accuracy when there is no validation accuracy, which the outputs then
+ * flag; score to the fitness when there is no test accuracy. */
+static cs_status pick_metrics(cs_nb201_values *v, const cs_analysis_ctx *ctx,
+                              const char *analysis, const char *have, int *fm, int *sm,
+                              int *cm, cs_error *err)
+{
+    const cs_nb201_data *d = ctx->nb201;
+    int ds = v->dataset;
     cs_status st;
     if (ctx->fitness) {
-        fm = -1; /* the caller's, per API index */
+        *fm = -1; /* the caller's, per API index */
     } else if (ctx->nb201_fitness) {
-        if ((st = named_metric(v, ctx, analysis, ctx->nb201_fitness, have, &fm, err)))
+        if ((st = named_metric(v, ctx, analysis, ctx->nb201_fitness, have, fm, err)))
             return st;
-    } else if ((fm = cs_nb201_data_metric_of(d, ds, CS_NB201_FITNESS_DEFAULT)) < 0) {
-        fm = cs_nb201_data_metric_of(d, ds, CS_NB201_SCORE_DEFAULT);
+    } else if ((*fm = cs_nb201_data_metric_of(d, ds, CS_NB201_FITNESS_DEFAULT)) < 0) {
+        *fm = cs_nb201_data_metric_of(d, ds, CS_NB201_SCORE_DEFAULT);
         v->fitness_fallback = true;
-        if (fm < 0)
+        if (*fm < 0)
             return cs_error_set(err, CS_ERR_ARG,
                                 "%s: dataset %s of %s has neither %s nor %s (it has: %s); "
                                 "name the fitness metric", analysis, v->dataset_name,
@@ -108,25 +111,31 @@ cs_status cs_nb201_values_init(cs_nb201_values *v, const cs_analysis_ctx *ctx,
                                 CS_NB201_SCORE_DEFAULT, have);
     }
     if (ctx->nb201_score) {
-        if ((st = named_metric(v, ctx, analysis, ctx->nb201_score, have, &sm, err)))
+        if ((st = named_metric(v, ctx, analysis, ctx->nb201_score, have, sm, err)))
             return st;
-    } else if ((sm = cs_nb201_data_metric_of(d, ds, CS_NB201_SCORE_DEFAULT)) < 0) {
-        if (fm < 0)
+    } else if ((*sm = cs_nb201_data_metric_of(d, ds, CS_NB201_SCORE_DEFAULT)) < 0) {
+        if (*fm < 0)
             return cs_error_set(err, CS_ERR_ARG,
                                 "%s: dataset %s of %s has no %s (it has: %s); name the score "
                                 "metric", analysis, v->dataset_name, ctx->data_name,
                                 CS_NB201_SCORE_DEFAULT, have);
-        sm = fm;
+        *sm = *fm;
     }
     if (ctx->nb201_cost) {
-        if ((st = named_metric(v, ctx, analysis, ctx->nb201_cost, have, &cm, err)))
+        if ((st = named_metric(v, ctx, analysis, ctx->nb201_cost, have, cm, err)))
             return st;
     } else
-        cm = cs_nb201_data_metric_of(d, ds, CS_NB201_COST_DEFAULT);
-    v->fitness_metric = fm >= 0 ? cs_nb201_data_metric(d, fm)
-                        : ctx->fitness_name ? ctx->fitness_name : "the caller's fitness";
-    v->score_metric = cs_nb201_data_metric(d, sm);
-    v->cost_metric = cm >= 0 ? cs_nb201_data_metric(d, cm) : NULL;
+        *cm = cs_nb201_data_metric_of(d, ds, CS_NB201_COST_DEFAULT);
+    return CS_OK;
+}
+
+/* Copies the chosen metrics' per-cell means into v.  A cell lacking fitness
+ * or score gets NaN in all three, so every analysis skips the same cells. */
+static cs_status fill_values(cs_nb201_values *v, const cs_analysis_ctx *ctx,
+                             const char *analysis, int fm, int sm, int cm, cs_error *err)
+{
+    const cs_nb201_data *d = ctx->nb201;
+    int ds = v->dataset;
     v->fitness = malloc(CS_NB201_CELLS * sizeof *v->fitness);
     v->score = malloc(CS_NB201_CELLS * sizeof *v->score);
     v->cost = malloc(CS_NB201_CELLS * sizeof *v->cost);
@@ -152,6 +161,32 @@ cs_status cs_nb201_values_init(cs_nb201_values *v, const cs_analysis_ctx *ctx,
                             cs_nb201_data_dataset(d, ds), ctx->data_name);
     }
     return CS_OK;
+}
+
+cs_status cs_nb201_values_init(cs_nb201_values *v, const cs_analysis_ctx *ctx,
+                               const char *analysis, cs_error *err)
+{
+    memset(v, 0, sizeof *v);
+    const cs_nb201_data *d = ctx->nb201;
+    if (!d)
+        return cs_error_set(err, CS_ERR_ARG,
+                            "%s needs NAS-Bench-201 results (a CSV: doc/nb201-csv.md)",
+                            analysis);
+    int ds, fm = -1, sm = -1, cm = -1; /* pick_metrics sets them all on success */
+    cs_status st = pick_dataset(d, ctx, analysis, &ds, err);
+    if (st)
+        return st;
+    v->dataset = ds;
+    v->dataset_name = cs_nb201_data_dataset(d, ds);
+    char have[1024];
+    cs_nb201_data_list_metrics(d, ds, have, sizeof have);
+    if ((st = pick_metrics(v, ctx, analysis, have, &fm, &sm, &cm, err)))
+        return st;
+    v->fitness_metric = fm >= 0 ? cs_nb201_data_metric(d, fm)
+                        : ctx->fitness_name ? ctx->fitness_name : "the caller's fitness";
+    v->score_metric = cs_nb201_data_metric(d, sm);
+    v->cost_metric = cm >= 0 ? cs_nb201_data_metric(d, cm) : NULL;
+    return fill_values(v, ctx, analysis, fm, sm, cm, err);
 }
 
 void cs_nb201_values_describe(const cs_nb201_values *v, char *buf, size_t size)

@@ -520,6 +520,66 @@ static cs_status graph_begin(const cs_analysis_ctx *ctx, const char *analysis,
     return st;
 }
 
+/* Lists the cells with a fitness into cells (*ncells of them) and returns
+ * the best of them, the first on ties: the fitness-distance correlation's
+ * reference cell. */
+static int64_t locality_cells(const cs_nb201_values *v, uint32_t *cells, size_t *ncells)
+{
+    int64_t best = -1;
+    *ncells = 0;
+    for (uint32_t i = 0; i < CS_NB201_CELLS; i++)
+        if (!isnan(v->fitness[i])) {
+            cells[(*ncells)++] = i;
+            if (best < 0 || v->fitness[i] > v->fitness[best])
+                best = i;
+        }
+    return best;
+}
+
+/* The random walks, and the autocorrelation of fitness (rwa_f) and of score
+ * (rwa_s) along them; npairs counts the pairs per shift, the same for both
+ * as both walk the same paths. */
+static cs_status locality_walks(const cs_analysis_ctx *ctx, const cs_nb201_values *v,
+                                const cs_nbgraph *g, cs_walks *walks, double *rwa_f,
+                                double *rwa_s, uint64_t *npairs, cs_error *err)
+{
+    cs_status st = cs_nb201_walks_run(walks, g, v->fitness, CS_LOCALITY_WALKS, CS_LOCALITY_STEPS,
+                                      ctx->seed, &ctx->monitor, err);
+    if (!st)
+        st = cs_landscape_walk_autocorrelation(walks->path, walks->len, CS_LOCALITY_WALKS,
+                                               v->fitness, CS_LOCALITY_MAX_SHIFT, ctx->threads,
+                                               rwa_f, npairs, err);
+    if (!st)
+        st = cs_landscape_walk_autocorrelation(walks->path, walks->len, CS_LOCALITY_WALKS,
+                                               v->score, CS_LOCALITY_MAX_SHIFT, ctx->threads,
+                                               rwa_s, npairs, err);
+    return st;
+}
+
+/* Writes the results lr with the descriptions of the TSV files, which
+ * name the metrics v holds. */
+static cs_status locality_write(const cs_analysis_ctx *ctx, const char *outdir,
+                                const cs_nb201_values *v, const cs_locality_result *lr,
+                                const char *extra_json, cs_error *err)
+{
+    char desc[256], rwa_what[512], fdc_what[512];
+    cs_nb201_values_describe(v, desc, sizeof desc);
+    snprintf(rwa_what, sizeof rwa_what,
+             "NAS-Bench-201: random-walk autocorrelation of %s and of %s along %d walks of %d "
+             "single edits (one edge's operation changed) on the cells with data",
+             desc, v->score_metric, CS_LOCALITY_WALKS, CS_LOCALITY_STEPS);
+    snprintf(fdc_what, sizeof fdc_what,
+             "NAS-Bench-201: cells with data by edit distance (edges whose operations differ) "
+             "to the cell of best %s",
+             desc);
+    cs_locality_result r = *lr;
+    r.rwa_what = rwa_what;
+    r.fdc_what = fdc_what;
+    cs_landscape_fitness lf;
+    cs_nb201_values_fitness(v, &lf, desc);
+    return cs_landscape_locality_write(ctx, outdir, &lf, &r, extra_json, err);
+}
+
 cs_status cs_analysis_nb201_locality(const cs_analysis_ctx *ctx, const char *outdir,
                                      cs_error *err)
 {
@@ -535,55 +595,27 @@ cs_status cs_analysis_nb201_locality(const cs_analysis_ctx *ctx, const char *out
         st = cs_error_set(err, CS_ERR_NOMEM, "out of memory (locality)");
         goto out;
     }
-    size_t ncells = 0;
-    int64_t best = -1;
-    for (uint32_t i = 0; i < CS_NB201_CELLS; i++)
-        if (!isnan(v.fitness[i])) {
-            cells[ncells++] = i;
-            if (best < 0 || v.fitness[i] > v.fitness[best])
-                best = i;
-        }
-    if ((st = cs_nb201_walks_run(&walks, &g, v.fitness, CS_LOCALITY_WALKS, CS_LOCALITY_STEPS,
-                                 ctx->seed, &ctx->monitor, err)))
+    size_t ncells;
+    int64_t best = locality_cells(&v, cells, &ncells);
+    double rwa_f[CS_LOCALITY_MAX_SHIFT + 1], rwa_s[CS_LOCALITY_MAX_SHIFT + 1];
+    uint64_t npairs[CS_LOCALITY_MAX_SHIFT + 1];
+    if ((st = locality_walks(ctx, &v, &g, &walks, rwa_f, rwa_s, npairs, err)))
         goto out;
     uint64_t restarts = 0;
     for (int w = 0; w < CS_LOCALITY_WALKS; w++)
         restarts += walks.restarts[w];
-    double rwa_f[CS_LOCALITY_MAX_SHIFT + 1], rwa_s[CS_LOCALITY_MAX_SHIFT + 1];
-    uint64_t npairs[CS_LOCALITY_MAX_SHIFT + 1];
-    if ((st = cs_landscape_walk_autocorrelation(walks.path, walks.len, CS_LOCALITY_WALKS,
-                                                v.fitness, CS_LOCALITY_MAX_SHIFT, ctx->threads,
-                                                rwa_f, npairs, err)) ||
-        (st = cs_landscape_walk_autocorrelation(walks.path, walks.len, CS_LOCALITY_WALKS,
-                                                v.score, CS_LOCALITY_MAX_SHIFT, ctx->threads,
-                                                rwa_s, npairs, err)))
-        goto out;
     size_t visited = cs_walks_visited(&walks, CS_NB201_CELLS);
     progress(ctx, "locality: distances to the best cell", 0.5);
     for (size_t k = 0; k < ncells; k++) {
         fx[k] = v.fitness[cells[k]];
         fd[k] = hamming(cells[k], (uint32_t)best);
     }
-    char desc[256], rwa_what[512], fdc_what[512];
-    cs_nb201_values_describe(&v, desc, sizeof desc);
-    snprintf(rwa_what, sizeof rwa_what,
-             "NAS-Bench-201: random-walk autocorrelation of %s and of %s along %d walks of %d "
-             "single edits (one edge's operation changed) on the cells with data",
-             desc, v.score_metric, CS_LOCALITY_WALKS, CS_LOCALITY_STEPS);
-    snprintf(fdc_what, sizeof fdc_what,
-             "NAS-Bench-201: cells with data by edit distance (edges whose operations differ) "
-             "to the cell of best %s",
-             desc);
     cs_jb extra;
     if ((st = cs_nb201_values_fields(&v, &extra, err)))
         goto out;
-    cs_landscape_fitness lf;
-    cs_nb201_values_fitness(&v, &lf, desc);
     cs_locality_result lr = {.rwa_fitness = rwa_f,
                              .rwa_score = rwa_s,
                              .npairs = npairs,
-                             .rwa_what = rwa_what,
-                             .fdc_what = fdc_what,
                              .fdc_distance = "edit distance between cells: edges whose "
                                              "operations differ (the cell graph's distance)",
                              .fx = fx,
@@ -594,7 +626,7 @@ cs_status cs_analysis_nb201_locality(const cs_analysis_ctx *ctx, const char *out
                              .restarts = restarts,
                              .visited = visited,
                              .best = best};
-    st = cs_landscape_locality_write(ctx, outdir, &lf, &lr, extra.buf, err);
+    st = locality_write(ctx, outdir, &v, &lr, extra.buf, err);
     cs_jb_free(&extra);
     progress(ctx, "locality", 1.0);
 out:
