@@ -154,11 +154,12 @@ static cs_status fill_values(cs_nb201_values *v, const cs_analysis_ctx *ctx,
         v->with_data += ok;
     }
     if (!v->with_data) {
+        /* the message first: destroying v forgets its metric's name */
+        cs_error_set(err, CS_ERR_ARG, "%s: no cell has both %s and %s for dataset %s in %s",
+                     analysis, v->fitness_metric, cs_nb201_data_metric(d, sm),
+                     cs_nb201_data_dataset(d, ds), ctx->data_name);
         cs_nb201_values_destroy(v);
-        return cs_error_set(err, CS_ERR_ARG,
-                            "%s: no cell has both %s and %s for dataset %s in %s", analysis,
-                            v->fitness_metric, cs_nb201_data_metric(d, sm),
-                            cs_nb201_data_dataset(d, ds), ctx->data_name);
+        return CS_ERR_ARG;
     }
     return CS_OK;
 }

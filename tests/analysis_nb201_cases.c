@@ -563,6 +563,14 @@ START_TEST(errors_name_what_is_missing)
     r.ctx.nb201_score = "test-accuracy";
     ck_assert_int_eq(cs_analysis_nb201_accuracy(&r.ctx, r.dir, &err), CS_ERR_ARG);
     run_destroy(&r);
+    /* fitness and score on different cells: both metrics are named */
+    run_init(&r, "arch,dataset,metric,value\n" A33 ",cifar10,valid-accuracy,90\n" A13
+                 ",cifar10,test-accuracy,80\n");
+    ck_assert_int_eq(cs_analysis_nb201_optima(&r.ctx, r.dir, &err), CS_ERR_ARG);
+    ck_assert_msg(strstr(err.msg, "no cell has both valid-accuracy and test-accuracy for "
+                                  "dataset cifar10 in test.csv"),
+                  "%s", err.msg);
+    run_destroy(&r);
 }
 END_TEST
 
