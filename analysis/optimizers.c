@@ -175,14 +175,7 @@ static cs_status check_options(const cs_opt_options *o, cs_error *err)
 
 /* --- PRNG ------------------------------------------------------------------ */
 
-void cs_opt_rng_seed(cs_opt_rng *r, uint64_t seed)
-{
-    uint64_t x = seed;
-    for (int i = 0; i < 4; i++)
-        r->s[i] = cs_splitmix64(&x);
-}
-
-void cs_opt_rng_seed_run(cs_opt_rng *r, uint64_t seed, cs_opt_method m, uint64_t run)
+void cs_opt_rng_seed_run(cs_rng *r, uint64_t seed, cs_opt_method m, uint64_t run)
 {
     /* Hash the three numbers so that neighbouring runs get unrelated
      * streams. */
@@ -191,42 +184,7 @@ void cs_opt_rng_seed_run(cs_opt_rng *r, uint64_t seed, cs_opt_method m, uint64_t
     x = h ^ ((uint64_t)m + 1) * UINT64_C(0xD1B54A32D192ED03);
     h = cs_splitmix64(&x);
     x = h ^ run;
-    cs_opt_rng_seed(r, cs_splitmix64(&x));
-}
-
-static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
-uint64_t cs_opt_rng_next(cs_opt_rng *r)
-{
-    uint64_t *s = r->s;
-    uint64_t result = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
-}
-
-double cs_opt_rng_uniform(cs_opt_rng *r)
-{
-    return (double)(cs_opt_rng_next(r) >> 11) * 0x1.0p-53;
-}
-
-uint64_t cs_opt_rng_below(cs_opt_rng *r, uint64_t n)
-{
-    /* Lemire's multiply-and-reject: exact, one multiplication mostly. */
-    unsigned __int128 m = (unsigned __int128)cs_opt_rng_next(r) * n;
-    uint64_t lo = (uint64_t)m;
-    if (lo < n) {
-        uint64_t t = -n % n;
-        while (lo < t) {
-            m = (unsigned __int128)cs_opt_rng_next(r) * n;
-            lo = (uint64_t)m;
-        }
-    }
-    return (uint64_t)(m >> 64);
+    cs_rng_seed(r, cs_splitmix64(&x));
 }
 
 /* --- encodings ------------------------------------------------------------ */
@@ -243,20 +201,20 @@ static uint32_t ipow(uint32_t b, int e)
  * every slot and every spot draws its uniform, whatever it gives, so the
  * draws of NAS-Bench-101's raw mutation are those of the example code's
  * loop over the matrix and the ops. */
-static void mutate(int slots, int spots, int k, double slot_p, double spot_p, cs_opt_rng *rng,
+static void mutate(int slots, int spots, int k, double slot_p, double spot_p, cs_rng *rng,
                    const cs_opt_encoding *parent, cs_opt_encoding *child)
 {
     uint64_t bits = parent->bits;
     for (int s = 0; s < slots; s++)
-        if (cs_opt_rng_uniform(rng) < slot_p)
+        if (cs_rng_uniform(rng) < slot_p)
             bits ^= UINT64_C(1) << s;
     uint32_t t = parent->labelling;
     for (int v = 1; v <= spots; v++) {
-        if (!(cs_opt_rng_uniform(rng) < spot_p) || k < 2)
+        if (!(cs_rng_uniform(rng) < spot_p) || k < 2)
             continue;
         uint32_t w = ipow((uint32_t)k, spots - v);
         uint32_t old = t / w % (uint32_t)k;
-        uint32_t op = (uint32_t)cs_opt_rng_below(rng, (uint64_t)k - 1);
+        uint32_t op = (uint32_t)cs_rng_below(rng, (uint64_t)k - 1);
         if (op >= old)
             op++; /* one of the other ops, uniformly */
         t = t - old * w + op * w;
@@ -269,14 +227,14 @@ static void mutate(int slots, int spots, int k, double slot_p, double spot_p, cs
  * interior vertices has no spot to change). */
 static double mutation_p(double rate, double div) { return div > 0 ? rate / div : 0; }
 
-void cs_opt_mutate(const cs_opt_problem *p, double rate, cs_opt_rng *rng,
+void cs_opt_mutate(const cs_opt_problem *p, double rate, cs_rng *rng,
                    const cs_opt_encoding *parent, cs_opt_encoding *child)
 {
     mutate(p->slots, p->spots, p->num_ops, mutation_p(rate, p->slot_rate_div),
            mutation_p(rate, p->spot_rate_div), rng, parent, child);
 }
 
-void cs_opt_mutate_raw(int n, int num_ops, double rate, cs_opt_rng *rng,
+void cs_opt_mutate_raw(int n, int num_ops, double rate, cs_rng *rng,
                        const cs_opt_encoding *parent, cs_opt_encoding *child)
 {
     mutate(n * (n - 1) / 2, n - 2, num_ops, rate / n, mutation_p(rate, n - 2), rng, parent,
@@ -318,7 +276,7 @@ const cs_opt_member *cs_opt_population_age(const cs_opt_population *p, size_t ag
     return &p->m[(p->oldest + age) % p->capacity];
 }
 
-size_t cs_opt_population_tournament(const cs_opt_population *p, size_t k, cs_opt_rng *rng)
+size_t cs_opt_population_tournament(const cs_opt_population *p, size_t k, cs_rng *rng)
 {
     /* Selection sampling (Knuth's algorithm S): walking the ages in order,
      * take each with probability (still needed) / (still left); every
@@ -328,7 +286,7 @@ size_t cs_opt_population_tournament(const cs_opt_population *p, size_t k, cs_opt
     double best_v = -INFINITY;
     bool have = false;
     for (size_t a = 0; a < n && need; a++) {
-        if (cs_opt_rng_below(rng, (uint64_t)(n - a)) >= need)
+        if (cs_rng_below(rng, (uint64_t)(n - a)) >= need)
             continue;
         need--;
         double v = cs_opt_population_age(p, a)->validation;
@@ -409,10 +367,10 @@ double cs_opt_policy_prob(const cs_opt_policy *p, int d, int j)
 }
 
 /* One categorical draw by inversion. */
-static int draw_categorical(const double *pr, int nc, cs_opt_rng *rng)
+static int draw_categorical(const double *pr, int nc, cs_rng *rng)
 {
     int j = 0;
-    double u = cs_opt_rng_uniform(rng), acc = pr[0];
+    double u = cs_rng_uniform(rng), acc = pr[0];
     while (j < nc - 1 && u >= acc)
         acc += pr[++j];
     return j;
@@ -420,7 +378,7 @@ static int draw_categorical(const double *pr, int nc, cs_opt_rng *rng)
 
 /* Sampling with the probabilities already at hand (probs laid out as the
  * logits). */
-static void policy_sample_probs(const cs_opt_policy *p, const double *probs, cs_opt_rng *rng,
+static void policy_sample_probs(const cs_opt_policy *p, const double *probs, cs_rng *rng,
                                 int *choice)
 {
     for (int d = 0; d < p->ndecisions; d++)
@@ -433,7 +391,7 @@ static void policy_all_probs(const cs_opt_policy *p, double *probs)
         policy_softmax(p, d, probs + p->offset[d]);
 }
 
-void cs_opt_policy_sample(const cs_opt_policy *p, cs_opt_rng *rng, int *choice)
+void cs_opt_policy_sample(const cs_opt_policy *p, cs_rng *rng, int *choice)
 {
     for (int d = 0; d < p->ndecisions; d++) {
         double pr[1024];
@@ -992,7 +950,7 @@ typedef struct nbr {
  * of the run it is doing. */
 typedef struct worker {
     const cs_opt_bench *b;
-    cs_opt_rng rng;
+    cs_rng rng;
     /* rejection sampler: a direct-mapped cache of raw matrices' classes
      * (cs_space_raw_classes costs about a microsecond; local search looks
      * up the same matrices again and again within a climb) */
@@ -1081,15 +1039,15 @@ static bool sample_random(worker *w, cs_opt_encoding *e, int64_t *cls)
 {
     const cs_opt_bench *b = w->b;
     if (b->sampler == CS_OPT_SAMPLER_TABLE) {
-        size_t i = (size_t)cs_opt_rng_below(&w->rng, b->tab_n);
+        size_t i = (size_t)cs_rng_below(&w->rng, b->tab_n);
         e->bits = b->tab_bits[i];
         e->labelling = b->tab_lab[i];
         *cls = b->tab_cls[i];
         return true;
     }
     for (uint64_t d = 0; d < OPT_MAX_DRAWS; d++) {
-        e->bits = cs_opt_rng_next(&w->rng) & b->bits_mask;
-        e->labelling = (uint32_t)cs_opt_rng_below(&w->rng, b->L);
+        e->bits = cs_rng_next(&w->rng) & b->bits_mask;
+        e->labelling = (uint32_t)cs_rng_below(&w->rng, b->L);
         if ((*cls = enc_class(w, e)) >= 0)
             return true;
     }
@@ -1102,7 +1060,7 @@ static bool query(worker *w, int64_t c, double *val)
 {
     const cs_opt_bench *b = w->b;
     int nrep = b->p.nrep[c];
-    int r = nrep > 1 ? (int)cs_opt_rng_below(&w->rng, (uint64_t)nrep) : 0;
+    int r = nrep > 1 ? (int)cs_rng_below(&w->rng, (uint64_t)nrep) : 0;
     size_t at = (size_t)c * CS_STORE_REPEATS + (size_t)r;
     double t = w->now + b->p.cost[at];
     if (!(t <= b->opt.budget))
@@ -1261,7 +1219,7 @@ static void run_local(worker *w)
         }
         int cnt = neighbours(w, &cur, cur_cls, w->nb);
         for (int i = cnt - 1; i > 0; i--) { /* query them in random order */
-            int j = (int)cs_opt_rng_below(&w->rng, (uint64_t)i + 1);
+            int j = (int)cs_rng_below(&w->rng, (uint64_t)i + 1);
             nbr t = w->nb[i];
             w->nb[i] = w->nb[j];
             w->nb[j] = t;
@@ -1405,9 +1363,9 @@ static bool reinforce_sample(worker *w, cs_opt_encoding *e, int64_t *cls)
     uint64_t spent = 0, allowance = b->tab_n / 2 + 256;
     while (spent < allowance) {
         for (uint64_t j = 0; j < ratio; j++) {
-            size_t i = (size_t)cs_opt_rng_below(&w->rng, b->tab_n);
+            size_t i = (size_t)cs_rng_below(&w->rng, b->tab_n);
             w->tries_b++;
-            if (cs_opt_rng_uniform(&w->rng) * B < table_prob(w, i)) {
+            if (cs_rng_uniform(&w->rng) * B < table_prob(w, i)) {
                 w->acc_b++;
                 table_entry(w, i, e, cls);
                 return true;
@@ -1428,7 +1386,7 @@ static bool reinforce_sample(worker *w, cs_opt_encoding *e, int64_t *cls)
     double sum = 0;
     for (size_t i = 0; i < b->tab_n; i++)
         sum += w->weights[i] = table_prob(w, i);
-    double u = cs_opt_rng_uniform(&w->rng) * sum, acc = 0;
+    double u = cs_rng_uniform(&w->rng) * sum, acc = 0;
     size_t i = 0;
     for (; i + 1 < b->tab_n; i++)
         if ((acc += w->weights[i]) > u)

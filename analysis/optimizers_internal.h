@@ -6,6 +6,7 @@
 #define CS_OPTIMIZERS_INTERNAL_H
 
 #include "cs_optimizers.h"
+#include "cs_rng.h"
 
 #include <stdbool.h>
 
@@ -17,31 +18,23 @@ static inline bool cs_opt_unit_char(char c)
            c == '_';
 }
 
-/* --- the PRNG every run owns (xoshiro256**, seeded by splitmix64) ------------- */
+/* --- the PRNG every run owns: cs_rng (xoshiro256**, seeded by splitmix64) ---- */
 
-typedef struct cs_opt_rng {
-    uint64_t s[4];
-} cs_opt_rng;
-
-void cs_opt_rng_seed(cs_opt_rng *r, uint64_t seed);
 /* The PRNG of run `run` of method m under the analysis seed. */
-void cs_opt_rng_seed_run(cs_opt_rng *r, uint64_t seed, cs_opt_method m, uint64_t run);
-uint64_t cs_opt_rng_next(cs_opt_rng *r);
-double cs_opt_rng_uniform(cs_opt_rng *r);             /* [0, 1) */
-uint64_t cs_opt_rng_below(cs_opt_rng *r, uint64_t n); /* [0, n), unbiased; n > 0 */
+void cs_opt_rng_seed_run(cs_rng *r, uint64_t seed, cs_opt_method m, uint64_t run);
 
 /* The mutation of the NAS-Bench-101 authors' example code, without the
  * validity check, on a problem's encodings: every slot flips with
  * probability rate / slot_rate_div, every spot changes with probability
  * rate / spot_rate_div to one of the other num_ops - 1 ops, uniformly.
  * (raw_classes and the data are not used.) */
-void cs_opt_mutate(const cs_opt_problem *p, double rate, cs_opt_rng *rng,
+void cs_opt_mutate(const cs_opt_problem *p, double rate, cs_rng *rng,
                    const cs_opt_encoding *parent, cs_opt_encoding *child);
 
 /* The same on NAS-Bench-101's raw encodings of n vertices: every edge slot
  * flips with probability rate / n, every interior op changes with
  * probability rate / (n - 2). */
-void cs_opt_mutate_raw(int n, int num_ops, double rate, cs_opt_rng *rng,
+void cs_opt_mutate_raw(int n, int num_ops, double rate, cs_rng *rng,
                        const cs_opt_encoding *parent, cs_opt_encoding *child);
 
 /* --- regularized evolution's population (aging) ----------------------------- */
@@ -66,7 +59,7 @@ const cs_opt_member *cs_opt_population_age(const cs_opt_population *p, size_t ag
 /* A tournament: k distinct members drawn uniformly (without replacement,
  * k clamped to the size), the one with the best validation accuracy wins,
  * ties going to the youngest.  Returns the winner's age; size must be > 0. */
-size_t cs_opt_population_tournament(const cs_opt_population *p, size_t k, cs_opt_rng *rng);
+size_t cs_opt_population_tournament(const cs_opt_population *p, size_t k, cs_rng *rng);
 
 /* --- REINFORCE's policy: one categorical distribution per decision --------- */
 
@@ -84,7 +77,7 @@ cs_status cs_opt_policy_init(cs_opt_policy *p, int ndecisions, const int *nchoic
 void cs_opt_policy_destroy(cs_opt_policy *p);
 /* Probability of choice j at decision d. */
 double cs_opt_policy_prob(const cs_opt_policy *p, int d, int j);
-void cs_opt_policy_sample(const cs_opt_policy *p, cs_opt_rng *rng, int *choice);
+void cs_opt_policy_sample(const cs_opt_policy *p, cs_rng *rng, int *choice);
 /* One REINFORCE step for a sampled choice vector and its reward: update the
  * baseline with the reward, then logits += lr * (reward - baseline) *
  * d log p(choice) / d logits.  Returns the advantage. */

@@ -434,8 +434,8 @@ START_TEST(test_population_aging_by_hand)
     cs_opt_population p;
     cs_error err;
     ck_assert(cs_opt_population_init(&p, 3, &err) == CS_OK);
-    cs_opt_rng rng;
-    cs_opt_rng_seed(&rng, 5);
+    cs_rng rng;
+    cs_rng_seed(&rng, 5);
     cs_opt_member a = member(0.9), b = member(0.1), c = member(0.2), d = member(0.05);
     cs_opt_population_add(&p, &a);
     cs_opt_population_add(&p, &b);
@@ -478,8 +478,8 @@ END_TEST
  * to one of the two OTHER ops, uniformly; rate 0 changes nothing. */
 START_TEST(test_mutation_rates)
 {
-    cs_opt_rng rng;
-    cs_opt_rng_seed(&rng, 99);
+    cs_rng rng;
+    cs_rng_seed(&rng, 99);
     const int N = 100000;
     int flips[21] = {0}, changed[5] = {0}, to[5][3] = {{0}};
     cs_opt_encoding parent = {UINT64_C(0x15555), 0}, child;
@@ -542,8 +542,8 @@ START_TEST(test_reinforce_update_by_hand)
     p.logits[0] = 0;
     p.logits[1] = log(4.0);
     ck_assert_double_eq_tol(cs_opt_policy_prob(&p, 0, 1), 0.8, 1e-15);
-    cs_opt_rng rng;
-    cs_opt_rng_seed(&rng, 12);
+    cs_rng rng;
+    cs_rng_seed(&rng, 12);
     int ones = 0, ch;
     for (int i = 0; i < 20000; i++) {
         cs_opt_policy_sample(&p, &rng, &ch);
@@ -1318,8 +1318,8 @@ START_TEST(test_problem_mutation_rate)
      * 2 spots of 3 ops changing with probability 1/2 (rate 1). */
     cs_opt_problem p = {.slots = 10, .spots = 2, .num_ops = 3, .slot_rate_div = 4,
                         .spot_rate_div = 2};
-    cs_opt_rng rng;
-    cs_opt_rng_seed(&rng, 4);
+    cs_rng rng;
+    cs_rng_seed(&rng, 4);
     const int N = 40000;
     int flips[10] = {0}, ch[2] = {0};
     cs_opt_encoding parent = {0x2a5, 1 * 3 + 2}, child;
@@ -1339,9 +1339,9 @@ START_TEST(test_problem_mutation_rate)
      * the same draws give the same children. */
     cs_opt_problem q7 = {.slots = 21, .spots = 5, .num_ops = 3, .slot_rate_div = 7,
                          .spot_rate_div = 5};
-    cs_opt_rng r1, r2;
-    cs_opt_rng_seed(&r1, 8);
-    cs_opt_rng_seed(&r2, 8);
+    cs_rng r1, r2;
+    cs_rng_seed(&r1, 8);
+    cs_rng_seed(&r2, 8);
     cs_opt_encoding par7 = {UINT64_C(0x15555), 100}, c1, c2;
     for (int i = 0; i < 1000; i++) {
         cs_opt_mutate_raw(7, 3, 1.3, &r1, &par7, &c1);
