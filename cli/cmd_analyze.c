@@ -103,6 +103,7 @@ typedef struct analyze_options {
     const char *data, *outdir, *dataset, *fitness, *fitness_file, *score, *cost, *edges, *nodes;
     int seed, threads, runs, budget, repeat; /* budget 0: default; repeat -1: mean */
     bool quiet, synthetic, nb201, list_only, help;
+    cs_metric_spec metric; /* NB-101's --fitness, as check_options parses it */
 } analyze_options;
 
 /* Parse argv into o; returns -1 to go on, else the exit code. */
@@ -185,8 +186,9 @@ static int parse_options(int argc, char **argv, analyze_options *o)
 }
 
 /* The usage rules between the options and the analysis chosen (one, or
- * NULL for all); returns -1 if they hold, else the exit code. */
-static int check_options(const analyze_options *o, const cs_analysis_info *one, const char *name)
+ * NULL for all), NB-101's --fitness parsed into o->metric; returns -1 if
+ * they hold, else the exit code. */
+static int check_options(analyze_options *o, const cs_analysis_info *one, const char *name)
 {
     bool own_fitness = o->fitness || o->fitness_file;
     if (o->nb201 && (o->budget || o->repeat != CS_FITNESS_MEAN)) {
@@ -206,9 +208,8 @@ static int check_options(const analyze_options *o, const cs_analysis_info *one, 
         return CS_EXIT_USAGE;
     }
     /* A mistyped metric fails now, not after the space is built. */
-    cs_metric_spec spec;
     cs_error err;
-    if (o->fitness && !o->nb201 && cs_metric_parse(o->fitness, &spec, &err)) {
+    if (o->fitness && !o->nb201 && cs_metric_parse(o->fitness, &o->metric, &err)) {
         cs_cli_error("analyze", "%s", err.msg);
         return CS_EXIT_USAGE;
     }
@@ -268,16 +269,13 @@ static cs_status own_fitness_load(own_fitness *f, const analyze_options *o,
                       : cs_analysis_fitness_file(ctx, o->fitness_file, f->values, &with_data, err);
         snprintf(f->name, sizeof f->name, "file:%s", o->fitness_file);
     } else {
-        cs_metric_spec spec;
-        if ((st = cs_metric_parse(o->fitness, &spec, err)))
-            return st;
         int budget = o->budget ? o->budget : cs_analysis_default_budget(ctx->store);
         if (o->repeat == CS_FITNESS_MEAN && !(f->se = malloc((n + 1) * sizeof *f->se)))
             return cs_error_set(err, CS_ERR_NOMEM, "out of memory");
-        st = cs_analysis_fitness(ctx, &spec, budget, o->repeat, f->values, f->se, &with_data,
+        st = cs_analysis_fitness(ctx, &o->metric, budget, o->repeat, f->values, f->se, &with_data,
                                  err);
         char metric[64];
-        cs_metric_format(&spec, metric, sizeof metric);
+        cs_metric_format(&o->metric, metric, sizeof metric);
         if (o->repeat == CS_FITNESS_MEAN)
             snprintf(f->name, sizeof f->name, "%s@%d (mean over repeats)", metric, budget);
         else

@@ -73,6 +73,8 @@ else
     keep=0
 fi
 mkdir -p "$work/gen" "$work/obj" "$work/bin"
+# Compilers and, later, the targets' runs: one per core.
+jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 
 # --- build ---------------------------------------------------------------
 # The library's sources compiled directly (not build/'s objects: those lack
@@ -124,7 +126,6 @@ done
 if [ -n "$stale" ]; then
     # shellcheck disable=SC2086
     echo "run.sh: compiling $(echo $stale | wc -w) library sources into $work/obj"
-    jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
     # shellcheck disable=SC2086
     printf '%s\n' $stale | CC="$CC" CFLAGS="$cflags" OBJ="$work/obj" xargs -P "$jobs" -n 1 sh -c '
         o="$OBJ/$(basename "$(dirname "$1")")_$(basename "$1" .c).o"
@@ -195,26 +196,24 @@ run_target() {
 
 # The targets run side by side, one per core: each is single-threaded, and
 # the smoke run in .ci/run takes SECONDS per round instead of per target.
-jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
+# A target's line says whether it found something (run_target's status
+# says the same).
 status=0
 summary=""
 # shellcheck disable=SC2086
 set -- $targets
 while [ $# -gt 0 ]; do
     round=""
-    pids=""
-    # shellcheck disable=SC2086
-    while [ $# -gt 0 ] && [ "$(echo $round | wc -w)" -lt "$jobs" ]; do
+    running=0
+    while [ $# -gt 0 ] && [ "$running" -lt "$jobs" ]; do
         echo "run.sh: fuzz_$1 for ${seconds}s (log $work/fuzz_$1.log)"
         rm -f "$work/line_$1"
         run_target "$1" &
-        pids="$pids $!"
         round="$round $1"
+        running=$((running + 1))
         shift
     done
-    for pid in $pids; do
-        wait "$pid" || status=1
-    done
+    wait
     for t in $round; do
         [ -f "$work/line_$t" ] || echo "fuzz_$t: FOUND (its run ended without a result)" >"$work/line_$t"
         cat "$work/line_$t"
